@@ -1,0 +1,28 @@
+"""Dudao (督导): optimal supervisory visit plans for grassroots party organisations."""
+
+from planner.datasets import generate, sample_county, sample_paths
+from planner.errors import Conflict, InfeasibleError, InputError, Problem
+from planner.io import Inputs, load_inputs, validate_frames
+from planner.plan import Plan, plan, write_plan
+from planner.risk import score as risk_score
+from planner.scenario import Scenario, load_scenario, parse_scenario
+
+__all__ = [
+    "Conflict",
+    "InfeasibleError",
+    "InputError",
+    "Inputs",
+    "Plan",
+    "Problem",
+    "Scenario",
+    "generate",
+    "load_inputs",
+    "load_scenario",
+    "parse_scenario",
+    "plan",
+    "risk_score",
+    "sample_county",
+    "sample_paths",
+    "validate_frames",
+    "write_plan",
+]

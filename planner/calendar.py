@@ -1,0 +1,141 @@
+"""Expanding the model's aggregated answer into individual visits: who, which branch, which week.
+
+Two facts make this stage unable to fail or to lose value (tests check both on random cases):
+
+* Within a group, branches are interchangeable for every rule, so any assignment of the group's
+  branches to supervisors that matches the model's counts is feasible. We pick the one that best
+  matches each supervisor's skills to the branch's weakest dimensions (an assignment problem).
+* The model's spacing constraints are exactly Hall's condition for pairing each (k+1)-th visit with
+  a distinct k-th visit at least `gap` weeks earlier; pairing greedily in week order finds it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from planner.model import Allocation, Instance
+
+
+class CalendarError(RuntimeError):
+    """The allocation cannot be expanded: a bug, never a user error."""
+
+
+def build_chains(kth_weeks: dict[int, list[int]], gap: int, max_visits: int) -> list[list[int]]:
+    """Link k-th visit weeks into per-branch sequences whose steps are at least `gap` weeks."""
+    chains = [[w] for w in sorted(kth_weeks.get(1, []))]
+    for k in range(2, max_visits + 1):
+        waiting = sorted((c for c in chains if len(c) == k - 1), key=lambda c: c[-1])
+        later = sorted(kth_weeks.get(k, []))
+        if len(later) > len(waiting):
+            raise CalendarError(f"{len(later)} visits number {k} but only {len(waiting)} number {k - 1}")
+        # the earliest-ending sequence is eligible whenever any is, so pair in order
+        for chain, w in zip(waiting, later, strict=False):
+            if chain[-1] > w - gap:
+                raise CalendarError(f"visit {k} in week {w} has no earlier visit {gap} weeks before")
+            chain.append(w)
+    return chains
+
+
+def _match(branches: list[int], slots: list[int], affinity: np.ndarray) -> dict[int, int]:
+    """Assign each branch one slot (a supervisor), maximising total skill affinity."""
+    if len(branches) != len(slots):
+        raise CalendarError(f"{len(branches)} branches but {len(slots)} supervisor slots")
+    if not branches:
+        return {}
+    sups = np.array(slots)
+    cost = -affinity[np.ix_(np.array(branches), sups)] if affinity.size else np.zeros((len(branches),) * 2)
+    rows, cols = linear_sum_assignment(cost)
+    return {branches[r]: int(sups[c]) for r, c in zip(rows, cols, strict=True)}
+
+
+def skill_affinity(deficits: np.ndarray, skills: np.ndarray) -> np.ndarray:
+    """affinity[b, s]: the largest weighted deficit of branch b among supervisor s's skills."""
+    return (deficits[:, None, :] * skills[None, :, :]).max(axis=2)
+
+
+def _weeks_by_k(entries: dict[tuple[int, ...], int], owner: int) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for (o, k, w), n in entries.items():
+        if o == owner:
+            out[k].extend([w] * n)
+    return out
+
+
+def expand(inst: Instance, alloc: Allocation, deficits: np.ndarray,
+           skills: np.ndarray) -> pd.DataFrame:
+    """One row per visit: branch, supervisor, week, visit_no (positions, 1-based weeks)."""
+    members = inst.group_members()
+    # riskiest first, then file order: the riskiest branches get the earliest weeks
+    order = {b: (-inst.risk[b], b) for b in range(inst.n_branches)}
+    rows: list[tuple[int, int, int, int]] = []
+    if inst.one_responsible:
+        rows = _expand_responsible(inst, alloc, deficits, skills, members, order)
+    else:
+        rows = _expand_shared(inst, alloc, deficits, skills, members, order)
+    visits = pd.DataFrame(rows, columns=["branch", "supervisor", "week", "visit_no"])
+    return visits.sort_values(["week", "supervisor", "branch"], kind="stable").reset_index(drop=True)
+
+
+def _expand_responsible(inst: Instance, alloc: Allocation, deficits: np.ndarray,
+                        skills: np.ndarray, members: list[list[int]],
+                        order: dict[int, tuple[float, int]]) -> list[tuple[int, int, int, int]]:
+    served = alloc.served
+    responsible: dict[int, int] = {}
+    for g, group in enumerate(inst.groups):
+        for n in range(1, inst.max_visits + 1):
+            branches = [b for b in members[g] if alloc.visits[b] == n]
+            slots = []
+            for s in group.candidates:
+                exact = served.get((g, s, n), 0) - served.get((g, s, n + 1), 0)
+                slots += [s] * exact
+            if branches or slots:
+                cand = list(group.candidates)
+                sub = skill_affinity(deficits[branches], skills[cand])
+                local = _match(list(range(len(branches))), [cand.index(s) for s in slots], sub)
+                responsible.update({branches[i]: cand[j] for i, j in local.items()})
+    rows = []
+    for s in range(len(inst.home)):
+        chains = build_chains(_weeks_by_k(alloc.kth_in_week, s), inst.gap, inst.max_visits)
+        mine = sorted((b for b, sup in responsible.items() if sup == s), key=order.__getitem__)
+        for n in range(1, inst.max_visits + 1):
+            branches = [b for b in mine if alloc.visits[b] == n]
+            seqs = sorted(c for c in chains if len(c) == n)
+            if len(branches) != len(seqs):
+                raise CalendarError(f"supervisor {s}: {len(branches)} branches with {n} visits, "
+                                    f"{len(seqs)} week sequences")
+            for b, seq in zip(branches, seqs, strict=True):
+                rows += [(b, s, w, i + 1) for i, w in enumerate(seq)]
+    return rows
+
+
+def _expand_shared(inst: Instance, alloc: Allocation, deficits: np.ndarray,
+                   skills: np.ndarray, members: list[list[int]],
+                   order: dict[int, tuple[float, int]]) -> list[tuple[int, int, int, int]]:
+    rows = []
+    for g, group in enumerate(inst.groups):
+        chains = build_chains(_weeks_by_k(alloc.kth_in_week, g), inst.gap, inst.max_visits)
+        in_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for n in range(1, inst.max_visits + 1):
+            branches = sorted((b for b in members[g] if alloc.visits[b] == n),
+                              key=order.__getitem__)
+            seqs = sorted(c for c in chains if len(c) == n)
+            if len(branches) != len(seqs):
+                raise CalendarError(f"group {g}: {len(branches)} branches with {n} visits, "
+                                    f"{len(seqs)} week sequences")
+            for b, seq in zip(branches, seqs, strict=True):
+                for i, w in enumerate(seq):
+                    in_week[w].append((b, i + 1))
+        cand = list(group.candidates)
+        for w, visits in sorted(in_week.items()):
+            slots = []
+            for j, s in enumerate(cand):
+                slots += [j] * alloc.group_supervisor_week.get((g, s, w), 0)
+            branches = [b for b, _ in visits]
+            sub = skill_affinity(deficits[branches], skills[cand])
+            local = _match(list(range(len(visits))), slots, sub)
+            rows += [(visits[i][0], cand[j], w, visits[i][1]) for i, j in local.items()]
+    return rows

@@ -1,0 +1,151 @@
+"""The `planner` command: a thin layer over the package. Exit 0 done, 2 invalid input,
+3 infeasible scenario, 1 anything unexpected."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from planner import datasets
+from planner.errors import InfeasibleError, InputError, Problem
+from planner.io import Inputs, load_inputs, sha256
+from planner.plan import default_out, plan, write_plan
+from planner.scenario import Scenario, load_scenario
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--branches", type=Path, help="branches CSV/XLSX (default: the sample county)")
+    p.add_argument("--supervisors", type=Path, help="supervisors CSV/XLSX")
+    p.add_argument("--scenario", type=Path, help="scenario TOML (default: all defaults)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planner", description="Dudao (督导): optimal supervisory visit plans.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("plan", help="plan the visits and write a plan folder")
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, help="plan folder to create (must not exist, or be empty)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    p.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    v = sub.add_parser("validate", help="check the input files and the scenario")
+    _add_inputs(v)
+    g = sub.add_parser("generate", help="write a synthetic county or province")
+    g.add_argument("--branches", type=int, required=True)
+    g.add_argument("--supervisors", type=int, required=True)
+    g.add_argument("--districts", type=int, help="districts per county (default: ~50 branches each)")
+    g.add_argument("--counties", type=int, default=1, help="counties (a province when > 1)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
+    """Inputs and scenario from the arguments; with no data arguments, the sample county."""
+    sample_b, sample_s, sample_sc = datasets.sample_paths()
+    if (args.branches is None) != (args.supervisors is None):
+        raise InputError([_usage("give both --branches and --supervisors, or neither "
+                                           "(to use the sample county).")])
+    use_sample = args.branches is None
+    scenario_path = args.scenario or (sample_sc if use_sample else None)
+    try:
+        scenario = load_scenario(scenario_path)
+        scenario_problems = []
+    except InputError as exc:
+        scenario, scenario_problems = load_scenario(None), exc.problems
+    try:
+        inputs = load_inputs(sample_b if use_sample else args.branches,
+                             sample_s if use_sample else args.supervisors,
+                             horizon_weeks=scenario.horizon.weeks)
+    except InputError as exc:
+        raise InputError(scenario_problems + exc.problems) from exc
+    if scenario_problems:
+        raise InputError(scenario_problems)
+    if scenario_path is not None:
+        inputs = Inputs(inputs.branches, inputs.supervisors,
+                        {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)})
+    return inputs, scenario
+
+
+def _usage(message: str) -> Problem:
+    return Problem("command line", message)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    inputs, scenario = _load(args)
+    b, s = inputs.branches, inputs.supervisors
+    print(f"OK: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
+          f"scenario '{scenario.name}', {scenario.horizon.weeks} weeks from "
+          f"{scenario.horizon.start}.")
+    return EXIT_OK
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    inputs, scenario = _load(args)
+    out = args.out or default_out(scenario)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError([_usage(f"--out {out} already exists and is not empty; "
+                                           "plans are never overwritten.")])
+    result = plan(inputs, scenario)
+    folder = write_plan(result, out)
+    sm = result.summary
+    k, base = sm["kpis"], sm["baseline"]
+    print(f"{sm['scenario']}: {sm['status']} plan, objective {sm['objective']:.1f} "
+          f"(bound {sm['bound']:.1f}, gap {sm['gap']:.4%}), solved in {sm['solve_seconds']:.2f} s")
+    print(f"{k['visits']} visits to {k['branches_visited']} of {sm['n_branches']} branches; "
+          f"mandatory visits met {k['mandatory_visits_met']}/{k['mandatory_visits_required']}; "
+          f"hand ranking would reach {base['objective']:.1f} "
+          f"({sm['improvement_over_baseline']:+.2%} for the optimizer)")
+    print(folder)
+    return EXIT_OK
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    if args.out.exists() and any(args.out.iterdir()):
+        raise InputError([_usage(f"--out {args.out} is not empty.")])
+    try:
+        county = datasets.generate(args.branches, args.supervisors, n_districts=args.districts,
+                                   n_counties=args.counties, seed=args.seed)
+    except ValueError as exc:
+        raise InputError([_usage(str(exc) + ".")]) from exc
+    for path in datasets.write_county(county, args.out):
+        print(path)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate}
+    try:
+        return commands[args.command](args)
+    except InputError as exc:
+        print(f"The input is invalid ({len(exc.problems)} problem"
+              f"{'s' if len(exc.problems) != 1 else ''}); nothing was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except InfeasibleError as exc:
+        print("The scenario's rules cannot all hold; nothing was written:", file=sys.stderr)
+        for conflict in exc.conflicts:
+            print(f"  - {conflict.rule}: {conflict.message}\n    Try: {conflict.suggestion}",
+                  file=sys.stderr)
+        return EXIT_INFEASIBLE
+    except KeyboardInterrupt:
+        print("Interrupted; nothing was written.", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except Exception as exc:
+        print(f"Unexpected error: {exc.__class__.__name__}: {exc}. Nothing was written. "
+              "Set DUDAO_DEBUG=1 for details and please report it.", file=sys.stderr)
+        if os.environ.get("DUDAO_DEBUG"):
+            traceback.print_exc()
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

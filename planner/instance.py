@@ -1,0 +1,134 @@
+"""From validated inputs and risk to the model's plain-array instance, and its independent parts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from planner.io import Inputs
+from planner.model import Group, Instance
+from planner.risk import days_since_visit
+from planner.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Mandatory:
+    visits: pd.Series  # per branch: mandatory visits
+    reason: pd.Series  # per branch: "weak_lax", "overdue", "weak_lax, overdue" or ""
+
+
+def mandatory(inputs: Inputs, scenario: Scenario) -> Mandatory:
+    b = inputs.branches
+    rules = scenario.rules
+    weak = b["weak_lax"].astype(bool) & (rules.weak_lax_min_visits > 0)
+    if rules.overdue_days > 0:
+        overdue = days_since_visit(b, scenario).fillna(math.inf) > rules.overdue_days
+    else:
+        overdue = pd.Series(False, index=b.index)
+    visits = np.maximum(np.where(weak, rules.weak_lax_min_visits, 0), overdue.astype(int))
+    reason = [", ".join(r for r, on in (("weak_lax", w), ("overdue", o)) if on)
+              for w, o in zip(weak, overdue, strict=True)]
+    return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index))
+
+
+def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series) -> Instance:
+    b, s = inputs.branches, inputs.supervisors
+    rules = scenario.rules
+    districts = sorted(set(b["district"]))
+    d_index = {d: i for i, d in enumerate(districts)}
+    weeks = scenario.horizon.weeks
+    capacity = np.repeat(s["weekly_capacity"].to_numpy(int)[:, None], weeks, axis=1)
+    for i, off in enumerate(s["unavailable_weeks"]):
+        for w in off:
+            capacity[i, w - 1] = 0
+    excluded: dict[str, set[int]] = {}
+    for i, ids in enumerate(s["excluded_branches"]):
+        for bid in ids:
+            excluded.setdefault(bid, set()).add(i)
+    working = capacity.sum(axis=1) > 0
+    sup_county = s["county"].to_numpy()
+    group_index: dict[tuple[int, str, frozenset[int]], int] = {}
+    groups: list[Group] = []
+    group_of = np.empty(len(b), dtype=int)
+    for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"],
+                                                    strict=True)):
+        key = (d_index[district], county, frozenset(excluded.get(bid, ())))
+        if key not in group_index:
+            allowed = tuple(int(j) for j in np.flatnonzero(working)
+                            if j not in key[2] and (not county or sup_county[j] in ("", county)))
+            group_index[key] = len(groups)
+            groups.append(Group(district=key[0], candidates=allowed))
+        group_of[i] = group_index[key]
+    share_need = {}
+    if rules.district_min_share > 0:
+        sizes = b["district"].value_counts()
+        share_need = {d_index[d]: math.ceil(rules.district_min_share * n - 1e-9)
+                      for d, n in sizes.items()}
+    home = np.array([d_index.get(h, -1) for h in s["home_district"]])
+    return Instance(
+        risk=risk.to_numpy(float), group_of=group_of, min_visits=need.to_numpy(int),
+        groups=tuple(groups), district_min_branches=share_need, capacity=capacity, home=home,
+        max_visits=rules.max_visits_per_branch, gap=rules.min_weeks_between_visits,
+        repeat_value=tuple(rules.repeat_value[: rules.max_visits_per_branch]),
+        one_responsible=rules.one_responsible_supervisor, travel_penalty=rules.travel_penalty,
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """An independent piece of an instance and where its branches and supervisors came from."""
+
+    instance: Instance
+    branches: np.ndarray  # positions in the full instance
+    supervisors: np.ndarray
+
+
+def split(inst: Instance) -> list[Part]:
+    """Independent sub-problems: no supervisor, district or rule links two parts."""
+    n_g, n_s = len(inst.groups), len(inst.home)
+    parent = list(range(n_g + n_s))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: int, y: int) -> None:
+        parent[find(x)] = find(y)
+
+    first_of_district: dict[int, int] = {}
+    for g, group in enumerate(inst.groups):
+        union(g, first_of_district.setdefault(group.district, g))
+        for s in group.candidates:
+            union(g, n_g + s)
+    roots: dict[int, int] = {}
+    for g in range(n_g):
+        roots.setdefault(find(g), len(roots))
+    if len(roots) == 1:
+        return [Part(inst, np.arange(inst.n_branches), np.arange(n_s))]
+    parts = []
+    for root in roots:
+        gs = [g for g in range(n_g) if find(g) == root]
+        ss = np.array([s for s in range(n_s) if find(n_g + s) == root], dtype=int)
+        g_new = {g: i for i, g in enumerate(gs)}
+        s_new = {int(s): i for i, s in enumerate(ss)}
+        bs = np.flatnonzero(np.isin(inst.group_of, gs))
+        districts = sorted({inst.groups[g].district for g in gs})
+        sub = replace(
+            inst,
+            risk=inst.risk[bs], min_visits=inst.min_visits[bs],
+            group_of=np.array([g_new[int(g)] for g in inst.group_of[bs]], dtype=int),
+            groups=tuple(Group(inst.groups[g].district, tuple(s_new[s] for s in
+                                                              inst.groups[g].candidates))
+                         for g in gs),
+            district_min_branches={d: n for d, n in inst.district_min_branches.items()
+                                   if d in districts},
+            capacity=inst.capacity[ss] if len(ss) else np.zeros((0, inst.weeks), dtype=int),
+            home=inst.home[ss],
+        )
+        parts.append(Part(sub, bs, ss))
+    return parts

@@ -1,0 +1,357 @@
+"""Reading and validating the branch and supervisor files: the only reader of user files.
+
+Files are read as text, headers are mapped from English keys or Chinese names, each cell is
+parsed leniently (是/否, 、-separated lists, GB18030 CSV), and the typed frame is checked by a
+pandera schema. Every problem is collected in one pass and raised together as InputError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from planner.errors import InputError, Problem
+from planner.schema import (
+    BRANCH_COLUMNS,
+    DIMENSIONS,
+    FALSE_WORDS,
+    LIST_SEPARATORS,
+    ORG_TYPES,
+    SUPERVISOR_COLUMNS,
+    TRUE_WORDS,
+    ColumnSpec,
+    dimension_key,
+)
+
+FIRST_DATA_ROW = 2  # the header is row 1 in Excel
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Validated inputs: typed frames indexed 0..n-1 in file order, and the files' digests."""
+
+    branches: pd.DataFrame
+    supervisors: pd.DataFrame
+    sources: Mapping[str, str]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV (UTF-8, UTF-8 with BOM or GB18030) or the first sheet of an XLSX, all as text."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(path.name, f"does not exist ({path}).")])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(path, sheet_name=0, dtype=object)
+        except Exception as exc:  # openpyxl raises many types for damaged files
+            raise InputError([Problem(path.name, f"is not a readable Excel file: {exc}.")]) from exc
+        return frame.map(_excel_cell_text).astype(object)
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError([Problem(path.name, "is neither UTF-8 nor GB18030 text; save it as "
+                                  "CSV UTF-8 or as an Excel workbook.")])
+    if not text.strip():
+        raise InputError([Problem(path.name, "is empty.")])
+    from io import StringIO
+
+    try:
+        return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        raise InputError([Problem(path.name, f"is not a well-formed CSV file: {exc}.")]) from exc
+
+
+def _excel_cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _map_headers(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
+                 problems: list[Problem]) -> pd.DataFrame:
+    by_name = {s.zh: s.key for s in specs} | {s.key: s.key for s in specs}
+    renamed: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for col in frame.columns:
+        label = str(col).strip()
+        key = by_name.get(label, by_name.get(label.lower()))
+        if key is None:
+            continue  # extra columns are kept out of the model and ignored
+        if key in seen:
+            problems.append(Problem(file, f"the column appears twice (as '{seen[key]}' and "
+                                    f"'{label}'); keep one.", column=label))
+            continue
+        seen[key] = label
+        renamed[col] = key
+    typed = frame[list(renamed)].rename(columns=renamed).astype(str)
+    typed = typed.apply(lambda s: s.str.strip())
+    return typed.loc[~(typed == "").all(axis=1)].reset_index(drop=True)
+
+
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return value if value == value else None
+
+
+def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
+    """(value, None) or (None, what is wrong) for one non-blank cell."""
+    if kind in ("text", "org_type"):
+        return text, None
+    if kind in ("int", "score"):
+        value = _parse_number(text)
+        if value is None:
+            return None, f"'{text}' is not a number."
+        if kind == "int" and not value.is_integer():
+            return None, f"'{text}' is not a whole number."
+        return (int(value) if kind == "int" else value), None
+    if kind == "date":
+        m = _DATE.match(text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3])), None
+            except ValueError:
+                pass
+        return None, f"'{text}' is not a date like 2026-03-31."
+    if kind == "bool":
+        word = text.lower()
+        if word in TRUE_WORDS:
+            return True, None
+        if word in FALSE_WORDS:
+            return False, None
+        return None, f"'{text}' is not 是/否 (yes/no)."
+    items = tuple(x for x in re.split(LIST_SEPARATORS, text) if x)
+    if kind == "weeks":
+        weeks = []
+        for item in items:
+            value = _parse_number(item)
+            if value is None or not value.is_integer():
+                return None, f"'{item}' is not a week number."
+            weeks.append(int(value))
+        return tuple(sorted(set(weeks))), None
+    return items, None
+
+
+_BLANK: dict[str, Callable[[], Any]] = {
+    "text": lambda: None, "org_type": lambda: "党支部", "int": lambda: None,
+    "score": lambda: None, "date": lambda: None, "bool": lambda: False,
+    "list": tuple, "weeks": tuple,
+}
+
+
+def _parse_columns(text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
+                   problems: list[Problem]) -> pd.DataFrame:
+    out = {}
+    for spec in specs:
+        if spec.key not in text.columns:
+            continue
+        values = []
+        for i, cell in enumerate(text[spec.key]):
+            if cell == "":
+                values.append(_BLANK[spec.kind]())
+                continue
+            value, error = _parse_cell(spec.kind, cell)
+            if error:
+                problems.append(Problem(file, error, row=i + FIRST_DATA_ROW, column=spec.zh))
+            values.append(value)
+        series = pd.Series(values, dtype=object)
+        if spec.kind in ("int", "score"):
+            series = pd.to_numeric(series, errors="coerce")
+            if spec.kind == "int":
+                series = series.astype("Int64")
+        out[spec.key] = series
+    return pd.DataFrame(out, index=text.index)
+
+
+def _schema(specs: tuple[ColumnSpec, ...], id_key: str) -> pa.DataFrameSchema:
+    columns = {}
+    for s in specs:
+        checks: list[pa.Check] = []
+        if s.kind == "score":
+            checks.append(pa.Check.in_range(0, 100))
+        elif s.kind == "int":
+            checks.append(pa.Check.ge(0))
+        elif s.kind == "org_type":
+            checks.append(pa.Check.isin(ORG_TYPES))
+        columns[s.key] = pa.Column(
+            nullable=not (s.required and s.kind in ("text", "org_type")),
+            unique=s.key == id_key, required=s.required, checks=checks,
+        )
+    return pa.DataFrameSchema(columns)
+
+
+def _pandera_problems(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str,
+                      file: str) -> list[Problem]:
+    zh = {s.key: s.zh for s in specs}
+    try:
+        _schema(specs, id_key).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems = []
+        for case in exc.failure_cases.itertuples(index=False):
+            check, column, value, index = str(case.check), case.column, case.failure_case, case.index
+            if check == "column_in_dataframe":
+                problems.append(Problem(file, f"the required column '{value}' ({zh[value]}) is "
+                                        "missing.", column=zh[value]))
+                continue
+            if pd.isna(index):
+                continue
+            row = int(index) + FIRST_DATA_ROW
+            col = zh[column]
+            if check == "not_nullable":
+                message = "is empty; a value is required."
+            elif check == "field_uniqueness":
+                rows = [int(i) + FIRST_DATA_ROW for i in frame.index[frame[column] == value]]
+                others = ", ".join(str(r) for r in rows if r != row)
+                message = f"duplicate id '{value}' (also on row {others})."
+            elif check.startswith("in_range"):
+                message = f"{value:g} is outside 0–100."
+            elif check.startswith("greater_than_or_equal_to"):
+                message = f"{value} is negative; a count must be 0 or more."
+            elif check.startswith("isin"):
+                message = f"'{value}' is not one of {' / '.join(ORG_TYPES)}."
+            else:
+                message = f"fails check {check} with '{value}'."
+            problems.append(Problem(file, message, row=row, column=col))
+        return problems
+    return []
+
+
+def _validate_frame(raw: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str,
+                    file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    text = _map_headers(raw, specs, file, problems)
+    if text.empty:
+        problems.append(Problem(file, "has no data rows."))
+        return text, problems
+    typed = _parse_columns(text, specs, file, problems)
+    typed = typed.replace({"": None}) if not typed.empty else typed
+    problems += _pandera_problems(typed, specs, id_key, file)
+    return typed, problems
+
+
+def _cross_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, horizon_weeks: int,
+                  file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    districts = set(branches.get("district", pd.Series(dtype=object)).dropna())
+    branch_ids = set(branches.get("branch_id", pd.Series(dtype=object)).dropna())
+    zh = {s.key: s.zh for s in SUPERVISOR_COLUMNS}
+    for i, row in supervisors.iterrows():
+        r = int(str(i)) + FIRST_DATA_ROW
+        home = row.get("home_district")
+        if home is not None and districts and home not in districts:
+            problems.append(Problem(file, f"district '{home}' has no branches; known districts: "
+                                    f"{', '.join(sorted(districts)[:12])}.", r, zh["home_district"]))
+        for skill in row.get("skills") or ():
+            if dimension_key(skill) is None:
+                problems.append(Problem(file, f"'{skill}' is not a health dimension (use one of "
+                                        f"{', '.join(DIMENSIONS)} or their Chinese names).",
+                                        r, zh["skills"]))
+        for week in row.get("unavailable_weeks") or ():
+            if not 1 <= week <= horizon_weeks:
+                problems.append(Problem(file, f"week {week} is outside the plan's weeks "
+                                        f"1–{horizon_weeks}.", r, zh["unavailable_weeks"]))
+        for bid in row.get("excluded_branches") or ():
+            if bid not in branch_ids:
+                problems.append(Problem(file, f"branch '{bid}' is not in the branch file.",
+                                        r, zh["excluded_branches"]))
+    return problems
+
+
+def validate_frames(branches_raw: pd.DataFrame | None, supervisors_raw: pd.DataFrame | None, *,
+                    horizon_weeks: int, names: tuple[str, str] = ("branches", "supervisors"),
+                    sources: Mapping[str, str] | None = None,
+                    problems: list[Problem] | None = None) -> Inputs:
+    """Validate raw (text) frames as read from files; raise InputError with every problem.
+
+    A frame that could not be read is None; the other is still checked, and `problems` holds
+    what was found while reading.
+    """
+    problems = list(problems or [])
+    branches = supervisors = pd.DataFrame()
+    if branches_raw is not None:
+        branches, found = _validate_frame(branches_raw, BRANCH_COLUMNS, "branch_id", names[0])
+        problems += found
+    if supervisors_raw is not None:
+        supervisors, found = _validate_frame(supervisors_raw, SUPERVISOR_COLUMNS, "supervisor_id",
+                                             names[1])
+        problems += found
+    if not supervisors.empty and not branches.empty:
+        problems += _cross_checks(branches, supervisors, horizon_weeks, names[1])
+    if problems:
+        raise InputError(problems)
+    return Inputs(branches=_finish_branches(branches), supervisors=_finish_supervisors(supervisors),
+                  sources=dict(sources or {}))
+
+
+def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
+    b = b.copy()
+    for col, default in (("org_type", "党支部"), ("last_visit", None), ("weak_lax", False),
+                         ("county", None)):
+        if col not in b.columns:
+            b[col] = default
+    b["members"] = b["members"].astype(int)
+    for d in DIMENSIONS:
+        b[d] = b[d].astype(float)
+    b["weak_lax"] = b["weak_lax"].astype(bool)
+    b["county"] = b["county"].fillna("")
+    b["last_visit"] = b["last_visit"].astype(object).where(b["last_visit"].notna(), None)
+    return b
+
+
+def _finish_supervisors(s: pd.DataFrame) -> pd.DataFrame:
+    s = s.copy()
+    for col in ("skills", "unavailable_weeks", "excluded_branches"):
+        if col not in s.columns:
+            s[col] = [() for _ in range(len(s))]
+    if "county" not in s.columns:
+        s["county"] = ""
+    s["county"] = s["county"].fillna("")
+    s["weekly_capacity"] = s["weekly_capacity"].astype(int)
+    s["skills"] = [
+        tuple(k for k in DIMENSIONS if k in {dimension_key(x) for x in sk}) if sk else DIMENSIONS
+        for sk in s["skills"]
+    ]
+    return s
+
+
+def load_inputs(branches: Path, supervisors: Path, *, horizon_weeks: int) -> Inputs:
+    """Read and validate both files; every problem in either file is reported at once."""
+    problems: list[Problem] = []
+    frames: list[pd.DataFrame | None] = []
+    for path in (branches, supervisors):
+        try:
+            frames.append(read_table(path))
+        except InputError as exc:
+            problems += exc.problems
+            frames.append(None)
+    return validate_frames(frames[0], frames[1], horizon_weeks=horizon_weeks,
+                           names=(Path(branches).name, Path(supervisors).name),
+                           sources={Path(p).name: sha256(p) for p in (branches, supervisors)
+                                    if Path(p).is_file()},
+                           problems=problems)

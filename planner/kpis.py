@@ -1,0 +1,56 @@
+"""What a planner reads off a plan: computed from the visit list alone, for plan and baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.scenario import Rules
+
+
+def visit_counts(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:
+    counts = visits["branch_id"].value_counts()
+    return branch_ids.map(counts).fillna(0).astype(int)
+
+
+def objective(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame,
+              rules: Rules) -> tuple[float, float, int]:
+    """(objective, risk addressed, visits away from home) exactly as DOMAIN.md defines them."""
+    counts = visit_counts(visits, branches["branch_id"]).to_numpy()
+    cumulative = np.cumsum([0.0, *rules.repeat_value])
+    worth = cumulative[np.minimum(counts, len(cumulative) - 1)]
+    addressed = float((branches["risk_score"].to_numpy() * worth).sum())
+    home = supervisors.set_index("supervisor_id")["home_district"]
+    district = branches.set_index("branch_id")["district"]
+    away = int((visits["supervisor_id"].map(home) != visits["branch_id"].map(district)).sum())
+    return addressed - rules.travel_penalty * away, addressed, away
+
+
+def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame,
+         rules: Rules) -> dict[str, Any]:
+    """branches: branch_id, district, risk_score, risk_tier, mandatory_visits."""
+    counts = visit_counts(visits, branches["branch_id"])
+    visited = counts > 0
+    high = branches["risk_tier"] == "高"
+    need = branches["mandatory_visits"]
+    per_sup = supervisors["supervisor_id"].map(visits["supervisor_id"].value_counts()).fillna(0)
+    total_risk = float(branches["risk_score"].sum())
+    obj, addressed, away = objective(visits, branches, supervisors, rules)
+    return {
+        "objective": round(obj, 4),
+        "risk_addressed": round(addressed, 4),
+        "visits": len(visits),
+        "branches_visited": int(visited.sum()),
+        "high_risk_branches": int(high.sum()),
+        "high_risk_visited_share": round(float(visited[high].mean()) if high.any() else 1.0, 4),
+        "risk_share_of_visited_branches": round(
+            float(branches.loc[visited, "risk_score"].sum()) / total_risk if total_risk else 0.0, 4),
+        "mandatory_visits_required": int(need.sum()),
+        "mandatory_visits_met": int(np.minimum(counts, need).sum()),
+        "mandatory_branches_short": int((counts < need).sum()),
+        "visits_per_supervisor_min": int(per_sup.min()) if len(per_sup) else 0,
+        "visits_per_supervisor_max": int(per_sup.max()) if len(per_sup) else 0,
+        "visits_outside_home_district": away,
+    }

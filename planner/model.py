@@ -1,0 +1,366 @@
+"""The optimisation model: the only module that imports PuLP.
+
+Branches that are interchangeable for every rule (same district, same county, same excluded
+supervisors) form a *group*. The model decides, per branch, how many visits it gets; per group
+and supervisor, how many of the group's branches that supervisor serves; and per supervisor,
+how many k-th visits fall in each week. It never enumerates branch × supervisor × week.
+
+This aggregation is exact: any integer solution can be turned into a calendar of individual
+visits that obeys every rule (see `planner.calendar`, whose tests check it), because
+
+* branches of one group differ only in risk, which the per-branch visit variables carry;
+* the spacing rule is a cumulative count: a supervisor's (k+1)-th visits up to week w can be
+  paired with distinct k-th visits of at least `min_weeks_between_visits` weeks earlier exactly
+  when, for every w, #(k+1)-th visits in weeks <= w <= #k-th visits in weeks <= w - gap.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pulp
+
+Key = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    district: int
+    candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the model needs, as plain arrays indexed by position."""
+
+    risk: np.ndarray  # per branch
+    group_of: np.ndarray  # per branch: index into groups
+    min_visits: np.ndarray  # per branch: mandatory visits (weak-and-lax, overdue)
+    groups: tuple[Group, ...]
+    district_min_branches: dict[int, int]  # district -> branches that must be visited
+    capacity: np.ndarray  # supervisors x weeks: visits allowed (0 in unavailable weeks)
+    home: np.ndarray  # per supervisor: district index
+    max_visits: int
+    gap: int  # min weeks between two visits to a branch
+    repeat_value: tuple[float, ...]
+    one_responsible: bool
+    travel_penalty: float
+
+    @property
+    def n_branches(self) -> int:
+        return len(self.risk)
+
+    @property
+    def weeks(self) -> int:
+        return int(self.capacity.shape[1])
+
+    def group_members(self) -> list[list[int]]:
+        members: list[list[int]] = [[] for _ in self.groups]
+        for b, g in enumerate(self.group_of):
+            members[int(g)].append(b)
+        return members
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The solver's answer, still aggregated; `planner.calendar` expands it into visits."""
+
+    status: str  # optimal | feasible | infeasible
+    visits: np.ndarray  # per branch: number of visits
+    # one responsible supervisor: (group, supervisor, k) -> branches with >= k visits from s
+    served: dict[Key, int] = field(default_factory=dict)
+    # (supervisor, k, week) -> k-th visits by s in week, or (group, k, week) without 责任人
+    kth_in_week: dict[Key, int] = field(default_factory=dict)
+    # without 责任人: (group, supervisor, week) -> visits
+    group_supervisor_week: dict[Key, int] = field(default_factory=dict)
+    objective: float = 0.0
+    bound: float = 0.0
+    seconds: float = 0.0
+    shortfall: dict[str, float] = field(default_factory=dict)  # elastic model only
+
+
+def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
+    # lpSum of (var, coef) pairs builds the wrong expression in pulp 3.3; pass pairs here.
+    return pulp.LpAffineExpression(pairs)
+
+
+class _Builder:
+    def __init__(self, inst: Instance, elastic: bool) -> None:
+        self.inst = inst
+        self.elastic = elastic
+        self.prob = pulp.LpProblem("visit_plan", pulp.LpMinimize if elastic else pulp.LpMaximize)
+        self.objective: list[tuple[pulp.LpVariable, float]] = []
+        self.shortfall_vars: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+
+    def add(self, pairs: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float,
+            name: str) -> None:
+        self.prob.addConstraint(pulp.LpConstraint(_affine(pairs), sense, name, rhs))
+
+    def shortfall(self, rule: str, name: str) -> pulp.LpVariable:
+        var = pulp.LpVariable(f"shortfall_{name}", lowBound=0)
+        self.shortfall_vars[rule].append(var)
+        return var
+
+    def build(self) -> None:
+        inst = self.inst
+        self.gets_visit = self._visit_variables()
+        self._mandatory_visits()
+        self._district_shares()
+        if inst.one_responsible:
+            self._responsible_supervisor_flows()
+        else:
+            self._shared_supervision_flows()
+        if self.elastic:
+            self.prob.setObjective(_affine([(v, 1.0) for vs in self.shortfall_vars.values()
+                                            for v in vs]))
+        else:
+            self.prob.setObjective(_affine(self.objective))
+
+    def _visit_variables(self) -> list[list[pulp.LpVariable]]:
+        """gets_visit[b][k-1] = 1 when branch b gets at least k visits."""
+        inst = self.inst
+        gets: list[list[pulp.LpVariable]] = []
+        for b in range(inst.n_branches):
+            has_candidates = bool(inst.groups[int(inst.group_of[b])].candidates)
+            row = []
+            for k in range(1, inst.max_visits + 1):
+                var = pulp.LpVariable(f"branch_{b}_gets_visit_{k}", 0,
+                                      1 if has_candidates else 0, pulp.LpInteger)
+                row.append(var)
+                self.objective.append((var, float(inst.risk[b]) * inst.repeat_value[k - 1]))
+                if k > 1:
+                    self.add([(var, 1.0), (row[k - 2], -1.0)], pulp.LpConstraintLE, 0,
+                             f"visit_{k}_follows_visit_{k - 1}_branch_{b}")
+            gets.append(row)
+        return gets
+
+    def _mandatory_visits(self) -> None:
+        inst = self.inst
+        for b in np.flatnonzero(inst.min_visits > 0):
+            need = int(min(inst.min_visits[b], inst.max_visits))
+            if self.elastic:
+                short = self.shortfall("mandatory", f"mandatory_branch_{b}")
+                pairs = [(self.gets_visit[b][k], 1.0) for k in range(need)]
+                self.add([*pairs, (short, 1.0)], pulp.LpConstraintGE, need,
+                         f"mandatory_visits_branch_{b}")
+            else:
+                for k in range(need):
+                    self.gets_visit[b][k].lowBound = 1
+
+    def _district_shares(self) -> None:
+        inst = self.inst
+        by_district: dict[int, list[int]] = defaultdict(list)
+        for b, g in enumerate(inst.group_of):
+            by_district[inst.groups[int(g)].district].append(b)
+        for d, need in sorted(inst.district_min_branches.items()):
+            if need <= 0:
+                continue
+            pairs = [(self.gets_visit[b][0], 1.0) for b in by_district[d]]
+            if self.elastic:
+                pairs.append((self.shortfall("district_share", f"district_{d}"), 1.0))
+            self.add(pairs, pulp.LpConstraintGE, need, f"district_{d}_min_branches_visited")
+
+    def _week_vars(self, owner: str, k: int, cap: np.ndarray) -> dict[int, pulp.LpVariable]:
+        """k-th visits per week; none before the spacing rule allows a k-th visit."""
+        first = 1 + (k - 1) * self.inst.gap
+        return {w: pulp.LpVariable(f"{owner}_visit_{k}_in_week_{w}", 0, int(cap[w - 1]),
+                                   pulp.LpInteger)
+                for w in range(first, self.inst.weeks + 1) if cap[w - 1] > 0}
+
+    def _spacing(self, kth: dict[int, dict[int, pulp.LpVariable]], owner: str) -> None:
+        """(k+1)-th visits up to week w never outnumber k-th visits up to week w - gap."""
+        gap = self.inst.gap
+        for k in range(1, self.inst.max_visits):
+            later, earlier = kth[k + 1], kth[k]
+            weeks = sorted(later)
+            for i, w in enumerate(weeks):
+                nxt = weeks[i + 1] if i + 1 < len(weeks) else None
+                if nxt is not None and not any(w - gap < e <= nxt - gap for e in earlier):
+                    continue  # the next week's constraint has the same right side: it implies this
+                pairs = [(v, 1.0) for ww, v in later.items() if ww <= w]
+                pairs += [(v, -1.0) for ww, v in earlier.items() if ww <= w - gap]
+                self.add(pairs, pulp.LpConstraintLE, 0, f"{owner}_visit_{k + 1}_spacing_week_{w}")
+
+    def _responsible_supervisor_flows(self) -> None:
+        inst = self.inst
+        members = inst.group_members()
+        self.served: dict[Key, pulp.LpVariable] = {}
+        by_supervisor: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+        for g, group in enumerate(inst.groups):
+            size = len(members[g])
+            if not size:
+                continue
+            for k in range(1, inst.max_visits + 1):
+                pairs: list[tuple[pulp.LpVariable, float]] = []
+                for s in group.candidates:
+                    var = pulp.LpVariable(f"group_{g}_visit_{k}_by_supervisor_{s}", 0, size,
+                                          pulp.LpInteger)
+                    self.served[g, s, k] = var
+                    pairs.append((var, 1.0))
+                    by_supervisor[s, k].append((var, 1.0))
+                    if inst.travel_penalty and inst.home[s] != group.district:
+                        self.objective.append((var, -inst.travel_penalty))
+                    if k > 1:
+                        self.add([(var, 1.0), (self.served[g, s, k - 1], -1.0)],
+                                 pulp.LpConstraintLE, 0,
+                                 f"group_{g}_supervisor_{s}_responsible_for_visit_{k}")
+                pairs += [(self.gets_visit[b][k - 1], -1.0) for b in members[g]]
+                self.add(pairs, pulp.LpConstraintEQ, 0, f"group_{g}_visit_{k}_has_a_supervisor")
+        self.kth: dict[Key, pulp.LpVariable] = {}
+        for s in range(len(inst.home)):
+            cap = inst.capacity[s]
+            kth = {k: self._week_vars(f"supervisor_{s}", k, cap)
+                   for k in range(1, inst.max_visits + 1)}
+            for k, weeks in kth.items():
+                for w, var in weeks.items():
+                    self.kth[s, k, w] = var
+                pairs = [(v, 1.0) for v in weeks.values()] + [(v, -1.0) for v, _ in
+                                                              by_supervisor[s, k]]
+                self.add(pairs, pulp.LpConstraintEQ, 0, f"supervisor_{s}_visit_{k}_scheduled")
+            self._spacing(kth, f"supervisor_{s}")
+            for w in range(1, inst.weeks + 1):
+                pairs = [(kth[k][w], 1.0) for k in kth if w in kth[k]]
+                if len(pairs) > 1:  # a single variable already has the capacity as its bound
+                    self.add(pairs, pulp.LpConstraintLE, int(cap[w - 1]),
+                             f"supervisor_{s}_weekly_capacity_week_{w}")
+
+    def _shared_supervision_flows(self) -> None:
+        inst = self.inst
+        members = inst.group_members()
+        self.kth = {}
+        self.by_sup: dict[Key, pulp.LpVariable] = {}
+        load: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+        for g, group in enumerate(inst.groups):
+            if not members[g] or not group.candidates:
+                continue
+            cap = inst.capacity[list(group.candidates)].sum(axis=0)
+            size = len(members[g])
+            kth = {k: self._week_vars(f"group_{g}", k, np.minimum(cap, size))
+                   for k in range(1, inst.max_visits + 1)}
+            for k, weeks in kth.items():
+                for w, var in weeks.items():
+                    self.kth[g, k, w] = var
+                pairs = [(v, 1.0) for v in weeks.values()]
+                pairs += [(self.gets_visit[b][k - 1], -1.0) for b in members[g]]
+                self.add(pairs, pulp.LpConstraintEQ, 0, f"group_{g}_visit_{k}_scheduled")
+            self._spacing(kth, f"group_{g}")
+            for w in range(1, inst.weeks + 1):
+                visits = [(kth[k][w], -1.0) for k in kth if w in kth[k]]
+                if not visits:
+                    continue
+                pairs = []
+                for s in group.candidates:
+                    if inst.capacity[s, w - 1] <= 0:
+                        continue
+                    var = pulp.LpVariable(f"group_{g}_visits_by_supervisor_{s}_week_{w}", 0,
+                                          int(inst.capacity[s, w - 1]), pulp.LpInteger)
+                    self.by_sup[g, s, w] = var
+                    pairs.append((var, 1.0))
+                    load[s, w].append((var, 1.0))
+                    if inst.travel_penalty and inst.home[s] != group.district:
+                        self.objective.append((var, -inst.travel_penalty))
+                self.add(pairs + visits, pulp.LpConstraintEQ, 0,
+                         f"group_{g}_week_{w}_visits_have_supervisors")
+        for (s, w), pairs in sorted(load.items()):
+            if len(pairs) > 1:
+                self.add(pairs, pulp.LpConstraintLE, int(inst.capacity[s, w - 1]),
+                         f"supervisor_{s}_weekly_capacity_week_{w}")
+
+
+_BANNER_SHOWN = False
+
+
+def _silence_highs_banner() -> None:
+    """HiGHS prints a banner on the first Highs() of a process, whatever output_flag says."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        return
+    import os
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+    _BANNER_SHOWN = True
+
+
+def _solver(name: str, time_limit_s: float, gap: float, log: Path | None) -> pulp.LpSolver:
+    if name == "cbc":
+        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
+                                 logPath=str(log) if log else None)
+    _silence_highs_banner()
+    return pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
+                      random_seed=0, mip_feasibility_tolerance=1e-7)
+
+
+def _cbc_bound(log: Path, objective: float, optimal: bool) -> float:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    # CBC reports in its own (minimisation) sense; with -max the values are negated in the log
+    found = re.findall(r"(?:Lower|Upper) bound:\s*(-?[\d.eE+]+)", text)
+    if found:
+        return max(abs(float(found[-1])), objective)
+    return objective if optimal else math.inf
+
+
+def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
+          gap: float = 0.001, elastic: bool = False) -> Allocation:
+    """Maximise risk addressed under every rule (or, elastic, minimise the rules' shortfall)."""
+    builder = _Builder(inst, elastic)
+    builder.build()
+    prob = builder.prob
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "cbc.log" if solver == "cbc" else None
+        prob.solve(_solver(solver, time_limit_s, gap, log))
+        seconds = time.perf_counter() - started
+        status = pulp.LpStatus[prob.status]
+        has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        if status == "Infeasible" or not has_solution:
+            return Allocation(status="infeasible" if status == "Infeasible" else "no_solution",
+                              visits=np.zeros(inst.n_branches, int), seconds=seconds)
+        objective = float(pulp.value(prob.objective) or 0.0)
+        optimal_status = prob.sol_status == pulp.LpSolutionOptimal
+        if solver == "cbc":
+            assert log is not None
+            bound = _cbc_bound(log, objective, optimal_status)
+        else:
+            info = prob.solverModel.getInfo()
+            bound = -float(info.mip_dual_bound) if not elastic else float(info.mip_dual_bound)
+            if not math.isfinite(bound):
+                bound = objective
+    visits = np.array([sum(round(v.varValue or 0) for v in row) for row in builder.gets_visit],
+                      dtype=int)
+    rel_gap = abs(bound - objective) / max(abs(objective), 1e-9)
+    proven = rel_gap <= gap + 1e-9
+    alloc = Allocation(
+        status="optimal" if proven else "feasible",
+        visits=visits,
+        objective=objective,
+        bound=bound,
+        seconds=seconds,
+        kth_in_week={k: round(v.varValue or 0) for k, v in builder.kth.items()
+                     if round(v.varValue or 0)},
+        served={k: round(v.varValue or 0) for k, v in getattr(builder, "served", {}).items()
+                if round(v.varValue or 0)},
+        group_supervisor_week={k: round(v.varValue or 0) for k, v in
+                               getattr(builder, "by_sup", {}).items() if round(v.varValue or 0)},
+        shortfall={rule: sum(v.varValue or 0.0 for v in vs)
+                   for rule, vs in builder.shortfall_vars.items()},
+    )
+    return alloc

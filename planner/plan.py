@@ -1,0 +1,223 @@
+"""`plan(inputs, scenario) -> Plan`: the one entry point from validated inputs to a visit plan,
+and `write_plan`, which puts a plan folder in place atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner import baseline, calendar, feasibility, instance, kpis, risk
+from planner.errors import Conflict, InfeasibleError
+from planner.io import Inputs
+from planner.model import Allocation, solve
+from planner.scenario import Scenario, scenario_to_toml
+from planner.schema import DIMENSIONS
+
+VISIT_COLUMNS = ["visit_id", "branch_id", "branch_name", "district", "supervisor_id",
+                 "supervisor_name", "week", "week_start", "focus", "risk_score", "visit_no"]
+BRANCH_COLUMNS = ["branch_id", "name", "district", "risk_score", "risk_tier", "top_factors",
+                  "visits", "responsible_supervisor_id", "mandatory_reason", "mandatory_visits",
+                  "baseline_visits"]
+PARALLEL_FROM_BRANCHES = 4000
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario
+    visits: pd.DataFrame  # one row per visit, VISIT_COLUMNS
+    branches: pd.DataFrame  # one row per input branch, BRANCH_COLUMNS
+    baseline_visits: pd.DataFrame  # the hand-ranking baseline, VISIT_COLUMNS
+    summary: dict[str, Any]
+
+
+def _solve_part(args: tuple[instance.Part, Scenario]) -> Allocation:
+    part, scenario = args
+    s = scenario.solver
+    return solve(part.instance, solver=s.name, time_limit_s=s.time_limit_s, gap=s.gap)
+
+
+def _solve_parts(parts: list[instance.Part], scenario: Scenario,
+                 workers: int | None) -> list[Allocation]:
+    jobs = [(p, scenario) for p in parts]
+    n = sum(p.instance.n_branches for p in parts)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(parts) > 1 and workers > 1 and n >= PARALLEL_FROM_BRANCHES:
+        with ProcessPoolExecutor(max_workers=min(workers, len(parts))) as pool:
+            return list(pool.map(_solve_part, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    return [_solve_part(job) for job in jobs]
+
+
+def plan(inputs: Inputs, scenario: Scenario, *, workers: int | None = None) -> Plan:
+    """The optimal visit plan; raises InfeasibleError naming the rules that conflict."""
+    started = time.perf_counter()
+    b, s = inputs.branches, inputs.supervisors
+    scores = risk.score(b, scenario)
+    need = instance.mandatory(inputs, scenario)
+    inst = instance.build(inputs, scenario, scores["risk_score"], need.visits)
+    ids = b["branch_id"].tolist()
+    conflicts = feasibility.precheck(inst, ids)
+    if conflicts:
+        raise InfeasibleError(conflicts)
+    parts = instance.split(inst)
+    allocs = _solve_parts(parts, scenario, workers)
+    if any(a.status in ("infeasible", "no_solution") for a in allocs):
+        raise _why_not(parts, allocs, scenario)
+
+    deficits = risk.weighted_deficits(b, scenario).to_numpy()
+    skills = np.array([[d in sk for d in DIMENSIONS] for sk in s["skills"]], dtype=float)
+    pieces = []
+    for part, alloc in zip(parts, allocs, strict=True):
+        local = calendar.expand(part.instance, alloc, deficits[part.branches],
+                                skills[part.supervisors])
+        local["branch"] = part.branches[local["branch"].to_numpy(int)]
+        local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
+        pieces.append(local)
+    visits = _visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores,
+                          deficits, skills)
+    base = _visit_table(baseline.hand_ranking(inst), inputs, scenario, scores, deficits, skills)
+
+    table = pd.DataFrame({
+        "branch_id": b["branch_id"], "name": b["name"], "district": b["district"],
+        "risk_score": scores["risk_score"], "risk_tier": scores["risk_tier"],
+        "top_factors": scores["top_factors"],
+        "visits": kpis.visit_counts(visits, b["branch_id"]),
+        "responsible_supervisor_id": _responsible(visits, b["branch_id"]),
+        "mandatory_reason": need.reason, "mandatory_visits": need.visits,
+        "baseline_visits": kpis.visit_counts(base, b["branch_id"]),
+    })[BRANCH_COLUMNS]
+    plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
+    base_kpis = kpis.kpis(base, table, s, scenario.rules)
+    objective = plan_kpis["objective"]
+    bound = max(sum(a.bound for a in allocs), objective)
+    summary = {
+        "scenario": scenario.name,
+        "status": "optimal" if all(a.status == "optimal" for a in allocs) else "feasible",
+        "objective": objective,
+        "bound": round(bound, 4),
+        "gap": round((bound - objective) / max(abs(objective), 1e-9), 6),
+        "solver": scenario.solver.name,
+        "solve_seconds": round(sum(a.seconds for a in allocs), 3),
+        "plan_seconds": round(time.perf_counter() - started, 3),
+        "n_branches": len(b),
+        "n_supervisors": len(s),
+        "n_visits": len(visits),
+        "independent_parts": len(parts),
+        "horizon": {"start": scenario.horizon.start.isoformat(), "weeks": scenario.horizon.weeks},
+        "kpis": plan_kpis,
+        "baseline": base_kpis,
+        "improvement_over_baseline": round(
+            (objective - base_kpis["objective"]) / max(abs(base_kpis["objective"]), 1e-9), 6),
+        "inputs": dict(inputs.sources),
+    }
+    return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base,
+                summary=summary)
+
+
+def _why_not(parts: list[instance.Part], allocs: list[Allocation],
+             scenario: Scenario) -> InfeasibleError:
+    conflicts = []
+    for part, alloc in zip(parts, allocs, strict=True):
+        if alloc.status == "no_solution":
+            return InfeasibleError([Conflict(
+                "solver.time_limit_s",
+                f"the solver found no plan within {scenario.solver.time_limit_s:g} seconds.",
+                "raise solver.time_limit_s or try solver.name = \"cbc\".")])
+        if alloc.status == "infeasible":
+            elastic = solve(part.instance, solver=scenario.solver.name,
+                            time_limit_s=scenario.solver.time_limit_s, gap=0.0, elastic=True)
+            conflicts += feasibility.explain(elastic)
+    return InfeasibleError(conflicts)
+
+
+def _visit_table(raw: pd.DataFrame, inputs: Inputs, scenario: Scenario, scores: pd.DataFrame,
+                 deficits: np.ndarray, skills: np.ndarray) -> pd.DataFrame:
+    b, s = inputs.branches, inputs.supervisors
+    bi, si = raw["branch"].to_numpy(int), raw["supervisor"].to_numpy(int)
+    # focus: the supervisor's skill where the branch is weakest (ties: dimension order)
+    masked = np.where(skills[si] > 0, deficits[bi], -1.0)
+    focus = np.array(DIMENSIONS)[masked.argmax(axis=1)] if len(raw) else np.array([], dtype=str)
+    table = pd.DataFrame({
+        "branch_id": b["branch_id"].to_numpy()[bi],
+        "branch_name": b["name"].to_numpy()[bi],
+        "district": b["district"].to_numpy()[bi],
+        "supervisor_id": s["supervisor_id"].to_numpy()[si],
+        "supervisor_name": s["name"].to_numpy()[si],
+        "week": raw["week"].to_numpy(int),
+        "week_start": [scenario.horizon.week_start(int(w)).isoformat() for w in raw["week"]],
+        "focus": focus,
+        "risk_score": scores["risk_score"].to_numpy()[bi],
+        "visit_no": raw["visit_no"].to_numpy(int),
+    })
+    table = table.sort_values(["week", "supervisor_id", "branch_id"], kind="stable")
+    table.insert(0, "visit_id", [f"V{i + 1:05d}" for i in range(len(table))])
+    return table.reset_index(drop=True)[VISIT_COLUMNS]
+
+
+def _responsible(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:
+    """The supervisor with most visits to each branch (the only one under 责任人); ties by id."""
+    if visits.empty:
+        return pd.Series("", index=branch_ids.index)
+    counts = visits.groupby(["branch_id", "supervisor_id"]).size().reset_index(name="n")
+    counts = counts.sort_values(["branch_id", "n", "supervisor_id"], ascending=[True, False, True])
+    first = counts.drop_duplicates("branch_id").set_index("branch_id")["supervisor_id"]
+    return branch_ids.map(first).fillna("")
+
+
+def _folder_name(scenario: Scenario, now: dt.datetime) -> str:
+    safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", scenario.name).strip("_.")[:60] or "plan"
+    return f"{now:%Y%m%d-%H%M%S}-{safe}"
+
+
+def default_out(scenario: Scenario, root: Path = Path("plans")) -> Path:
+    out = root / _folder_name(scenario, dt.datetime.now())
+    n = 2
+    while out.exists():
+        out = root / f"{_folder_name(scenario, dt.datetime.now())}-{n}"
+        n += 1
+    return out
+
+
+Writer = Callable[[Plan, Path], None]
+
+
+def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
+    """Write the plan folder to a temporary sibling and rename it into place when complete.
+
+    `out` must not exist or must be an empty folder: an earlier plan is never overwritten.
+    """
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise FileExistsError(f"{out} already exists and is not empty; plans are never "
+                              "overwritten. Choose another --out.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
+        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
+        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
+        (tmp / "summary.json").write_text(
+            json.dumps(p.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
+        for extra in extras:
+            extra(p, tmp)
+        if out.exists():
+            out.rmdir()
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

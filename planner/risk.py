@@ -1,0 +1,86 @@
+"""The risk model: how much a branch needs supervision, on a 0–100 scale, and why.
+
+For a branch with dimension scores s_d (0–100, higher is healthier) and dimension weights w_d,
+plus a staleness weight w_t:
+
+    deficit_d   = (100 - s_d) / 100                       in [0, 1]
+    staleness   = min(days since last visit / full_days, 1)   (never visited: 1)
+    W           = sum_d w_d + w_t
+    contrib_d   = 100 * w_d * deficit_d / W
+    contrib_t   = 100 * w_t * staleness / W
+    risk_score  = sum_d contrib_d + contrib_t              in [0, 100]
+
+The eight dimensions are the weaknesses the source essay names: planning 二（一）, function
+二（二）, management 二（三）, publicity 二（四）, understanding 三（一）, training 三（二）,
+positioning and implementation 三（三）; staleness is the supervision gap of 三（四）.
+
+So the score is additive (the contributions are the explanation), monotone (a lower dimension
+score never lowers the risk), and a weight of 0 removes a dimension. The tier is 高 from
+`risk.high_from`, 中 from `risk.medium_from`, else 低; `top_factors` lists the three largest
+contributions with their share of the score.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.scenario import Scenario
+from planner.schema import DIMENSIONS
+
+STALENESS = "staleness"
+FACTORS: tuple[str, ...] = (*DIMENSIONS, STALENESS)
+
+
+def days_since_visit(branches: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """Days from each branch's last visit to the plan's start; NaN for never visited."""
+    start = pd.Timestamp(scenario.horizon.start)
+    last = pd.to_datetime(branches["last_visit"], errors="coerce")
+    return (start - last).dt.days.clip(lower=0).astype(float)
+
+
+def score(branches: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """One row per branch (same index): risk_score, risk_tier, top_factors, contrib_<factor>."""
+    weights = {d: float(scenario.weights[d]) for d in DIMENSIONS}
+    w_t = scenario.risk.staleness_weight
+    total = sum(weights.values()) + w_t
+    out = pd.DataFrame(index=branches.index)
+    out["branch_id"] = branches["branch_id"]
+    for d in DIMENSIONS:
+        out[f"contrib_{d}"] = 100.0 * weights[d] * (100.0 - branches[d]) / 100.0 / total
+    days = days_since_visit(branches, scenario)
+    staleness = (days / scenario.risk.staleness_full_days).clip(upper=1.0).fillna(1.0)
+    out[f"contrib_{STALENESS}"] = 100.0 * w_t * staleness / total
+    contrib = out[[f"contrib_{f}" for f in FACTORS]].to_numpy()
+    out["risk_score"] = contrib.sum(axis=1).round(2)
+    out["days_since_visit"] = days
+    out["risk_tier"] = tier(out["risk_score"], scenario)
+    out["top_factors"] = _top_factors(contrib)
+    return out
+
+
+def tier(risk: pd.Series, scenario: Scenario) -> pd.Series:
+    return pd.Series(
+        np.where(risk >= scenario.risk.high_from, "高",
+                 np.where(risk >= scenario.risk.medium_from, "中", "低")),
+        index=risk.index,
+    )
+
+
+def _top_factors(contrib: np.ndarray, n: int = 3) -> list[str]:
+    labels = []
+    # stable sort on the negated values keeps the dimension order for ties
+    order = np.argsort(-contrib, axis=1, kind="stable")
+    for row, idx in zip(contrib, order, strict=True):
+        total = row.sum()
+        parts = [f"{FACTORS[i]} {row[i] / total:.0%}" for i in idx[:n] if row[i] > 0]
+        labels.append(", ".join(parts))
+    return labels
+
+
+def weighted_deficits(branches: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """w_d * (100 - s_d) per dimension: what a visit's focus is chosen by."""
+    return pd.DataFrame(
+        {d: float(scenario.weights[d]) * (100.0 - branches[d]) for d in DIMENSIONS},
+        index=branches.index,
+    )

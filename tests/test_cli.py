@@ -1,0 +1,123 @@
+"""The command line as a planner uses it: exit codes, messages, and nothing lost on errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from planner import datasets
+from planner.cli import main
+from tests.checker import check_plan_folder
+from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False)
+
+
+def test_plan_sample_prints_folder_last(tmp_path):
+    done = run("plan", "--out", str(tmp_path / "q1"), "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(tmp_path / "q1")
+    assert "HiGHS" not in done.stdout  # no solver banner or log
+    bf, sf, _ = datasets.sample_paths()
+    assert check_plan_folder(tmp_path / "q1", bf, sf) == []
+
+
+def test_default_folder_is_new_each_run(tmp_path):
+    first = run("plan", "--no-report", cwd=tmp_path)
+    second = run("plan", "--no-report", cwd=tmp_path)
+    a, b = (Path(tmp_path, r.stdout.strip().splitlines()[-1]) for r in (first, second))
+    assert a != b and a.parent.name == "plans" and a.is_dir() and b.is_dir()
+
+
+def test_validate_lists_every_problem_and_exits_2(write, tmp_path, capsys):
+    branches = write("b.csv", "\n".join([
+        BRANCH_HEADER, branch_row("B1", "东", 50), branch_row("B1", "东", 50),
+        branch_row("B3", "东", 50).replace("50", "x", 1)]) + "\n")
+    sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,北,2,,99,\n")
+    code = main(["validate", "--branches", str(branches), "--supervisors", str(sups)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "5 problems" in err  # the duplicate is named on both of its rows
+    assert "b.csv, row 2, column 组织编号" in err
+    assert "b.csv, row 3, column 组织编号" in err
+    assert "b.csv, row 4, column 主动谋划" in err
+    assert "s.csv, row 2, column 所在片区" in err
+    assert "s.csv, row 2, column 不可用周次" in err
+    assert "Traceback" not in err
+
+
+def test_bad_input_writes_nothing(write, tmp_path):
+    branches = write("b.csv", f"{BRANCH_HEADER}\n{branch_row('B1', '东', 500)}\n")
+    sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,2,,,\n")
+    done = run("plan", "--branches", str(branches), "--supervisors", str(sups),
+               "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "500 is outside 0–100" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_infeasible_exits_3_and_writes_nothing(write, tmp_path):
+    rows = [branch_row(f"B{i}", "东", 40, weak="是") for i in range(30)]
+    branches = write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n")
+    sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,1,,,\n")
+    scenario = write("sc.toml", "[horizon]\nweeks = 13\n")
+    done = run("plan", "--branches", str(branches), "--supervisors", str(sups), "--scenario",
+               str(scenario), "--out", str(tmp_path / "out"))
+    assert done.returncode == 3
+    assert "weak-and-lax branches need 60 visits" in done.stderr
+    assert "13 visit-slots" in done.stderr
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob(".out*"))  # no partial folder left behind
+
+
+def test_existing_plan_is_never_overwritten(tmp_path):
+    out = tmp_path / "q1"
+    out.mkdir()
+    (out / "visits.csv").write_text("keep me", encoding="utf-8")
+    done = run("plan", "--out", str(out), "--no-report")
+    assert done.returncode == 2
+    assert "never overwritten" in done.stderr
+    assert (out / "visits.csv").read_text(encoding="utf-8") == "keep me"
+
+
+def test_unknown_scenario_key_exits_2(write):
+    scenario = write("sc.toml", "[rules]\ntravel_penallty = 1\n")
+    done = run("validate", "--scenario", str(scenario))
+    assert done.returncode == 2
+    assert "Did you mean 'travel_penalty'" in done.stderr
+
+
+def test_generate_is_deterministic_and_the_sample_is_generated(tmp_path):
+    for name in ("a", "b"):
+        assert run("generate", "--branches", "300", "--supervisors", "8", "--seed", "5",
+                   "--out", str(tmp_path / name)).returncode == 0
+    for f in ("branches.csv", "supervisors.csv"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    sample = datasets.sample_county()
+    bf, sf, _ = datasets.sample_paths()
+    pd.testing.assert_frame_equal(pd.read_csv(bf, dtype=str, keep_default_na=False),
+                                  sample.branches.astype(str))
+    pd.testing.assert_frame_equal(pd.read_csv(sf, dtype=str, keep_default_na=False),
+                                  sample.supervisors.astype(str))
+
+
+def test_generated_province_keeps_supervisors_in_their_county(tmp_path):
+    done = run("generate", "--branches", "400", "--supervisors", "12", "--counties", "4",
+               "--out", str(tmp_path / "p"))
+    assert done.returncode == 0
+    plan_done = run("plan", "--branches", str(tmp_path / "p/branches.csv"), "--supervisors",
+                    str(tmp_path / "p/supervisors.csv"), "--out", str(tmp_path / "plan"),
+                    "--no-report")
+    assert plan_done.returncode == 0, plan_done.stderr
+    assert check_plan_folder(tmp_path / "plan", tmp_path / "p/branches.csv",
+                             tmp_path / "p/supervisors.csv") == []
+    import json
+
+    summary = json.loads((tmp_path / "plan/summary.json").read_text(encoding="utf-8"))
+    assert summary["independent_parts"] == 4

@@ -65,12 +65,16 @@ def hand_ranking(inst: Instance) -> pd.DataFrame:
                        key=lambda b: (-inst.min_visits[b], -inst.risk[b], b))
     for b in mandatory:
         give(b, int(inst.min_visits[b]))
+    by_district: dict[int, list[int]] = {}
+    for b in by_risk:
+        by_district.setdefault(int(district[b]), []).append(b)
     for d, need in sorted(inst.district_min_branches.items()):
-        have = sum(1 for b in range(inst.n_branches) if district[b] == d and taken[b])
-        for b in by_risk:
+        ranked = by_district.get(d, [])
+        have = sum(1 for b in ranked if taken[b])
+        for b in ranked:
             if have >= need:
                 break
-            if district[b] == d and not taken[b]:
+            if not taken[b]:
                 give(b, 1)
                 have += bool(taken[b])
     for visits in range(1, inst.max_visits + 1):

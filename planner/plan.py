@@ -100,6 +100,10 @@ def plan(inputs: Inputs, scenario: Scenario, *, workers: int | None = None) -> P
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
     base_kpis = kpis.kpis(base, table, s, scenario.rules)
     objective = plan_kpis["objective"]
+    solver_objective = sum(a.objective for a in allocs)
+    if abs(solver_objective - objective) > 1e-6 * max(1.0, abs(objective)):
+        raise calendar.CalendarError(f"the visits are worth {objective}, the solver said "
+                                     f"{solver_objective}")
     bound = max(sum(a.bound for a in allocs), objective)
     summary = {
         "scenario": scenario.name,

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench clean system-deps fonts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,7 +14,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Debian packages: a CJK font for the charts (make run, make test), Chromium for the browser
+# tests (make test). Installed with apt-get when missing (as root, or through sudo).
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo "sudo -n apt-get")
+define apt_install
+	@if [ -n "$(1)" ]; then echo "Installing Debian packages:$(1)"; \
+	  $(APT) update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $(APT) install -y -q $(1) >/dev/null \
+	  || { echo "Could not install$(1); install them with apt-get and retry."; exit 1; }; fi
+endef
+
+fonts:
+	$(call apt_install,$(shell fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || echo " fonts-noto-cjk fontconfig"))
+
+system-deps: fonts
+	$(call apt_install,$(shell command -v chromium >/dev/null || echo " chromium"))
+
+run: install fonts
 	$(BIN)/planner plan
 
 lint: install
@@ -26,7 +41,7 @@ typecheck: install
 unit: install
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: system-deps lint typecheck unit
 
 bench: install
 	$(BIN)/python benchmarks/bench_plan.py

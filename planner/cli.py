@@ -10,10 +10,12 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from planner import datasets
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.io import Inputs, load_inputs, sha256
-from planner.plan import default_out, plan, write_plan
+from planner.plan import Writer, default_out, plan, read_plan_folder, write_plan
 from planner.scenario import Scenario, load_scenario
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -36,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true", help="skip the HTML report")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
+    r = sub.add_parser("report", help="re-render report.html from a plan folder")
+    r.add_argument("plan_dir", type=Path)
+    r.add_argument("--lang", choices=("zh", "en"), default="zh")
+    c = sub.add_parser("compare", help="KPIs of plans side by side, and a comparison page")
+    c.add_argument("plan_dirs", type=Path, nargs="+")
+    c.add_argument("--lang", choices=("zh", "en"), default="zh")
+    c.add_argument("--out", type=Path, help="comparison HTML (default: plans/compare-<time>.html)")
     g = sub.add_parser("generate", help="write a synthetic county or province")
     g.add_argument("--branches", type=int, required=True)
     g.add_argument("--supervisors", type=int, required=True)
@@ -93,7 +102,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise InputError([_usage(f"--out {out} already exists and is not empty; "
                                            "plans are never overwritten.")])
     result = plan(inputs, scenario)
-    folder = write_plan(result, out)
+    from planner import exports, report
+
+    extras: list[Writer] = [lambda p, d: exports.write_workbook(p, d, args.lang),
+                            lambda p, d: exports.write_calendars(p, d, args.lang)]
+    if not args.no_report:
+        extras.append(lambda p, d: report.render(d, args.lang))
+    folder = write_plan(result, out, extras)
     sm = result.summary
     k, base = sm["kpis"], sm["baseline"]
     print(f"{sm['scenario']}: {sm['status']} plan, objective {sm['objective']:.1f} "
@@ -103,6 +118,30 @@ def _cmd_plan(args: argparse.Namespace) -> int:
           f"hand ranking would reach {base['objective']:.1f} "
           f"({sm['improvement_over_baseline']:+.2%} for the optimizer)")
     print(folder)
+    if not args.no_report:
+        print(folder / "report.html")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from planner import report
+
+    report.load(args.plan_dir)  # a clear message if it is not a plan folder
+    print(report.render(args.plan_dir, args.lang))
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from planner import report
+
+    folders = [read_plan_folder(d) for d in args.plan_dirs]
+    table = report.comparison(folders, args.lang)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        print(table.to_string(index=False))
+    out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
+    print(report.write_comparison(folders, out, args.lang))
     return EXIT_OK
 
 
@@ -121,7 +160,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate}
+    commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate,
+                "report": _cmd_report, "compare": _cmd_compare}
     try:
         return commands[args.command](args)
     except InputError as exc:

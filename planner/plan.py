@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import time
+import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from planner import baseline, calendar, feasibility, instance, kpis, risk
 from planner.errors import Conflict, InfeasibleError
 from planner.io import Inputs
 from planner.model import Allocation, solve
-from planner.scenario import Scenario, scenario_to_toml
+from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.schema import DIMENSIONS
 
 VISIT_COLUMNS = ["visit_id", "branch_id", "branch_name", "district", "supervisor_id",
@@ -193,7 +194,7 @@ def default_out(scenario: Scenario, root: Path = Path("plans")) -> Path:
     return out
 
 
-Writer = Callable[[Plan, Path], None]
+Writer = Callable[[Plan, Path], object]
 
 
 def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
@@ -225,3 +226,41 @@ def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+@dataclass(frozen=True)
+class PlanFolder:
+    """A plan as read back from its folder: what `planner report` and `compare` work from."""
+
+    path: Path
+    scenario: Scenario
+    visits: pd.DataFrame
+    branches: pd.DataFrame
+    baseline_visits: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def read_plan_folder(path: Path) -> PlanFolder:
+    path = Path(path)
+    missing = [f for f in ("visits.csv", "branches.csv", "summary.json", "scenario.toml")
+               if not (path / f).is_file()]
+    if missing:
+        from planner.errors import InputError, Problem
+
+        raise InputError([Problem(str(path), f"is not a plan folder: {', '.join(missing)} missing.")])
+    ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
+
+    def table(name: str) -> pd.DataFrame:
+        return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+
+    base = path / "baseline_visits.csv"
+    return PlanFolder(
+        path=path,
+        scenario=parse_scenario(tomllib.loads((path / "scenario.toml").read_text(encoding="utf-8")),
+                                file=str(path / "scenario.toml")),
+        visits=table("visits.csv"),
+        branches=table("branches.csv"),
+        baseline_visits=table("baseline_visits.csv") if base.is_file() else pd.DataFrame(
+            columns=VISIT_COLUMNS),
+        summary=json.loads((path / "summary.json").read_text(encoding="utf-8")),
+    )

@@ -1,0 +1,102 @@
+"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+from icalendar import Calendar, Event
+from openpyxl.utils import get_column_letter
+
+from planner.plan import Plan
+from planner.report import COLUMNS, KPI_LABELS, dimension_label, t
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub("_", text)[:31] or "sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f"~{n}"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    if "focus" in out:
+        out["focus"] = out["focus"].map(lambda f: dimension_label(f, lang))
+    return out.rename(columns={c: COLUMNS[c][lang] for c in out.columns if c in COLUMNS})
+
+
+def _fit_columns(sheet: object, frame: pd.DataFrame) -> None:
+    for i, col in enumerate(frame.columns, start=1):
+        values = [str(col), *(str(v) for v in frame[col].head(500))]
+        # CJK characters are about two Latin characters wide
+        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in values)
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)  # type: ignore[attr-defined]
+
+
+def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
+    """An overview sheet (KPIs and every visit) and one sheet per supervisor."""
+    path = folder / "plan.xlsx"
+    cols = ["week", "week_start", "supervisor_id", "supervisor_name", "branch_id", "branch_name",
+            "district", "focus", "risk_score", "visit_no"]
+    plan_k, base_k = p.summary["kpis"], p.summary["baseline"]
+    kpis = pd.DataFrame({
+        COLUMNS["kpi"][lang]: [label[lang] for label in KPI_LABELS.values()],
+        t("plan", lang): [plan_k[k] for k in KPI_LABELS],
+        t("baseline", lang): [base_k[k] for k in KPI_LABELS],
+    })
+    used: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        overview = _sheet_name("总览" if lang == "zh" else "Overview", used)
+        title = pd.DataFrame({t("scenario", lang): [p.scenario.name]})
+        title.to_excel(xl, sheet_name=overview, index=False)
+        kpis.to_excel(xl, sheet_name=overview, index=False, startrow=3)
+        visits = _labelled(p.visits[cols], lang)
+        visits.to_excel(xl, sheet_name=overview, index=False, startrow=len(kpis) + 6)
+        _fit_columns(xl.sheets[overview], visits)
+        for (sid, name), rows in p.visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
+            sheet = _sheet_name(f"{sid} {name}", used)
+            mine = _labelled(rows[[c for c in cols if c not in ("supervisor_id", "supervisor_name")]],
+                             lang)
+            mine.to_excel(xl, sheet_name=sheet, index=False)
+            _fit_columns(xl.sheets[sheet], mine)
+    return path
+
+
+def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
+    """calendars/<supervisor_id>.ics: one all-day event over the working week of each visit."""
+    out = folder / "calendars"
+    out.mkdir(exist_ok=True)
+    # DTSTAMP is required; a fixed one keeps the files identical for identical plans
+    stamp = dt.datetime.combine(p.scenario.horizon.start, dt.time(0, 0), tzinfo=dt.UTC)
+    for sid, rows in p.visits.groupby("supervisor_id", sort=True):
+        cal = Calendar()
+        cal.add("prodid", "-//Dudao planner//督导走访计划//ZH")
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"{rows['supervisor_name'].iloc[0]} · {p.scenario.name}")
+        for v in rows.itertuples():
+            event = Event()
+            start = dt.date.fromisoformat(str(v.week_start))
+            focus = dimension_label(str(v.focus), lang)
+            if lang == "zh":
+                summary = f"督导走访：{v.branch_name}（重点：{focus}）"
+            else:
+                summary = f"Supervisory visit: {v.branch_name} (focus: {focus})"
+            event.add("uid", f"{v.visit_id}-{v.branch_id}@dudao")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", start)
+            event.add("dtend", start + dt.timedelta(days=5))
+            event.add("summary", summary)
+            event.add("location", str(v.district))
+            event.add("description", f"{v.branch_id} · {v.visit_no} · risk {v.risk_score}")
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+        (out / f"{_SHEET_FORBIDDEN.sub('_', str(sid))}.ics").write_bytes(cal.to_ical())
+    return out

@@ -29,8 +29,9 @@ fonts:
 system-deps: fonts
 	$(call apt_install,$(shell command -v chromium >/dev/null || echo " chromium"))
 
+# plans the sample county; the last line is the report's path
 run: install fonts
-	$(BIN)/planner plan
+	@folder=$$($(BIN)/planner plan | tee /dev/stderr | tail -n 1) && echo "$$folder/report.html"
 
 lint: install
 	$(BIN)/ruff check planner tests benchmarks

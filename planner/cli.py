@@ -117,9 +117,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
           f"mandatory visits met {k['mandatory_visits_met']}/{k['mandatory_visits_required']}; "
           f"hand ranking would reach {base['objective']:.1f} "
           f"({sm['improvement_over_baseline']:+.2%} for the optimizer)")
-    print(folder)
     if not args.no_report:
-        print(folder / "report.html")
+        print(f"report: {folder / 'report.html'}")
+    print(folder)
     return EXIT_OK
 
 

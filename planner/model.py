@@ -300,15 +300,20 @@ def _silence_highs_banner() -> None:
     _BANNER_SHOWN = True
 
 
-def _solver(name: str, time_limit_s: float, gap: float, log: Path | None) -> pulp.LpSolver:
+PRESOLVE_UP_TO_BRANCHES = 3000
+
+
+def _solver(name: str, time_limit_s: float, gap: float, log: Path | None,
+            n_branches: int) -> pulp.LpSolver:
     if name == "cbc":
         return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
                                  logPath=str(log) if log else None)
     _silence_highs_banner()
     return pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
                       random_seed=0, mip_feasibility_tolerance=1e-7,
-                      # HiGHS presolve spends most of the time on these models and removes ~1 %
-                      presolve="off")
+                      # measured: presolve halves a 1,000-branch solve but makes a 10,000-branch
+                      # one four times slower while removing about 1 % of the model
+                      presolve="on" if n_branches <= PRESOLVE_UP_TO_BRANCHES else "off")
 
 
 def _cbc_bound(log: Path, objective: float, optimal: bool) -> float:
@@ -329,7 +334,7 @@ def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "cbc.log" if solver == "cbc" else None
-        prob.solve(_solver(solver, time_limit_s, gap, log))
+        prob.solve(_solver(solver, time_limit_s, gap, log, inst.n_branches))
         seconds = time.perf_counter() - started
         status = pulp.LpStatus[prob.status]
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)

@@ -82,7 +82,8 @@ def sample_plan(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "plan"
     done = planner("plan", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == str(out / "report.html")
+    assert done.stdout.strip().splitlines()[-1] == str(out)  # the contract: the folder last
+    assert f"report: {out / 'report.html'}" in done.stdout
     return out
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit bench clean system-deps fonts
+.PHONY: install run test lint typecheck unit nbval bench clean system-deps fonts notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,7 +42,18 @@ typecheck: install
 unit: install
 	$(BIN)/pytest
 
-test: system-deps lint typecheck unit
+# the notebooks run from a copy in a temporary folder, so they depend only on the installed
+# package, and their outputs must match the ones committed in them
+nbval: install
+	@tmp=$$(mktemp -d) && cp notebooks/*.ipynb notebooks/sanitize.cfg "$$tmp"/ && \
+	  (cd "$$tmp" && $(CURDIR)/$(BIN)/pytest --nbval -q -p no:cacheprovider \
+	    --nbval-sanitize-with sanitize.cfg *.ipynb); rc=$$?; rm -rf "$$tmp"; exit $$rc
+
+test: system-deps lint typecheck unit nbval
+
+# re-execute the notebooks in place after a change that alters their outputs
+notebooks: install
+	cd notebooks && for nb in *.ipynb; do ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb"; done
 
 bench: install
 	$(BIN)/python benchmarks/bench_plan.py

@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("plan_dirs", type=Path, nargs="+")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     c.add_argument("--out", type=Path, help="comparison HTML (default: plans/compare-<time>.html)")
+    a = sub.add_parser("app", help="serve the scenario workbook in the browser (Voilà)")
+    _add_inputs(a)
+    a.add_argument("--port", type=int, default=8866)
     g = sub.add_parser("generate", help="write a synthetic county or province")
     g.add_argument("--branches", type=int, required=True)
     g.add_argument("--supervisors", type=int, required=True)
@@ -145,6 +148,23 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from planner.workbook import APP_ENV, NOTEBOOK
+
+    _load(args)  # bad input is reported here, before the server starts
+    env = dict(os.environ)
+    for key, var in APP_ENV.items():
+        value = getattr(args, key)
+        if value is not None:
+            env[var] = str(Path(value).resolve())
+    print(f"Serving the workbook at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
+    return subprocess.call([sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={args.port}",
+                            "--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+                            f"--Voila.root_dir={NOTEBOOK.parent}"], env=env)
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     if args.out.exists() and any(args.out.iterdir()):
         raise InputError([_usage(f"--out {args.out} is not empty.")])
@@ -161,7 +181,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate,
-                "report": _cmd_report, "compare": _cmd_compare}
+                "report": _cmd_report, "compare": _cmd_compare, "app": _cmd_app}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -1,0 +1,301 @@
+"""The scenario workbook: ipywidgets wired to `planner.plan`, with no planning logic of its own.
+
+Every control is an attribute and every button calls a method, so the workbook is tested without
+a browser: set `.value`, call `solve()`, read `result`, `history` and the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from planner.datasets import sample_paths
+from planner.errors import InfeasibleError, InputError
+from planner.io import Inputs, load_inputs
+from planner.plan import Plan, plan, write_plan
+from planner.report import COLUMNS, KPI_LABELS, dimension_label, t, weekly_chart
+from planner.scenario import Horizon, Scenario, load_scenario, scenario_to_toml
+from planner.schema import DIMENSIONS
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "scenario_workbook.ipynb"
+KPI_KEYS = ("objective", "visits", "branches_visited", "high_risk_visited_share",
+            "risk_share_of_visited_branches", "mandatory_visits_met",
+            "visits_outside_home_district")
+ALL = "全部"
+APP_ENV = {"branches": "DUDAO_BRANCHES", "supervisors": "DUDAO_SUPERVISORS",
+           "scenario": "DUDAO_SCENARIO"}
+
+
+def with_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None
+                  ) -> Inputs:
+    """The inputs with every weekly capacity scaled by `factor` (rounded), then overridden."""
+    sups = inputs.supervisors.copy()
+    # halves round up: half of a one-visit week is still a visit
+    sups["weekly_capacity"] = np.floor(sups["weekly_capacity"] * factor + 0.5).astype(int)
+    for sid, cap in (overrides or {}).items():
+        sups.loc[sups["supervisor_id"] == sid, "weekly_capacity"] = int(cap)
+    return Inputs(inputs.branches, sups, inputs.sources)
+
+
+def parse_repeat_value(text: str) -> tuple[float, ...]:
+    values = tuple(float(x) for x in text.replace("，", ",").split(",") if x.strip())
+    if not values or any(v < 0 for v in values):
+        raise ValueError("repeat value must be numbers ≥ 0 separated by commas, like 1, 0.5, 0.25")
+    return values
+
+
+class Workbook:
+    """Controls for one data set; `solve()` re-plans and refreshes every view."""
+
+    def __init__(self, inputs: Inputs, scenario: Scenario, lang: str = "zh") -> None:
+        self.inputs = inputs
+        self.base = scenario
+        self.lang = lang
+        self.result: Plan | None = None
+        self.history: list[tuple[str, Plan]] = []
+        self.message = ""
+        r = scenario.rules
+        style = {"description_width": "170px"}
+        layout = w.Layout(width="360px")
+        self.weights = {d: w.BoundedFloatText(value=float(scenario.weights[d]), min=0, max=10,
+                                              step=0.1, description=dimension_label(d, lang),
+                                              style=style, layout=layout) for d in DIMENSIONS}
+        self.capacity_factor = w.BoundedFloatText(value=1.0, min=0, max=5, step=0.1,
+                                                  description="团队容量倍数", style=style,
+                                                  layout=layout)
+        self.capacity = {sid: w.BoundedIntText(value=int(cap), min=0, max=50,
+                                               description=f"{sid} {name}", style=style,
+                                               layout=layout)
+                         for sid, name, cap in zip(inputs.supervisors["supervisor_id"],
+                                                   inputs.supervisors["name"],
+                                                   inputs.supervisors["weekly_capacity"],
+                                                   strict=True)}
+        self.start = w.DatePicker(value=scenario.horizon.start, description="计划起始（周一）",
+                                  style=style, layout=layout)
+        self.weeks = w.BoundedIntText(value=scenario.horizon.weeks, min=1, max=104,
+                                      description="计划周数", style=style, layout=layout)
+        self.max_visits = w.BoundedIntText(value=r.max_visits_per_branch, min=1, max=12,
+                                           description="每个组织最多走访", style=style,
+                                           layout=layout)
+        self.spacing = w.BoundedIntText(value=r.min_weeks_between_visits, min=1, max=52,
+                                        description="两次走访最少间隔（周）", style=style,
+                                        layout=layout)
+        self.weak_lax = w.BoundedIntText(value=r.weak_lax_min_visits, min=0, max=12,
+                                         description="软弱涣散最少走访", style=style, layout=layout)
+        self.overdue = w.BoundedIntText(value=r.overdue_days, min=0, max=3650,
+                                        description="超期天数（0=不限）", style=style, layout=layout)
+        self.district_share = w.BoundedFloatText(value=r.district_min_share, min=0, max=1,
+                                                 step=0.05, description="片区最低覆盖比例",
+                                                 style=style, layout=layout)
+        self.repeat = w.Text(value=", ".join(f"{v:g}" for v in r.repeat_value),
+                             description="第1/2/3次走访价值", style=style, layout=layout)
+        self.responsible = w.Checkbox(value=r.one_responsible_supervisor,
+                                      description="每个组织一名责任人", style=style)
+        self.travel = w.BoundedFloatText(value=r.travel_penalty, min=0, max=100, step=0.5,
+                                         description="跨片区走访成本", style=style, layout=layout)
+        self.solve_button = w.Button(description="求解 Solve", button_style="danger",
+                                     icon="play")
+        self.save_path = w.Text(value="scenario.toml", description="方案文件", style=style,
+                                layout=layout)
+        self.save_button = w.Button(description="保存方案 Save TOML", icon="save")
+        self.export_button = w.Button(description="导出报告 Export report", icon="file")
+        self.status = w.HTML()
+        self.kpi_out = w.Output()
+        self.district_out = w.Output()
+        self.chart_out = w.Output()
+        self.history_out = w.Output()
+        self.supervisor_filter = w.Dropdown(description="督导员", options=[ALL])
+        self.district_filter = w.Dropdown(description="片区", options=[ALL])
+        self.schedule_out = w.Output()
+        self.solve_button.on_click(lambda _: self.solve())
+        self.save_button.on_click(lambda _: self.save_scenario())
+        self.export_button.on_click(lambda _: self.export_report())
+        self.supervisor_filter.observe(lambda _: self.show_schedule(), names="value")
+        self.district_filter.observe(lambda _: self.show_schedule(), names="value")
+
+    @classmethod
+    def from_files(cls, branches: str | Path = "", supervisors: str | Path = "",
+                   scenario: str | Path = "", lang: str = "zh") -> Workbook:
+        """The workbook on these files; empty paths: those `planner app` was given, else the
+        sample county."""
+        branches = branches or os.environ.get(APP_ENV["branches"], "")
+        supervisors = supervisors or os.environ.get(APP_ENV["supervisors"], "")
+        scenario = scenario or os.environ.get(APP_ENV["scenario"], "")
+        sample_b, sample_s, sample_sc = sample_paths()
+        sc = load_scenario(Path(scenario) if scenario else (sample_sc if not branches else None))
+        inputs = load_inputs(Path(branches or sample_b), Path(supervisors or sample_s),
+                             horizon_weeks=sc.horizon.weeks)
+        return cls(inputs, sc, lang)
+
+    def scenario(self) -> Scenario:
+        """The scenario the controls describe."""
+        rules = replace(
+            self.base.rules, max_visits_per_branch=int(self.max_visits.value),
+            min_weeks_between_visits=int(self.spacing.value),
+            weak_lax_min_visits=int(self.weak_lax.value), overdue_days=int(self.overdue.value),
+            district_min_share=float(self.district_share.value),
+            repeat_value=parse_repeat_value(self.repeat.value),
+            one_responsible_supervisor=bool(self.responsible.value),
+            travel_penalty=float(self.travel.value))
+        if len(rules.repeat_value) < rules.max_visits_per_branch:
+            rules = replace(rules, repeat_value=rules.repeat_value + (rules.repeat_value[-1],) * (
+                rules.max_visits_per_branch - len(rules.repeat_value)))
+        start = self.start.value or self.base.horizon.start
+        return replace(self.base, horizon=Horizon(start=start, weeks=int(self.weeks.value)),
+                       weights={d: float(self.weights[d].value) for d in DIMENSIONS},
+                       rules=rules)
+
+    def planning_inputs(self) -> Inputs:
+        overrides = {sid: box.value for sid, box in self.capacity.items()}
+        base = dict(zip(self.inputs.supervisors["supervisor_id"],
+                        self.inputs.supervisors["weekly_capacity"], strict=True))
+        changed = {sid: v for sid, v in overrides.items() if v != base[sid]}
+        return with_capacity(self.inputs, float(self.capacity_factor.value), changed)
+
+    def solve(self) -> Plan | None:
+        """Re-plan with the controls' values; keep the plan in the session's history."""
+        try:
+            scenario = self.scenario()
+            result = plan(self.planning_inputs(), scenario)
+        except (InfeasibleError, InputError, ValueError) as exc:
+            self.message = str(exc)
+            self.status.value = f"<b style='color:#a61b1b'>{_escape(self.message)}</b>"
+            return None
+        self.result = result
+        label = f"#{len(self.history) + 1}"
+        self.history.append((label, result))
+        s = result.summary
+        self.message = (f"{label}: {t(s['status'], self.lang)}，目标值 {s['objective']:.1f}，"
+                        f"较人工排序 {s['improvement_over_baseline']:+.2%}")
+        self.status.value = _escape(self.message)
+        self.supervisor_filter.options = [ALL, *sorted(result.visits["supervisor_name"].unique())]
+        self.district_filter.options = [ALL, *sorted(result.visits["district"].unique())]
+        self.refresh()
+        return result
+
+    def kpi_table(self) -> pd.DataFrame:
+        if self.result is None:
+            return pd.DataFrame()
+        k, b = self.result.summary["kpis"], self.result.summary["baseline"]
+        return pd.DataFrame({
+            COLUMNS["kpi"][self.lang]: [KPI_LABELS[key][self.lang] for key in KPI_KEYS],
+            t("plan", self.lang): [k[key] for key in KPI_KEYS],
+            t("baseline", self.lang): [b[key] for key in KPI_KEYS],
+        })
+
+    def district_table(self) -> pd.DataFrame:
+        if self.result is None:
+            return pd.DataFrame()
+        p = self.result
+        rows = []
+        for district, group in p.branches.groupby("district", sort=True):
+            visited = group[group["visits"] > 0]
+            rows.append({"district": district, "branches": len(group), "visited": len(visited),
+                         "total_risk": round(float(group["risk_score"].sum()), 1),
+                         "risk_visited": round(float(visited["risk_score"].sum()), 1)})
+        frame = pd.DataFrame(rows)
+        frame["coverage"] = (frame["risk_visited"] / frame["total_risk"]).round(3)
+        return frame.rename(columns={c: COLUMNS[c][self.lang] for c in frame.columns})
+
+    def schedule(self) -> pd.DataFrame:
+        if self.result is None:
+            return pd.DataFrame()
+        v = self.result.visits
+        if self.supervisor_filter.value != ALL:
+            v = v[v["supervisor_name"] == self.supervisor_filter.value]
+        if self.district_filter.value != ALL:
+            v = v[v["district"] == self.district_filter.value]
+        v = v.assign(focus=v["focus"].map(lambda f: dimension_label(f, self.lang)))
+        cols = ["week", "week_start", "supervisor_name", "branch_name", "district", "focus",
+                "risk_score"]
+        return v[cols].rename(columns={c: COLUMNS[c][self.lang] for c in cols})
+
+    def comparison(self) -> pd.DataFrame:
+        """Every scenario solved in this session, side by side."""
+        rows = {}
+        for label, p in self.history:
+            s, k = p.summary, p.summary["kpis"]
+            rows[label] = {"objective": s["objective"], "visits": k["visits"],
+                           "branches_visited": k["branches_visited"],
+                           "high_risk_visited_share": k["high_risk_visited_share"],
+                           "mandatory_visits_met": k["mandatory_visits_met"],
+                           "gain_over_hand_ranking": s["improvement_over_baseline"]}
+        return pd.DataFrame(rows)
+
+    def show_schedule(self) -> None:
+        self.schedule_out.clear_output()
+        with self.schedule_out:
+            display(self.schedule().head(200))
+
+    def refresh(self) -> None:
+        for out, content in ((self.kpi_out, self.kpi_table()),
+                             (self.district_out, self.district_table()),
+                             (self.history_out, self.comparison())):
+            out.clear_output()
+            with out:
+                display(content)
+        self.chart_out.clear_output()
+        if self.result is not None:
+            from planner.plan import PlanFolder
+
+            folder = PlanFolder(Path("."), self.result.scenario, self.result.visits,
+                                self.result.branches, self.result.baseline_visits,
+                                self.result.summary)
+            with self.chart_out:
+                display(weekly_chart(folder, self.lang))
+        self.show_schedule()
+
+    def save_scenario(self, path: str | Path | None = None) -> Path:
+        target = Path(path or self.save_path.value)
+        target.write_text(scenario_to_toml(self.scenario()), encoding="utf-8")
+        self.status.value = _escape(f"已保存 {target}")
+        return target
+
+    def export_report(self, out: str | Path | None = None) -> Path | None:
+        """Write the current plan as a plan folder with report.html; return the report's path."""
+        from planner import exports, report
+
+        if self.result is None and self.solve() is None:
+            return None
+        assert self.result is not None
+        folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="dudao-")) / (
+            f"plan-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        lang = self.lang
+        written = write_plan(self.result, folder, [
+            lambda p, d: exports.write_workbook(p, d, lang),
+            lambda p, d: exports.write_calendars(p, d, lang),
+            lambda p, d: report.render(d, lang)])
+        path = written / "report.html"
+        self.status.value = _escape(f"报告已导出：{path}")
+        return path
+
+    def view(self) -> w.Widget:
+        """The whole workbook as one widget."""
+        rules = w.VBox([self.max_visits, self.spacing, self.weak_lax, self.overdue,
+                        self.district_share, self.repeat, self.responsible, self.travel])
+        horizon = w.VBox([self.start, self.weeks])
+        team = w.VBox([self.capacity_factor, *self.capacity.values()])
+        controls = w.Tab(children=[w.VBox(list(self.weights.values())), rules, team, horizon])
+        for i, title in enumerate(("维度权重", "规则", "督导员容量", "计划周期")):
+            controls.set_title(i, title)
+        actions = w.HBox([self.solve_button, self.save_button, self.export_button])
+        results = w.Tab(children=[
+            self.kpi_out, self.district_out, self.chart_out,
+            w.VBox([w.HBox([self.supervisor_filter, self.district_filter]), self.schedule_out]),
+            self.history_out])
+        for i, title in enumerate(("关键指标", "各片区", "每周走访", "走访安排", "方案对比")):
+            results.set_title(i, title)
+        return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)

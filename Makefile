@@ -34,7 +34,7 @@ run: install fonts
 	@folder=$$($(BIN)/planner plan | tee /dev/stderr | tail -n 1) && echo "$$folder/report.html"
 
 lint: install
-	$(BIN)/ruff check planner tests benchmarks
+	$(BIN)/ruff check planner tests benchmarks docs
 
 typecheck: install
 	$(BIN)/mypy
@@ -53,7 +53,10 @@ test: system-deps lint typecheck unit nbval
 
 # re-execute the notebooks in place after a change that alters their outputs
 notebooks: install
-	cd notebooks && for nb in *.ipynb; do ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb"; done
+	cd notebooks && for nb in *.ipynb; do ../$(BIN)/jupyter nbconvert --to notebook --execute \
+	  --inplace --ExecutePreprocessor.record_timing=False "$$nb"; done
+	@# widget state holds random model ids: keep it out of the committed notebooks
+	$(BIN)/python -c 'import glob, nbformat; nbs = [(f, nbformat.read(f, as_version=4)) for f in glob.glob("notebooks/*.ipynb")]; [(nb.metadata.pop("widgets", None), nbformat.write(nb, f)) for f, nb in nbs]' 
 
 bench: install
 	$(BIN)/python benchmarks/bench_plan.py

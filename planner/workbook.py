@@ -102,12 +102,12 @@ class Workbook:
                                       description="每个组织一名责任人", style=style)
         self.travel = w.BoundedFloatText(value=r.travel_penalty, min=0, max=100, step=0.5,
                                          description="跨片区走访成本", style=style, layout=layout)
-        self.solve_button = w.Button(description="求解 Solve", button_style="danger",
-                                     icon="play")
+        self.solve_button = w.Button(description="求解 Solve", button_style="danger")
         self.save_path = w.Text(value="scenario.toml", description="方案文件", style=style,
                                 layout=layout)
-        self.save_button = w.Button(description="保存方案 Save TOML", icon="save")
-        self.export_button = w.Button(description="导出报告 Export report", icon="file")
+        self.save_button = w.Button(description="保存方案 Save TOML", layout=w.Layout(width="auto"))
+        self.export_button = w.Button(description="导出报告 Export report",
+                                      layout=w.Layout(width="auto"))
         self.status = w.HTML()
         self.kpi_out = w.Output()
         self.district_out = w.Output()
@@ -183,14 +183,15 @@ class Workbook:
         return result
 
     def kpi_table(self) -> pd.DataFrame:
+        """The plan's KPIs beside the hand-ranking baseline's, formatted for reading."""
         if self.result is None:
             return pd.DataFrame()
         k, b = self.result.summary["kpis"], self.result.summary["baseline"]
-        return pd.DataFrame({
-            COLUMNS["kpi"][self.lang]: [KPI_LABELS[key][self.lang] for key in KPI_KEYS],
-            t("plan", self.lang): [k[key] for key in KPI_KEYS],
-            t("baseline", self.lang): [b[key] for key in KPI_KEYS],
-        })
+        frame = pd.DataFrame({t("plan", self.lang): [_fmt(key, k) for key in KPI_KEYS],
+                              t("baseline", self.lang): [_fmt(key, b) for key in KPI_KEYS]},
+                             index=[KPI_LABELS[key][self.lang] for key in KPI_KEYS])
+        frame.index.name = COLUMNS["kpi"][self.lang]
+        return frame
 
     def district_table(self) -> pd.DataFrame:
         if self.result is None:
@@ -295,6 +296,17 @@ class Workbook:
         for i, title in enumerate(("关键指标", "各片区", "每周走访", "走访安排", "方案对比")):
             results.set_title(i, title)
         return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])
+
+
+def _fmt(key: str, kpis: dict[str, float]) -> str:
+    value = kpis[key]
+    if key == "objective":
+        return f"{value:.1f}"
+    if key.endswith("share") or key == "risk_share_of_visited_branches":
+        return f"{value:.1%}"
+    if key == "mandatory_visits_met":
+        return f"{value}/{kpis['mandatory_visits_required']}"
+    return str(value)
 
 
 def _escape(text: str) -> str:

@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("plan_dirs", type=Path, nargs="+")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     c.add_argument("--out", type=Path, help="comparison HTML (default: plans/compare-<time>.html)")
+    rec = sub.add_parser("record", help="apply a visit log to the branch file for the next cycle")
+    rec.add_argument("plan_dir", type=Path)
+    rec.add_argument("outcomes", type=Path, help="visit log CSV/XLSX")
+    rec.add_argument("--branches", type=Path, help="the branch file the plan was made from "
+                     "(default: the sample county's)")
+    rec.add_argument("--out", type=Path, help="next cycle's branch file (must not exist; "
+                     "default: branches-after-<plan folder>.csv)")
     a = sub.add_parser("app", help="serve the scenario workbook in the browser (Voilà)")
     _add_inputs(a)
     a.add_argument("--port", type=int, default=8866)
@@ -165,6 +172,17 @@ def _cmd_app(args: argparse.Namespace) -> int:
                             f"--Voila.root_dir={NOTEBOOK.parent}"], env=env)
 
 
+def _cmd_record(args: argparse.Namespace) -> int:
+    from planner.record import record
+
+    branches = args.branches or datasets.sample_paths()[0]
+    out = args.out or Path(f"branches-after-{args.plan_dir.resolve().name}.csv")
+    path, changed = record(args.plan_dir, args.outcomes, branches, out)
+    print(f"{changed} branches updated from the visit log; the others are unchanged.")
+    print(path)
+    return EXIT_OK
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     if args.out.exists() and any(args.out.iterdir()):
         raise InputError([_usage(f"--out {args.out} is not empty.")])
@@ -181,7 +199,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate,
-                "report": _cmd_report, "compare": _cmd_compare, "app": _cmd_app}
+                "report": _cmd_report, "compare": _cmd_compare, "app": _cmd_app,
+                "record": _cmd_record}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -25,6 +25,7 @@ from planner.schema import (
     FALSE_WORDS,
     LIST_SEPARATORS,
     ORG_TYPES,
+    OUTCOME_COLUMNS,
     SUPERVISOR_COLUMNS,
     TRUE_WORDS,
     ColumnSpec,
@@ -355,3 +356,72 @@ def load_inputs(branches: Path, supervisors: Path, *, horizon_weeks: int) -> Inp
                            sources={Path(p).name: sha256(p) for p in (branches, supervisors)
                                     if Path(p).is_file()},
                            problems=problems)
+
+
+def load_outcomes(path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str],
+                  first_day: dt.date, last_day: dt.date) -> pd.DataFrame:
+    """The visit log of a plan: one row per reported visit, validated against the plan.
+
+    Columns of the result: row, branch_id, date, happened, and the dimensions (NaN: not assessed).
+    """
+    path = Path(path)
+    file = path.name
+    raw = read_table(path)
+    headers = {str(c).strip(): c for c in raw.columns}
+    for label in ("happened", "是否完成"):
+        if label in headers:  # blank means the visit happened
+            col = headers[label]
+            raw[col] = raw[col].map(lambda x: "是" if str(x).strip() == "" else x)
+    typed, problems = _validate_frame(raw, OUTCOME_COLUMNS, "", file)
+    if typed.empty or any(p.row is None for p in problems):
+        raise InputError(problems)
+    for col in ("visit_id", "branch_id"):
+        if col not in typed.columns:
+            typed[col] = None
+    if "happened" not in typed.columns:
+        typed["happened"] = True
+    planned = plan_visits.set_index("visit_id")["branch_id"].to_dict()
+    zh = {s.key: s.zh for s in OUTCOME_COLUMNS}
+    branch = []
+    for i, row in typed.iterrows():
+        r = int(str(i)) + FIRST_DATA_ROW
+        vid, bid = row["visit_id"], row["branch_id"]
+        if vid and vid not in planned:
+            problems.append(Problem(file, f"visit '{vid}' is not in the plan.", r, zh["visit_id"]))
+        elif vid and bid and planned[vid] != bid:
+            problems.append(Problem(file, f"visit '{vid}' is planned for branch '{planned[vid]}', "
+                                    f"not '{bid}'.", r, zh["branch_id"]))
+        elif not vid and not bid:
+            problems.append(Problem(file, "give the visit_id or the branch_id of the visit.", r,
+                                    zh["visit_id"]))
+        bid = bid or planned.get(vid)
+        if bid and bid not in branch_ids:
+            problems.append(Problem(file, f"branch '{bid}' is not in the branch file.", r,
+                                    zh["branch_id"]))
+        day = row["date"]
+        if row["happened"] and day is None and not any(p.row == r and p.column == zh["date"]
+                                                        for p in problems):
+            problems.append(Problem(file, "a visit that happened needs its date.", r, zh["date"]))
+        elif day is not None and not first_day <= day <= last_day:
+            problems.append(Problem(file, f"{day} is outside the plan ({first_day} – {last_day}).",
+                                    r, zh["date"]))
+        branch.append(bid)
+    if problems:
+        raise InputError(problems)
+    out = pd.DataFrame({"row": typed.index + FIRST_DATA_ROW, "branch_id": branch,
+                        "date": typed["date"], "happened": typed["happened"].astype(bool)})
+    for d in DIMENSIONS:
+        out[d] = pd.to_numeric(typed[d], errors="coerce") if d in typed.columns else float("nan")
+    return out
+
+
+def raw_branch_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The branch file as its user wrote it (all text) and where each key's column is."""
+    raw = read_table(path)
+    by_name = {s.zh: s.key for s in BRANCH_COLUMNS} | {s.key: s.key for s in BRANCH_COLUMNS}
+    where = {}
+    for col in raw.columns:
+        key = by_name.get(str(col).strip(), by_name.get(str(col).strip().lower()))
+        if key and key not in where:
+            where[key] = col
+    return raw, where

@@ -76,6 +76,14 @@ SUPERVISOR_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("county", "所属县区", "text", False),
 )
 
+OUTCOME_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("visit_id", "走访编号", "text", False),
+    ColumnSpec("branch_id", "组织编号", "text", False),
+    ColumnSpec("date", "走访日期", "date", True),
+    ColumnSpec("happened", "是否完成", "bool", False),
+    *(ColumnSpec(d, DIMENSION_ZH[d], "score", False) for d in DIMENSIONS),
+)
+
 TRUE_WORDS = frozenset({"是", "yes", "y", "true", "t", "1", "对", "√"})
 FALSE_WORDS = frozenset({"否", "no", "n", "false", "f", "0", "不是", "×", ""})
 

@@ -72,7 +72,7 @@ def test_headers_and_extra_columns_are_kept(tmp_path):
     assert done.returncode == 0, done.stderr
     after = pd.read_csv(tmp_path / "next.csv", dtype=str, keep_default_na=False,
                         encoding="utf-8-sig")
-    assert list(after.columns)[0] == "组织编号" and list(after.columns)[-1] == "备注"
+    assert after.columns[0] == "组织编号" and after.columns[-1] == "备注"
     assert after.loc[0, "planning"] == "88" and after.loc[0, "last_visit"] == "2027-01-05"
     assert after.loc[0, "备注"] == "老党员多"
     assert after.loc[1, "planning"] == "60"

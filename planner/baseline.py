@@ -33,31 +33,36 @@ def _weeks_for(load: np.ndarray, cap: np.ndarray, taken: list[int], need: int,
 
 def hand_ranking(inst: Instance) -> pd.DataFrame:
     """Visits (branch, supervisor, week, visit_no) by positions, like `calendar.expand`."""
-    load = np.zeros_like(inst.capacity)
-    remaining = inst.capacity.sum(axis=1)
+    capacity = inst.capacity.copy()
+    capacity[:, : inst.from_week - 1] = 0  # new visits only from the re-planning week on
+    load = np.zeros_like(capacity)
+    remaining = capacity.sum(axis=1)
     responsible = np.full(inst.n_branches, -1)
-    taken: list[list[int]] = [[] for _ in range(inst.n_branches)]
+    visits: list[list[tuple[int, int]]] = [[] for _ in range(inst.n_branches)]  # (week, sup)
+    for b in range(inst.n_branches):
+        visits[b] = sorted((w, s) for s, w in inst.pinned_visits(b))
+        if visits[b]:
+            responsible[b] = visits[b][0][1]
     district = np.array([inst.groups[int(g)].district for g in inst.group_of])
     by_risk = sorted(range(inst.n_branches), key=lambda b: (-inst.risk[b], b))
 
-    def give(b: int, visits: int) -> None:
-        need = min(visits, inst.max_visits) - len(taken[b])
-        if need <= 0:
+    def give(b: int, target: int) -> None:
+        need = min(target, inst.max_visits) - len(visits[b])
+        if need <= 0 or remaining.sum() == 0:
             return
-        if remaining.sum() == 0:
-            return
-        cands = [responsible[b]] if responsible[b] >= 0 else sorted(
-            inst.groups[int(inst.group_of[b])].candidates,
-            key=lambda s: (inst.home[s] != district[b], -remaining[s], s))
+        group = inst.groups[int(inst.group_of[b])]
+        cands = [responsible[b]] if responsible[b] >= 0 and inst.one_responsible else sorted(
+            group.candidates, key=lambda s: (inst.home[s] != district[b], -remaining[s], s))
+        taken = [w for w, _ in visits[b]]
         for s in cands:
-            if remaining[s] < need:
+            if s not in group.candidates or remaining[s] < need:
                 continue
-            weeks = _weeks_for(load[s], inst.capacity[s], taken[b], need, inst.gap)
+            weeks = _weeks_for(load[s], capacity[s], taken, need, inst.gap)
             if weeks:
                 for w in weeks:
                     load[s, w - 1] += 1
                 remaining[s] -= need
-                taken[b] = sorted([*taken[b], *weeks])
+                visits[b] = sorted([*visits[b], *((w, s) for w in weeks)])
                 responsible[b] = s
                 return
 
@@ -70,19 +75,18 @@ def hand_ranking(inst: Instance) -> pd.DataFrame:
         by_district.setdefault(int(district[b]), []).append(b)
     for d, need in sorted(inst.district_min_branches.items()):
         ranked = by_district.get(d, [])
-        have = sum(1 for b in ranked if taken[b])
+        have = sum(1 for b in ranked if visits[b])
         for b in ranked:
             if have >= need:
                 break
-            if not taken[b]:
+            if not visits[b]:
                 give(b, 1)
-                have += bool(taken[b])
-    for visits in range(1, inst.max_visits + 1):
+                have += bool(visits[b])
+    for target in range(1, inst.max_visits + 1):
         if remaining.sum() == 0:
             break
         for b in by_risk:
-            give(b, visits)
-    rows = [(b, int(responsible[b]), w, i + 1)
-            for b in range(inst.n_branches) for i, w in enumerate(taken[b])]
+            give(b, target)
+    rows = [(b, s, w, i + 1) for b in range(inst.n_branches)
+            for i, (w, s) in enumerate(visits[b])]
     return pd.DataFrame(rows, columns=["branch", "supervisor", "week", "visit_no"])
-

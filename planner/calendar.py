@@ -76,6 +76,7 @@ def expand(inst: Instance, alloc: Allocation, deficits: np.ndarray,
         rows = _expand_responsible(inst, alloc, deficits, skills, members, order)
     else:
         rows = _expand_shared(inst, alloc, deficits, skills, members, order)
+    rows += _expand_pinned(inst, alloc)
     visits = pd.DataFrame(rows, columns=["branch", "supervisor", "week", "visit_no"])
     return visits.sort_values(["week", "supervisor", "branch"], kind="stable").reset_index(drop=True)
 
@@ -86,6 +87,8 @@ def _expand_responsible(inst: Instance, alloc: Allocation, deficits: np.ndarray,
     served = alloc.served
     responsible: dict[int, int] = {}
     for g, group in enumerate(inst.groups):
+        if group.pinned:
+            continue
         for n in range(1, inst.max_visits + 1):
             branches = [b for b in members[g] if alloc.visits[b] == n]
             slots = []
@@ -117,6 +120,8 @@ def _expand_shared(inst: Instance, alloc: Allocation, deficits: np.ndarray,
                    order: dict[int, tuple[float, int]]) -> list[tuple[int, int, int, int]]:
     rows = []
     for g, group in enumerate(inst.groups):
+        if group.pinned:
+            continue
         chains = build_chains(_weeks_by_k(alloc.kth_in_week, g), inst.gap, inst.max_visits)
         in_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for n in range(1, inst.max_visits + 1):
@@ -138,4 +143,17 @@ def _expand_shared(inst: Instance, alloc: Allocation, deficits: np.ndarray,
             sub = skill_affinity(deficits[branches], skills[cand])
             local = _match(list(range(len(visits))), slots, sub)
             rows += [(visits[i][0], cand[j], w, visits[i][1]) for i, j in local.items()]
+    return rows
+
+
+def _expand_pinned(inst: Instance, alloc: Allocation) -> list[tuple[int, int, int, int]]:
+    """Kept visits as they were, then the new visits the model gave those branches."""
+    rows = []
+    new: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for b, s, w in alloc.pinned_new:
+        new[b].append((w, s))
+    for b in range(inst.n_branches):
+        kept = [(w, s) for s, w in inst.pinned_visits(b)]
+        for i, (w, s) in enumerate(sorted(kept) + sorted(new.get(b, []))):
+            rows.append((b, s, w, i + 1))
     return rows

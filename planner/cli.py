@@ -15,7 +15,7 @@ import pandas as pd
 from planner import datasets
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.io import Inputs, load_inputs, sha256
-from planner.plan import Writer, default_out, plan, read_plan_folder, write_plan
+from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
 from planner.scenario import Scenario, load_scenario
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="plan folder to create (must not exist, or be empty)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     p.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    p.add_argument("--pin", type=Path, metavar="PLAN_DIR",
+                   help="keep this plan's visits before --from-week and re-plan the rest")
+    p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
@@ -111,7 +114,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError([_usage(f"--out {out} already exists and is not empty; "
                                            "plans are never overwritten.")])
-    result = plan(inputs, scenario)
+    pins = None
+    if (args.pin is None) != (args.from_week is None):
+        raise InputError([_usage("--pin and --from-week go together.")])
+    if args.pin is not None:
+        pins = pins_from(read_plan_folder(args.pin), inputs, scenario, args.from_week)
+    result = plan(inputs, scenario, pins=pins)
     from planner import exports, report
 
     extras: list[Writer] = [lambda p, d: exports.write_workbook(p, d, args.lang),

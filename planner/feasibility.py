@@ -11,8 +11,16 @@ from planner.model import Allocation, Instance
 def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
     """Conflicts that simple counting proves, named with the rules and the numbers."""
     conflicts: list[Conflict] = []
-    need = inst.min_visits
-    weeks = inst.weeks
+    kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
+    too_many = [branch_ids[b] for b in np.flatnonzero(kept > inst.max_visits)]
+    if too_many:
+        conflicts.append(Conflict(
+            "rules.max_visits_per_branch",
+            f"{len(too_many)} branches already have more kept visits than the {inst.max_visits} "
+            f"allowed ({', '.join(too_many[:5])}).",
+            "raise max_visits_per_branch or re-plan from an earlier week."))
+    need = np.maximum(inst.min_visits - kept, 0)
+    weeks = inst.weeks - inst.from_week + 1
     most = int(need.max(initial=0))
     if most > inst.max_visits:
         conflicts.append(Conflict(
@@ -36,7 +44,7 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
             f"{len(stranded)} branches must be visited but no supervisor with capacity may "
             f"visit them ({shown}): every one is excluded, on leave or in another county.",
             "give those branches a supervisor, or review excluded_branches."))
-    slots = int(inst.capacity.sum())
+    slots = int(inst.capacity[:, inst.from_week - 1:].sum())
     weak_lax = int(need[need > 1].sum())
     overdue = int(need[need == 1].sum())
     if weak_lax + overdue > slots:
@@ -52,7 +60,9 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
         needed = 0
         for d, n in inst.district_min_branches.items():
             mask = district == d
-            needed += max(n, int((need[mask] > 0).sum())) + int((need[mask] - 1).clip(0).sum())
+            visited = int((kept[mask] > 0).sum())  # kept visits already count for the share
+            needed += max(n - visited, int((need[mask] > 0).sum())) + int(
+                (need[mask] - 1).clip(0).sum())
         rest = int(need[~np.isin(district, list(inst.district_min_branches))].sum())
         if needed + rest > slots:
             conflicts.append(Conflict(

@@ -34,7 +34,9 @@ def mandatory(inputs: Inputs, scenario: Scenario) -> Mandatory:
     return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index))
 
 
-def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series) -> Instance:
+def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
+          pinned: pd.DataFrame | None = None, from_week: int = 1) -> Instance:
+    """`pinned`: visits kept from an earlier plan (branch_id, supervisor_id, week < from_week)."""
     b, s = inputs.branches, inputs.supervisors
     rules = scenario.rules
     districts = sorted(set(b["district"]))
@@ -50,15 +52,25 @@ def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series) 
             excluded.setdefault(bid, set()).add(i)
     working = capacity.sum(axis=1) > 0
     sup_county = s["county"].to_numpy()
+    kept = _kept_visits(b, s, pinned)
     group_index: dict[tuple[int, str, frozenset[int]], int] = {}
     groups: list[Group] = []
     group_of = np.empty(len(b), dtype=int)
     for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"],
                                                     strict=True)):
         key = (d_index[district], county, frozenset(excluded.get(bid, ())))
+        allowed = tuple(int(j) for j in np.flatnonzero(working)
+                        if j not in key[2] and (not county or sup_county[j] in ("", county)))
+        if kept[i]:
+            # a branch with kept visits is planned on its own; under 责任人 its responsible
+            # supervisor is the one who made the kept visits
+            if rules.one_responsible_supervisor:
+                made_by = {sup for sup, _ in kept[i]}
+                allowed = tuple(j for j in allowed if made_by == {j})
+            group_of[i] = len(groups)
+            groups.append(Group(district=key[0], candidates=allowed, pinned=True))
+            continue
         if key not in group_index:
-            allowed = tuple(int(j) for j in np.flatnonzero(working)
-                            if j not in key[2] and (not county or sup_county[j] in ("", county)))
             group_index[key] = len(groups)
             groups.append(Group(district=key[0], candidates=allowed))
         group_of[i] = group_index[key]
@@ -74,7 +86,20 @@ def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series) 
         max_visits=rules.max_visits_per_branch, gap=rules.min_weeks_between_visits,
         repeat_value=tuple(rules.repeat_value[: rules.max_visits_per_branch]),
         one_responsible=rules.one_responsible_supervisor, travel_penalty=rules.travel_penalty,
+        pinned=tuple(kept) if pinned is not None else (), from_week=from_week,
     )
+
+
+def _kept_visits(b: pd.DataFrame, s: pd.DataFrame, pinned: pd.DataFrame | None
+                 ) -> list[tuple[tuple[int, int], ...]]:
+    kept: list[list[tuple[int, int]]] = [[] for _ in range(len(b))]
+    if pinned is not None:
+        b_pos = {bid: i for i, bid in enumerate(b["branch_id"])}
+        s_pos = {sid: i for i, sid in enumerate(s["supervisor_id"])}
+        for bid, sid, week in zip(pinned["branch_id"], pinned["supervisor_id"], pinned["week"],
+                                  strict=True):
+            kept[b_pos[bid]].append((s_pos[sid], int(week)))
+    return [tuple(sorted(k, key=lambda v: (v[1], v[0]))) for k in kept]
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,9 @@ def split(inst: Instance) -> list[Part]:
         union(g, first_of_district.setdefault(group.district, g))
         for s in group.candidates:
             union(g, n_g + s)
+    for b, kept in enumerate(inst.pinned):
+        for s, _ in kept:  # a kept visit's supervisor, even if no longer a candidate
+            union(int(inst.group_of[b]), n_g + s)
     roots: dict[int, int] = {}
     for g in range(n_g):
         roots.setdefault(find(g), len(roots))
@@ -122,9 +150,12 @@ def split(inst: Instance) -> list[Part]:
             inst,
             risk=inst.risk[bs], min_visits=inst.min_visits[bs],
             group_of=np.array([g_new[int(g)] for g in inst.group_of[bs]], dtype=int),
-            groups=tuple(Group(inst.groups[g].district, tuple(s_new[s] for s in
-                                                              inst.groups[g].candidates))
+            groups=tuple(Group(inst.groups[g].district,
+                               tuple(s_new[s] for s in inst.groups[g].candidates),
+                               inst.groups[g].pinned)
                          for g in gs),
+            pinned=tuple(tuple((s_new[s], w) for s, w in inst.pinned[b]) for b in bs)
+            if inst.pinned else (),
             district_min_branches={d: n for d, n in inst.district_min_branches.items()
                                    if d in districts},
             capacity=inst.capacity[ss] if len(ss) else np.zeros((0, inst.weeks), dtype=int),

@@ -38,6 +38,8 @@ def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame
     per_sup = supervisors["supervisor_id"].map(visits["supervisor_id"].value_counts()).fillna(0)
     total_risk = float(branches["risk_score"].sum())
     obj, addressed, away = objective(visits, branches, supervisors, rules)
+    share = visited.groupby(branches["district"]).mean()
+    below = int((share < rules.district_min_share - 1e-9).sum())
     return {
         "objective": round(obj, 4),
         "risk_addressed": round(addressed, 4),
@@ -53,4 +55,10 @@ def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame
         "visits_per_supervisor_min": int(per_sup.min()) if len(per_sup) else 0,
         "visits_per_supervisor_max": int(per_sup.max()) if len(per_sup) else 0,
         "visits_outside_home_district": away,
+        "districts_below_share": below,
     }
+
+
+def obeys_mandatory_rules(k: dict[str, Any]) -> bool:
+    """Whether a plan with these KPIs meets every mandatory visit and district share."""
+    return k["mandatory_branches_short"] == 0 and k["districts_below_share"] == 0

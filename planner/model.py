@@ -34,6 +34,7 @@ Key = tuple[int, ...]
 class Group:
     district: int
     candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
+    pinned: bool = False  # a single branch with visits kept from an earlier plan
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,13 @@ class Instance:
     repeat_value: tuple[float, ...]
     one_responsible: bool
     travel_penalty: float
+    # re-planning: visits kept from an earlier plan, (supervisor, week) per branch, all in
+    # weeks before `from_week`; new visits fall in `from_week` and later
+    pinned: tuple[tuple[tuple[int, int], ...], ...] = ()
+    from_week: int = 1
+
+    def pinned_visits(self, b: int) -> tuple[tuple[int, int], ...]:
+        return self.pinned[b] if self.pinned else ()
 
     @property
     def n_branches(self) -> int:
@@ -80,6 +88,8 @@ class Allocation:
     kth_in_week: dict[Key, int] = field(default_factory=dict)
     # without 责任人: (group, supervisor, week) -> visits
     group_supervisor_week: dict[Key, int] = field(default_factory=dict)
+    # new visits of branches with pinned visits: (branch, supervisor, week)
+    pinned_new: tuple[Key, ...] = ()
     objective: float = 0.0
     bound: float = 0.0
     seconds: float = 0.0
@@ -98,6 +108,9 @@ class _Builder:
         self.prob = pulp.LpProblem("visit_plan", pulp.LpMinimize if elastic else pulp.LpMaximize)
         self.objective: list[tuple[pulp.LpVariable, float]] = []
         self.shortfall_vars: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+        # (supervisor, week) -> visits that use that week's capacity
+        self.load: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+        self.pinned_new: dict[Key, pulp.LpVariable] = {}
 
     def add(self, pairs: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float,
             name: str) -> None:
@@ -117,11 +130,58 @@ class _Builder:
             self._responsible_supervisor_flows()
         else:
             self._shared_supervision_flows()
+        self._pinned_branches()
+        self._weekly_capacity()
         if self.elastic:
             self.prob.setObjective(_affine([(v, 1.0) for vs in self.shortfall_vars.values()
                                             for v in vs]))
         else:
             self.prob.setObjective(_affine(self.objective))
+        # what kept visits away from home cost: a constant, added to objective and bound
+        self.offset = 0.0 if self.elastic else -inst.travel_penalty * self._pinned_visits_away()
+
+    def _pinned_visits_away(self) -> int:
+        inst = self.inst
+        return sum(1 for b in range(inst.n_branches) for s, _ in inst.pinned_visits(b)
+                   if inst.home[s] != inst.groups[int(inst.group_of[b])].district)
+
+    def _weekly_capacity(self) -> None:
+        for (s, w), pairs in sorted(self.load.items()):
+            if len(pairs) > 1:  # a single variable already has the capacity as its bound
+                self.add(pairs, pulp.LpConstraintLE, int(self.inst.capacity[s, w - 1]),
+                         f"supervisor_{s}_weekly_capacity_week_{w}")
+
+    def _pinned_branches(self) -> None:
+        """New visits of branches with kept visits, one by one: after the kept ones, spaced."""
+        inst = self.inst
+        gap = inst.gap
+        for b in range(inst.n_branches):
+            kept = inst.pinned_visits(b)
+            if not kept:
+                continue
+            group = inst.groups[int(inst.group_of[b])]
+            first = max(inst.from_week, max(w for _, w in kept) + gap)
+            by_week: dict[int, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+            for s in group.candidates:
+                for w in range(first, inst.weeks + 1):
+                    if inst.capacity[s, w - 1] <= 0:
+                        continue
+                    var = pulp.LpVariable(f"branch_{b}_new_visit_by_supervisor_{s}_week_{w}", 0,
+                                          1, pulp.LpInteger)
+                    self.pinned_new[b, s, w] = var
+                    by_week[w].append((var, 1.0))
+                    self.load[s, w].append((var, 1.0))
+                    if inst.travel_penalty and inst.home[s] != group.district:
+                        self.objective.append((var, -inst.travel_penalty))
+            new = [pair for pairs in by_week.values() for pair in pairs]
+            more = [(self.gets_visit[b][k], -1.0) for k in range(len(kept), inst.max_visits)]
+            self.add(new + more, pulp.LpConstraintEQ, 0, f"branch_{b}_new_visits_scheduled")
+            for w in range(first, inst.weeks + 1):
+                window = [pair for ww in range(w, min(w + gap, inst.weeks + 1))
+                          for pair in by_week.get(ww, [])]
+                if len(window) > 1:
+                    self.add(window, pulp.LpConstraintLE, 1,
+                             f"branch_{b}_new_visits_spaced_from_week_{w}")
 
     def _visit_variables(self) -> list[list[pulp.LpVariable]]:
         """gets_visit[b][k-1] = 1 when branch b gets at least k visits."""
@@ -138,6 +198,8 @@ class _Builder:
                 if k > 1:
                     self.add([(var, 1.0), (row[k - 2], -1.0)], pulp.LpConstraintLE, 0,
                              f"visit_{k}_follows_visit_{k - 1}_branch_{b}")
+            for k in range(min(len(inst.pinned_visits(b)), inst.max_visits)):
+                row[k].lowBound = 1  # kept visits have happened or are agreed
             gets.append(row)
         return gets
 
@@ -169,7 +231,7 @@ class _Builder:
 
     def _week_vars(self, owner: str, k: int, cap: np.ndarray) -> dict[int, pulp.LpVariable]:
         """k-th visits per week; none before the spacing rule allows a k-th visit."""
-        first = 1 + (k - 1) * self.inst.gap
+        first = max(1 + (k - 1) * self.inst.gap, self.inst.from_week)
         return {w: pulp.LpVariable(f"{owner}_visit_{k}_in_week_{w}", 0, int(cap[w - 1]),
                                    pulp.LpInteger)
                 for w in range(first, self.inst.weeks + 1) if cap[w - 1] > 0}
@@ -195,7 +257,7 @@ class _Builder:
         by_supervisor: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         for g, group in enumerate(inst.groups):
             size = len(members[g])
-            if not size:
+            if not size or group.pinned:
                 continue
             for k in range(1, inst.max_visits + 1):
                 pairs: list[tuple[pulp.LpVariable, float]] = []
@@ -225,20 +287,17 @@ class _Builder:
                                                               by_supervisor[s, k]]
                 self.add(pairs, pulp.LpConstraintEQ, 0, f"supervisor_{s}_visit_{k}_scheduled")
             self._spacing(kth, f"supervisor_{s}")
-            for w in range(1, inst.weeks + 1):
-                pairs = [(kth[k][w], 1.0) for k in kth if w in kth[k]]
-                if len(pairs) > 1:  # a single variable already has the capacity as its bound
-                    self.add(pairs, pulp.LpConstraintLE, int(cap[w - 1]),
-                             f"supervisor_{s}_weekly_capacity_week_{w}")
+            for weeks in kth.values():
+                for w, var in weeks.items():
+                    self.load[s, w].append((var, 1.0))
 
     def _shared_supervision_flows(self) -> None:
         inst = self.inst
         members = inst.group_members()
         self.kth = {}
         self.by_sup: dict[Key, pulp.LpVariable] = {}
-        load: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         for g, group in enumerate(inst.groups):
-            if not members[g] or not group.candidates:
+            if not members[g] or not group.candidates or group.pinned:
                 continue
             cap = inst.capacity[list(group.candidates)].sum(axis=0)
             size = len(members[g])
@@ -263,15 +322,11 @@ class _Builder:
                                           int(inst.capacity[s, w - 1]), pulp.LpInteger)
                     self.by_sup[g, s, w] = var
                     pairs.append((var, 1.0))
-                    load[s, w].append((var, 1.0))
+                    self.load[s, w].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
                 self.add(pairs + visits, pulp.LpConstraintEQ, 0,
                          f"group_{g}_week_{w}_visits_have_supervisors")
-        for (s, w), pairs in sorted(load.items()):
-            if len(pairs) > 1:
-                self.add(pairs, pulp.LpConstraintLE, int(inst.capacity[s, w - 1]),
-                         f"supervisor_{s}_weekly_capacity_week_{w}")
 
 
 _BANNER_SHOWN = False
@@ -341,16 +396,15 @@ def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
         if status == "Infeasible" or not has_solution:
             return Allocation(status="infeasible" if status == "Infeasible" else "no_solution",
                               visits=np.zeros(inst.n_branches, int), seconds=seconds)
-        objective = float(pulp.value(prob.objective) or 0.0)
+        objective = float(pulp.value(prob.objective) or 0.0) + builder.offset
         optimal_status = prob.sol_status == pulp.LpSolutionOptimal
         if solver == "cbc":
             assert log is not None
-            bound = _cbc_bound(log, objective, optimal_status)
+            bound = _cbc_bound(log, objective - builder.offset, optimal_status) + builder.offset
         else:
             info = prob.solverModel.getInfo()
             bound = -float(info.mip_dual_bound) if not elastic else float(info.mip_dual_bound)
-            if not math.isfinite(bound):
-                bound = objective
+            bound = bound + builder.offset if math.isfinite(bound) else objective
     visits = np.array([sum(round(v.varValue or 0) for v in row) for row in builder.gets_visit],
                       dtype=int)
     rel_gap = abs(bound - objective) / max(abs(objective), 1e-9)
@@ -367,6 +421,8 @@ def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
                 if round(v.varValue or 0)},
         group_supervisor_week={k: round(v.varValue or 0) for k, v in
                                getattr(builder, "by_sup", {}).items() if round(v.varValue or 0)},
+        pinned_new=tuple(sorted(k for k, v in builder.pinned_new.items()
+                                if round(v.varValue or 0))),
         shortfall={rule: sum(v.varValue or 0.0 for v in vs)
                    for rule, vs in builder.shortfall_vars.items()},
     )

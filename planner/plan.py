@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from planner import baseline, calendar, feasibility, instance, kpis, risk
-from planner.errors import Conflict, InfeasibleError
+from planner.errors import Conflict, InfeasibleError, InputError, Problem
 from planner.io import Inputs
 from planner.model import Allocation, solve
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
@@ -60,13 +60,59 @@ def _solve_parts(parts: list[instance.Part], scenario: Scenario,
     return [_solve_part(job) for job in jobs]
 
 
-def plan(inputs: Inputs, scenario: Scenario, *, workers: int | None = None) -> Plan:
-    """The optimal visit plan; raises InfeasibleError naming the rules that conflict."""
+@dataclass(frozen=True)
+class Pins:
+    """Visits kept from an earlier plan when re-planning from `from_week` on."""
+
+    visits: pd.DataFrame  # branch_id, supervisor_id, week (all before from_week)
+    from_week: int
+    source: str
+
+
+def pins_from(folder: PlanFolder, inputs: Inputs, scenario: Scenario, from_week: int) -> Pins:
+    """The earlier plan's visits before `from_week`, checked against today's inputs."""
+    problems = []
+    name = folder.path.name
+    if folder.scenario.horizon.start != scenario.horizon.start:
+        problems.append(Problem(name, f"starts on {folder.scenario.horizon.start}, the scenario "
+                                f"on {scenario.horizon.start}; re-plan the same horizon.",
+                                column="horizon.start"))
+    if not 1 <= from_week <= scenario.horizon.weeks:
+        problems.append(Problem("command line", f"--from-week must be a week from 1 to "
+                                f"{scenario.horizon.weeks}, got {from_week}."))
+    kept = folder.visits[folder.visits["week"] < from_week]
+    branches = set(inputs.branches["branch_id"])
+    sups = set(inputs.supervisors["supervisor_id"])
+    for i, v in kept.iterrows():
+        row = int(str(i)) + 2
+        if v["branch_id"] not in branches:
+            problems.append(Problem(f"{name}/visits.csv", f"kept visit {v['visit_id']} is to "
+                                    f"branch '{v['branch_id']}', which the branch file no longer "
+                                    "has.", row, "branch_id"))
+        if v["supervisor_id"] not in sups:
+            problems.append(Problem(f"{name}/visits.csv", f"kept visit {v['visit_id']} is by "
+                                    f"supervisor '{v['supervisor_id']}', who is not in the "
+                                    "supervisor file.", row, "supervisor_id"))
+    if problems:
+        raise InputError(problems)
+    return Pins(kept[["branch_id", "supervisor_id", "week"]].reset_index(drop=True), from_week,
+                name)
+
+
+def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
+         workers: int | None = None) -> Plan:
+    """The optimal visit plan; raises InfeasibleError naming the rules that conflict.
+
+    With `pins`, the visits before `pins.from_week` are kept as they are and count toward
+    every rule; only later weeks are planned.
+    """
     started = time.perf_counter()
     b, s = inputs.branches, inputs.supervisors
     scores = risk.score(b, scenario)
     need = instance.mandatory(inputs, scenario)
-    inst = instance.build(inputs, scenario, scores["risk_score"], need.visits)
+    inst = instance.build(inputs, scenario, scores["risk_score"], need.visits,
+                          pinned=pins.visits if pins else None,
+                          from_week=pins.from_week if pins else 1)
     ids = b["branch_id"].tolist()
     conflicts = feasibility.precheck(inst, ids)
     if conflicts:
@@ -126,6 +172,9 @@ def plan(inputs: Inputs, scenario: Scenario, *, workers: int | None = None) -> P
             (objective - base_kpis["objective"]) / max(abs(base_kpis["objective"]), 1e-9), 6),
         "inputs": dict(inputs.sources),
     }
+    if pins:
+        summary["pinned"] = {"plan": pins.source, "from_week": pins.from_week,
+                             "kept_visits": len(pins.visits)}
     return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base,
                 summary=summary)
 
@@ -245,8 +294,6 @@ def read_plan_folder(path: Path) -> PlanFolder:
     missing = [f for f in ("visits.csv", "branches.csv", "summary.json", "scenario.toml")
                if not (path / f).is_file()]
     if missing:
-        from planner.errors import InputError, Problem
-
         raise InputError([Problem(str(path), f"is not a plan folder: {', '.join(missing)} missing.")])
     ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from planner import datasets
 from planner.errors import InfeasibleError
 from planner.io import load_inputs
+from planner.kpis import obeys_mandatory_rules
 from planner.plan import plan, write_plan
 from planner.scenario import parse_scenario
 from tests.checker import check_plan_folder
@@ -216,7 +217,8 @@ def test_every_generated_plan_obeys_every_rule(tmp_path_factory, case):
         return
     folder = write_plan(p, tmp / "plan")
     assert check_plan_folder(folder, bf, sf) == []
-    assert p.summary["objective"] >= p.summary["baseline"]["objective"] - 1e-6
+    if obeys_mandatory_rules(p.summary["baseline"]):  # a greedy pass may miss a rule
+        assert p.summary["objective"] >= p.summary["baseline"]["objective"] - 1e-6
     try:
         _, _, more = _plan_generated(tmp_path_factory.mktemp("more"), case, capacity_bonus=1)
     except InfeasibleError:

@@ -50,7 +50,7 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
     if weak_lax + overdue > slots:
         conflicts.append(Conflict(
             "mandatory visits",
-            f"weak-and-lax branches need {weak_lax} visits and overdue branches {overdue} "
+            f"weak-and-lax branches need {weak_lax} visits and overdue (or audit) branches {overdue} "
             f"({weak_lax + overdue} in all); supervisors have {slots} visit-slots in the "
             f"{weeks} weeks.",
             f"add capacity, lower weak_lax_min_visits, or raise overdue_days (short by "

@@ -20,7 +20,9 @@ class Mandatory:
     reason: pd.Series  # per branch: "weak_lax", "overdue", "weak_lax, overdue" or ""
 
 
-def mandatory(inputs: Inputs, scenario: Scenario) -> Mandatory:
+def mandatory(inputs: Inputs, scenario: Scenario, tiers: pd.Series | None = None,
+              from_week: int = 1) -> Mandatory:
+    """Visits the rules demand: weak-and-lax, overdue, and (with `tiers`) the audit draw."""
     b = inputs.branches
     rules = scenario.rules
     weak = b["weak_lax"].astype(bool) & (rules.weak_lax_min_visits > 0)
@@ -28,10 +30,34 @@ def mandatory(inputs: Inputs, scenario: Scenario) -> Mandatory:
         overdue = days_since_visit(b, scenario).fillna(math.inf) > rules.overdue_days
     else:
         overdue = pd.Series(False, index=b.index)
-    visits = np.maximum(np.where(weak, rules.weak_lax_min_visits, 0), overdue.astype(int))
-    reason = [", ".join(r for r, on in (("weak_lax", w), ("overdue", o)) if on)
-              for w, o in zip(weak, overdue, strict=True)]
+    audit = pd.Series(False, index=b.index)
+    if tiers is not None and rules.audit_share > 0:
+        audit = audit_draw(inputs, scenario, tiers, ~(weak | overdue), from_week)
+    visits = np.maximum(np.where(weak, rules.weak_lax_min_visits, 0),
+                        (overdue | audit).astype(int))
+    reason = [", ".join(r for r, on in (("weak_lax", w), ("overdue", o), ("audit", a)) if on)
+              for w, o, a in zip(weak, overdue, audit, strict=True)]
     return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index))
+
+
+def audit_draw(inputs: Inputs, scenario: Scenario, tiers: pd.Series, eligible: pd.Series,
+               from_week: int = 1) -> pd.Series:
+    """Low- and middle-tier branches drawn at random (seeded) for audit visits.
+
+    They take `audit_share` of the visit-slots of the weeks being planned, so the risk scores
+    are checked against what supervisors find where the model would not send them.
+    """
+    rules = scenario.rules
+    sups = inputs.supervisors
+    weeks = range(from_week, scenario.horizon.weeks + 1)
+    slots = sum(int(cap) * sum(1 for w in weeks if w not in off)
+                for cap, off in zip(sups["weekly_capacity"], sups["unavailable_weeks"],
+                                    strict=True))
+    pool = inputs.branches.loc[eligible & tiers.isin(["中", "低"]), "branch_id"].sort_values()
+    count = min(len(pool), math.floor(rules.audit_share * slots))
+    rng = np.random.default_rng(rules.audit_seed)
+    drawn = set(rng.choice(pool.to_numpy(), size=count, replace=False)) if count else set()
+    return inputs.branches["branch_id"].isin(drawn)
 
 
 def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,

@@ -18,7 +18,7 @@ def scored(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
     """Each branch with its risk, tier, top factors and why it must be visited."""
     b = inputs.branches
     risk = score(b, scenario)
-    need = mandatory(inputs, scenario)
+    need = mandatory(inputs, scenario, risk["risk_tier"])
     return pd.DataFrame({
         "branch_id": b["branch_id"], "name": b["name"], "district": b["district"],
         "risk_score": risk["risk_score"], "risk_tier": risk["risk_tier"],

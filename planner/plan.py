@@ -109,7 +109,8 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
     started = time.perf_counter()
     b, s = inputs.branches, inputs.supervisors
     scores = risk.score(b, scenario)
-    need = instance.mandatory(inputs, scenario)
+    need = instance.mandatory(inputs, scenario, scores["risk_tier"],
+                              pins.from_week if pins else 1)
     inst = instance.build(inputs, scenario, scores["risk_score"], need.visits,
                           pinned=pins.visits if pins else None,
                           from_week=pins.from_week if pins else 1)

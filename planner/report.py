@@ -60,6 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
     "reason_rule": {"zh": "受规则限制", "en": "a rule"},
     "weak_lax": {"zh": "软弱涣散", "en": "weak and lax"},
     "overdue": {"zh": "超期未督导", "en": "overdue"},
+    "audit": {"zh": "随机抽查", "en": "audit draw"},
     "met": {"zh": "已落实", "en": "met"},
     "short": {"zh": "未落实", "en": "short"},
     "plan": {"zh": "优化计划", "en": "Optimised plan"},
@@ -123,6 +124,7 @@ RULE_LABELS: dict[str, dict[str, str]] = {
     "repeat_value": {"zh": "第 1/2/3 次走访的价值", "en": "Worth of the 1st/2nd/3rd visit"},
     "one_responsible_supervisor": {"zh": "每个组织一名责任人", "en": "One responsible supervisor"},
     "travel_penalty": {"zh": "跨片区走访成本", "en": "Travel penalty per visit"},
+    "audit_share": {"zh": "随机抽查占用容量比例", "en": "Share of slots for audit visits"},
 }
 
 

@@ -45,6 +45,8 @@ class Rules:
     repeat_value: tuple[float, ...] = (1.0, 0.5, 0.25)
     one_responsible_supervisor: bool = True
     travel_penalty: float = 0.0
+    audit_share: float = 0.0  # share of visit-slots for random low/middle-tier branches
+    audit_seed: int = 0
 
     def visit_value(self, k: int) -> float:
         """What the k-th (1-based) visit to a branch is worth, as a share of its risk."""
@@ -211,6 +213,8 @@ def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: 
             repeat_value=repeat,
             one_responsible_supervisor=flag,
             travel_penalty=_number(c, k + "travel_penalty", v["travel_penalty"], low=0),
+            audit_share=_number(c, k + "audit_share", v["audit_share"], low=0, high=1),
+            audit_seed=_number(c, k + "audit_seed", v["audit_seed"], low=0, integer=True),
         )
     if section == "risk":
         return RiskSettings(

@@ -102,6 +102,8 @@ class Workbook:
                                       description="每个组织一名责任人", style=style)
         self.travel = w.BoundedFloatText(value=r.travel_penalty, min=0, max=100, step=0.5,
                                          description="跨片区走访成本", style=style, layout=layout)
+        self.audit = w.BoundedFloatText(value=r.audit_share, min=0, max=1, step=0.05,
+                                        description="随机抽查容量比例", style=style, layout=layout)
         self.solve_button = w.Button(description="求解 Solve", button_style="danger")
         self.save_path = w.Text(value="scenario.toml", description="方案文件", style=style,
                                 layout=layout)
@@ -145,7 +147,7 @@ class Workbook:
             district_min_share=float(self.district_share.value),
             repeat_value=parse_repeat_value(self.repeat.value),
             one_responsible_supervisor=bool(self.responsible.value),
-            travel_penalty=float(self.travel.value))
+            travel_penalty=float(self.travel.value), audit_share=float(self.audit.value))
         if len(rules.repeat_value) < rules.max_visits_per_branch:
             rules = replace(rules, repeat_value=rules.repeat_value + (rules.repeat_value[-1],) * (
                 rules.max_visits_per_branch - len(rules.repeat_value)))
@@ -282,7 +284,8 @@ class Workbook:
     def view(self) -> w.Widget:
         """The whole workbook as one widget."""
         rules = w.VBox([self.max_visits, self.spacing, self.weak_lax, self.overdue,
-                        self.district_share, self.repeat, self.responsible, self.travel])
+                        self.district_share, self.repeat, self.responsible, self.travel,
+                        self.audit])
         horizon = w.VBox([self.start, self.weeks])
         team = w.VBox([self.capacity_factor, *self.capacity.values()])
         controls = w.Tab(children=[w.VBox(list(self.weights.values())), rules, team, horizon])

@@ -83,6 +83,10 @@ def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path)
             need = max(need, 1)
         if counts[bid] < need:
             errors.append(f"{bid}: mandatory {need} visits, got {counts[bid]}")
+    audited = table[table["mandatory_reason"].astype(str).str.contains("audit")]["branch_id"]
+    for bid in audited:
+        if counts[bid] < 1:
+            errors.append(f"{bid}: drawn for an audit visit but not visited")
     share = rules["district_min_share"]
     for district, ids in b.groupby("district").groups.items():
         visited = int((counts[list(ids)] > 0).sum())

@@ -224,3 +224,26 @@ def test_every_generated_plan_obeys_every_rule(tmp_path_factory, case):
     except InfeasibleError:
         pytest.fail("more capacity made a feasible scenario infeasible")
     assert more.summary["objective"] >= p.summary["objective"] - 1e-6
+
+
+def test_audit_visits_go_to_random_low_and_middle_tier_branches():
+    from planner.scenario import load_scenario
+
+    bf, sf, scf = datasets.sample_paths()
+    base = load_scenario(scf)
+    inputs = load_inputs(bf, sf, horizon_weeks=base.horizon.weeks)
+    picks = []
+    for seed in (0, 0, 1):
+        rules = base.rules.__class__(**{**base.rules.__dict__, "audit_share": 0.1,
+                                        "audit_seed": seed})
+        p = plan(inputs, base.with_changes(rules=rules))
+        audit = p.branches[p.branches["mandatory_reason"].str.contains("audit")]
+        slots = sum(int(c) * (13 - len(off)) for c, off in
+                    zip(inputs.supervisors["weekly_capacity"],
+                        inputs.supervisors["unavailable_weeks"], strict=True))
+        assert len(audit) == int(0.1 * slots)
+        assert set(audit["risk_tier"]) <= {"中", "低"}
+        assert (audit["visits"] >= 1).all()
+        picks.append(set(audit["branch_id"]))
+    assert picks[0] == picks[1]  # seeded: the same draw again
+    assert picks[0] != picks[2]  # another seed, another draw

@@ -31,8 +31,13 @@ def _weeks_for(load: np.ndarray, cap: np.ndarray, taken: list[int], need: int,
     return chosen if len(chosen) == need else []
 
 
-def hand_ranking(inst: Instance) -> pd.DataFrame:
-    """Visits (branch, supervisor, week, visit_no) by positions, like `calendar.expand`."""
+def hand_ranking(inst: Instance, order: list[int] | None = None, *,
+                 rules_first: bool = True, rounds: int | None = None) -> pd.DataFrame:
+    """Visits (branch, supervisor, week, visit_no) by positions, like `calendar.expand`.
+
+    `order` replaces ranking by risk (other policies in `planner.simulate` use it);
+    `rules_first=False` skips the mandatory and district passes; `rounds` caps the rounds.
+    """
     capacity = inst.capacity.copy()
     capacity[:, : inst.from_week - 1] = 0  # new visits only from the re-planning week on
     load = np.zeros_like(capacity)
@@ -44,7 +49,8 @@ def hand_ranking(inst: Instance) -> pd.DataFrame:
         if visits[b]:
             responsible[b] = visits[b][0][1]
     district = np.array([inst.groups[int(g)].district for g in inst.group_of])
-    by_risk = sorted(range(inst.n_branches), key=lambda b: (-inst.risk[b], b))
+    by_risk = order if order is not None else sorted(range(inst.n_branches),
+                                                     key=lambda b: (-inst.risk[b], b))
 
     def give(b: int, target: int) -> None:
         need = min(target, inst.max_visits) - len(visits[b])
@@ -66,14 +72,14 @@ def hand_ranking(inst: Instance) -> pd.DataFrame:
                 responsible[b] = s
                 return
 
-    mandatory = sorted((b for b in range(inst.n_branches) if inst.min_visits[b] > 0),
-                       key=lambda b: (-inst.min_visits[b], -inst.risk[b], b))
+    mandatory = sorted((b for b in range(inst.n_branches) if inst.min_visits[b] > 0
+                        and rules_first), key=lambda b: (-inst.min_visits[b], -inst.risk[b], b))
     for b in mandatory:
         give(b, int(inst.min_visits[b]))
     by_district: dict[int, list[int]] = {}
     for b in by_risk:
         by_district.setdefault(int(district[b]), []).append(b)
-    for d, need in sorted(inst.district_min_branches.items()):
+    for d, need in sorted(inst.district_min_branches.items() if rules_first else ()):
         ranked = by_district.get(d, [])
         have = sum(1 for b in ranked if visits[b])
         for b in ranked:
@@ -82,7 +88,7 @@ def hand_ranking(inst: Instance) -> pd.DataFrame:
             if not visits[b]:
                 give(b, 1)
                 have += bool(visits[b])
-    for target in range(1, inst.max_visits + 1):
+    for target in range(1, (rounds or inst.max_visits) + 1):
         if remaining.sum() == 0:
             break
         for b in by_risk:

@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
                      "(default: the sample county's)")
     rec.add_argument("--out", type=Path, help="next cycle's branch file (must not exist; "
                      "default: branches-after-<plan folder>.csv)")
+    sim = sub.add_parser("simulate", help="compare visit policies over several quarters")
+    sim.add_argument("--quarters", type=int, default=4)
+    sim.add_argument("--seed", type=int, default=0)
+    sim.add_argument("--branches", type=int, default=600, help="branches of the generated county")
+    sim.add_argument("--supervisors", type=int, default=16)
+    sim.add_argument("--out", type=Path, help="folder for simulation.csv and simulation.png")
     a = sub.add_parser("app", help="serve the scenario workbook in the browser (Voilà)")
     _add_inputs(a)
     a.add_argument("--port", type=int, default=8866)
@@ -191,6 +197,23 @@ def _cmd_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from planner import simulate
+
+    if args.quarters < 1:
+        raise InputError([_usage("--quarters must be 1 or more.")])
+    inputs, scenario = simulate.generated_county(args.branches, args.supervisors, args.seed)
+    result = simulate.simulate(inputs, scenario, quarters=args.quarters, seed=args.seed)
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(result.figures.to_string())
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        result.figures.to_csv(args.out / "simulation.csv", encoding="utf-8-sig")
+        simulate.chart(result).savefig(args.out / "simulation.png")
+        print(args.out)
+    return EXIT_OK
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     if args.out.exists() and any(args.out.iterdir()):
         raise InputError([_usage(f"--out {args.out} is not empty.")])
@@ -208,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate,
                 "report": _cmd_report, "compare": _cmd_compare, "app": _cmd_app,
-                "record": _cmd_record}
+                "record": _cmd_record, "simulate": _cmd_simulate}
     try:
         return commands[args.command](args)
     except InputError as exc:

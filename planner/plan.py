@@ -124,7 +124,7 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
         raise _why_not(parts, allocs, scenario)
 
     deficits = risk.weighted_deficits(b, scenario).to_numpy()
-    skills = np.array([[d in sk for d in DIMENSIONS] for sk in s["skills"]], dtype=float)
+    skills = supervisor_skills(s)
     pieces = []
     for part, alloc in zip(parts, allocs, strict=True):
         local = calendar.expand(part.instance, alloc, deficits[part.branches],
@@ -132,9 +132,8 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
         local["branch"] = part.branches[local["branch"].to_numpy(int)]
         local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
         pieces.append(local)
-    visits = _visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores,
-                          deficits, skills)
-    base = _visit_table(baseline.hand_ranking(inst), inputs, scenario, scores, deficits, skills)
+    visits = visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores)
+    base = visit_table(baseline.hand_ranking(inst), inputs, scenario, scores)
 
     table = pd.DataFrame({
         "branch_id": b["branch_id"], "name": b["name"], "district": b["district"],
@@ -180,6 +179,11 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
                 summary=summary)
 
 
+def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:
+    """skills[s, d] = 1 when supervisor s may take dimension d as a visit's focus."""
+    return np.array([[d in sk for d in DIMENSIONS] for sk in supervisors["skills"]], dtype=float)
+
+
 def _why_not(parts: list[instance.Part], allocs: list[Allocation],
              scenario: Scenario) -> InfeasibleError:
     conflicts = []
@@ -196,9 +200,12 @@ def _why_not(parts: list[instance.Part], allocs: list[Allocation],
     return InfeasibleError(conflicts)
 
 
-def _visit_table(raw: pd.DataFrame, inputs: Inputs, scenario: Scenario, scores: pd.DataFrame,
-                 deficits: np.ndarray, skills: np.ndarray) -> pd.DataFrame:
+def visit_table(raw: pd.DataFrame, inputs: Inputs, scenario: Scenario,
+                scores: pd.DataFrame) -> pd.DataFrame:
+    """Visits by position (branch, supervisor, week, visit_no) as the contract's table."""
     b, s = inputs.branches, inputs.supervisors
+    deficits = risk.weighted_deficits(b, scenario).to_numpy()
+    skills = supervisor_skills(s)
     bi, si = raw["branch"].to_numpy(int), raw["supervisor"].to_numpy(int)
     # focus: the supervisor's skill where the branch is weakest (ties: dimension order)
     masked = np.where(skills[si] > 0, deficits[bi], -1.0)

@@ -60,12 +60,17 @@ def audit_draw(inputs: Inputs, scenario: Scenario, tiers: pd.Series, eligible: p
     return inputs.branches["branch_id"].isin(drawn)
 
 
+def district_names(inputs: Inputs) -> list[str]:
+    """Districts in the order of the model's district indices."""
+    return sorted(set(inputs.branches["district"]))
+
+
 def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
           pinned: pd.DataFrame | None = None, from_week: int = 1) -> Instance:
     """`pinned`: visits kept from an earlier plan (branch_id, supervisor_id, week < from_week)."""
     b, s = inputs.branches, inputs.supervisors
     rules = scenario.rules
-    districts = sorted(set(b["district"]))
+    districts = district_names(inputs)
     d_index = {d: i for i, d in enumerate(districts)}
     weeks = scenario.horizon.weeks
     capacity = np.repeat(s["weekly_capacity"].to_numpy(int)[:, None], weeks, axis=1)
@@ -82,11 +87,15 @@ def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
     group_index: dict[tuple[int, str, frozenset[int]], int] = {}
     groups: list[Group] = []
     group_of = np.empty(len(b), dtype=int)
+    allowed_for: dict[tuple[str, frozenset[int]], tuple[int, ...]] = {}
     for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"],
                                                     strict=True)):
         key = (d_index[district], county, frozenset(excluded.get(bid, ())))
-        allowed = tuple(int(j) for j in np.flatnonzero(working)
-                        if j not in key[2] and (not county or sup_county[j] in ("", county)))
+        if (county, key[2]) not in allowed_for:
+            allowed_for[county, key[2]] = tuple(
+                int(j) for j in np.flatnonzero(working)
+                if j not in key[2] and (not county or sup_county[j] in ("", county)))
+        allowed = allowed_for[county, key[2]]
         if kept[i]:
             # a branch with kept visits is planned on its own; under 责任人 its responsible
             # supervisor is the one who made the kept visits
@@ -103,7 +112,7 @@ def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
     share_need = {}
     if rules.district_min_share > 0:
         sizes = b["district"].value_counts()
-        share_need = {d_index[d]: math.ceil(rules.district_min_share * n - 1e-9)
+        share_need = {d_index[str(d)]: math.ceil(rules.district_min_share * n - 1e-9)
                       for d, n in sizes.items()}
     home = np.array([d_index.get(h, -1) for h in s["home_district"]])
     return Instance(

@@ -102,9 +102,13 @@ def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpressi
 
 
 class _Builder:
-    def __init__(self, inst: Instance, elastic: bool) -> None:
+    def __init__(self, inst: Instance, elastic: bool, explicit_capacity: bool = False) -> None:
         self.inst = inst
         self.elastic = elastic
+        # marginal values need a capacity row (and its dual) even where a bound would do
+        self.explicit_capacity = explicit_capacity
+        self.capacity_rows: dict[tuple[int, int], pulp.LpConstraint] = {}
+        self.share_rows: dict[int, pulp.LpConstraint] = {}
         self.prob = pulp.LpProblem("visit_plan", pulp.LpMinimize if elastic else pulp.LpMaximize)
         self.objective: list[tuple[pulp.LpVariable, float]] = []
         self.shortfall_vars: dict[str, list[pulp.LpVariable]] = defaultdict(list)
@@ -147,9 +151,11 @@ class _Builder:
 
     def _weekly_capacity(self) -> None:
         for (s, w), pairs in sorted(self.load.items()):
-            if len(pairs) > 1:  # a single variable already has the capacity as its bound
-                self.add(pairs, pulp.LpConstraintLE, int(self.inst.capacity[s, w - 1]),
-                         f"supervisor_{s}_weekly_capacity_week_{w}")
+            if len(pairs) > 1 or self.explicit_capacity:
+                # a single variable already has the capacity as its bound
+                name = f"supervisor_{s}_weekly_capacity_week_{w}"
+                self.add(pairs, pulp.LpConstraintLE, int(self.inst.capacity[s, w - 1]), name)
+                self.capacity_rows[s, w] = self.prob.constraints[name]
 
     def _pinned_branches(self) -> None:
         """New visits of branches with kept visits, one by one: after the kept ones, spaced."""
@@ -228,6 +234,7 @@ class _Builder:
             if self.elastic:
                 pairs.append((self.shortfall("district_share", f"district_{d}"), 1.0))
             self.add(pairs, pulp.LpConstraintGE, need, f"district_{d}_min_branches_visited")
+            self.share_rows[d] = self.prob.constraints[f"district_{d}_min_branches_visited"]
 
     def _week_vars(self, owner: str, k: int, cap: np.ndarray) -> dict[int, pulp.LpVariable]:
         """k-th visits per week; none before the spacing rule allows a k-th visit."""
@@ -383,7 +390,15 @@ def _cbc_bound(log: Path, objective: float, optimal: bool) -> float:
 def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
           gap: float = 0.001, elastic: bool = False) -> Allocation:
     """Maximise risk addressed under every rule (or, elastic, minimise the rules' shortfall)."""
-    builder = _Builder(inst, elastic)
+    return solve_with_marginals(inst, solver=solver, time_limit_s=time_limit_s, gap=gap,
+                                elastic=elastic, marginals=False)[0]
+
+
+def solve_with_marginals(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
+                         gap: float = 0.001, elastic: bool = False, marginals: bool = True
+                         ) -> tuple[Allocation, Marginals | None]:
+    """`solve`, then (when feasible) the LP relaxation's duals on the same model."""
+    builder = _Builder(inst, elastic, explicit_capacity=marginals)
     builder.build()
     prob = builder.prob
     started = time.perf_counter()
@@ -395,7 +410,7 @@ def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         if status == "Infeasible" or not has_solution:
             return Allocation(status="infeasible" if status == "Infeasible" else "no_solution",
-                              visits=np.zeros(inst.n_branches, int), seconds=seconds)
+                              visits=np.zeros(inst.n_branches, int), seconds=seconds), None
         objective = float(pulp.value(prob.objective) or 0.0) + builder.offset
         optimal_status = prob.sol_status == pulp.LpSolutionOptimal
         if solver == "cbc":
@@ -426,4 +441,36 @@ def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
         shortfall={rule: sum(v.varValue or 0.0 for v in vs)
                    for rule, vs in builder.shortfall_vars.items()},
     )
-    return alloc
+    return alloc, (_duals(builder) if marginals else None)
+
+
+@dataclass(frozen=True)
+class Marginals:
+    """What more capacity would add, and what the rules cost, from the LP relaxation's duals.
+
+    Duals are rates of the relaxation's objective: exact for small changes of the relaxation,
+    an estimate for one whole extra visit (the plan is integer). The relaxation is tight on our
+    models (its bound is the optimum to within the gap), so the estimates are close; a test
+    compares them with re-solving.
+    """
+
+    slot: np.ndarray  # supervisors x weeks: value of one more visit that week
+    district_share: dict[int, float]  # district -> value lost to its share rule, per branch
+    mandatory: float  # value given up to meet the mandatory visits (the LP's reduced costs)
+
+
+def _duals(builder: _Builder) -> Marginals:
+    """Solve the LP relaxation of a built model with explicit capacity rows; read its duals."""
+    inst = builder.inst
+    _silence_highs_banner()
+    builder.prob.solve(pulp.HiGHS(mip=False, msg=False, threads=1))
+    slot = np.zeros_like(inst.capacity, dtype=float)
+    for (s, w), row in builder.capacity_rows.items():
+        slot[s, w - 1] = max(0.0, -(row.pi or 0.0))  # HiGHS minimises -objective
+    share = {d: max(0.0, row.pi or 0.0) for d, row in builder.share_rows.items()}
+    mandatory = 0.0
+    for b in range(inst.n_branches):
+        need = max(int(inst.min_visits[b]), len(inst.pinned_visits(b)))
+        for k in range(min(need, inst.max_visits)):
+            mandatory += max(0.0, builder.gets_visit[b][k].dj or 0.0)
+    return Marginals(slot=slot, district_share=share, mandatory=mandatory)

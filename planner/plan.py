@@ -11,7 +11,6 @@ import shutil
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ import pandas as pd
 from planner import baseline, calendar, feasibility, instance, kpis, risk
 from planner.errors import Conflict, InfeasibleError, InputError, Problem
 from planner.io import Inputs
-from planner.model import Allocation, solve
+from planner.model import Allocation, Instance, Marginals, solve, solve_with_marginals
+from planner.parallel import run_map
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.schema import DIMENSIONS
 
@@ -43,21 +43,21 @@ class Plan:
     summary: dict[str, Any]
 
 
-def _solve_part(args: tuple[instance.Part, Scenario]) -> Allocation:
-    part, scenario = args
+def _solve_part(args: tuple[instance.Part, Scenario, bool]
+                ) -> tuple[Allocation, Marginals | None]:
+    part, scenario, marginals = args
     s = scenario.solver
-    return solve(part.instance, solver=s.name, time_limit_s=s.time_limit_s, gap=s.gap)
+    return solve_with_marginals(part.instance, solver=s.name, time_limit_s=s.time_limit_s,
+                                gap=s.gap, marginals=marginals)
 
 
-def _solve_parts(parts: list[instance.Part], scenario: Scenario,
-                 workers: int | None) -> list[Allocation]:
-    jobs = [(p, scenario) for p in parts]
+def _solve_parts(parts: list[instance.Part], scenario: Scenario, workers: int | None,
+                 dask: str | None, marginals: bool) -> list[tuple[Allocation, Marginals | None]]:
+    jobs = [(p, scenario, marginals) for p in parts]
     n = sum(p.instance.n_branches for p in parts)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if len(parts) > 1 and workers > 1 and n >= PARALLEL_FROM_BRANCHES:
-        with ProcessPoolExecutor(max_workers=min(workers, len(parts))) as pool:
-            return list(pool.map(_solve_part, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
-    return [_solve_part(job) for job in jobs]
+    if dask is None and (len(parts) == 1 or n < PARALLEL_FROM_BRANCHES):
+        workers = 1  # starting processes costs more than a small solve
+    return run_map(_solve_part, jobs, workers=workers, dask=dask)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def pins_from(folder: PlanFolder, inputs: Inputs, scenario: Scenario, from_week:
 
 
 def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
-         workers: int | None = None) -> Plan:
+         workers: int | None = None, dask: str | None = None, marginals: bool = True) -> Plan:
     """The optimal visit plan; raises InfeasibleError naming the rules that conflict.
 
     With `pins`, the visits before `pins.from_week` are kept as they are and count toward
@@ -119,7 +119,8 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
     if conflicts:
         raise InfeasibleError(conflicts)
     parts = instance.split(inst)
-    allocs = _solve_parts(parts, scenario, workers)
+    solved = _solve_parts(parts, scenario, workers, dask, marginals)
+    allocs = [a for a, _ in solved]
     if any(a.status in ("infeasible", "no_solution") for a in allocs):
         raise _why_not(parts, allocs, scenario)
 
@@ -172,11 +173,45 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
             (objective - base_kpis["objective"]) / max(abs(base_kpis["objective"]), 1e-9), 6),
         "inputs": dict(inputs.sources),
     }
+    if marginals:
+        summary["marginal_values"] = _marginal_summary(
+            parts, [m for _, m in solved], s, inst, instance.district_names(inputs))
     if pins:
         summary["pinned"] = {"plan": pins.source, "from_week": pins.from_week,
                              "kept_visits": len(pins.visits)}
     return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base,
                 summary=summary)
+
+
+def _marginal_summary(parts: list[instance.Part], marginals: list[Marginals | None],
+                      supervisors: pd.DataFrame, inst: Instance,
+                      district_names: list[str]) -> dict[str, Any]:
+    slot = np.zeros_like(inst.capacity, dtype=float)
+    share: dict[int, float] = {}
+    mandatory = 0.0
+    for part, m in zip(parts, marginals, strict=True):
+        if m is None:
+            continue
+        slot[part.supervisors] = m.slot
+        share.update(m.district_share)
+        mandatory += m.mandatory
+    ids = supervisors["supervisor_id"].tolist()
+    working = inst.capacity > 0
+    per_week = {sid: round(float(slot[i][working[i]].sum()), 2) for i, sid in enumerate(ids)}
+    best_slot = {sid: round(float(slot[i].max(initial=0.0)), 2) for i, sid in enumerate(ids)}
+    costs = [("mandatory visits", round(mandatory, 2))]
+    costs += [(f"district share ({district_names[d]})", round(c, 2))
+              for d, c in share.items() if c > 1e-9]
+    costs.sort(key=lambda rc: -rc[1])
+    rules = [{"rule": r, "cost": c} for r, c in costs]
+    return {
+        "method": "duals of the LP relaxation: rates, a lower estimate for a whole extra visit; "
+                  "planner sweep re-solves for exact figures",
+        "one_more_visit_per_week_by_supervisor": per_week,
+        "best_single_extra_slot_by_supervisor": best_slot,
+        "one_more_team_visit_every_week": round(float(slot.max(axis=0, initial=0.0).sum()), 2),
+        "binding_rules": rules,
+    }
 
 
 def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:

@@ -67,6 +67,16 @@ TEXT: dict[str, dict[str, str]] = {
     "baseline": {"zh": "人工排序", "en": "Ranking by hand"},
     "difference": {"zh": "差异", "en": "Difference"},
     "compare_title": {"zh": "方案对比", "en": "Scenario comparison"},
+    "marginal": {"zh": "增加督导力量的边际价值", "en": "What more capacity would add"},
+    "marginal_intro": {
+        "zh": "由线性松弛的对偶值估算（变化率，对整次走访为下限估计；精确数字请用 planner sweep 重新求解）。"
+              "全队每周多一次走访约可多化解风险 {team:.1f}。",
+        "en": "Estimated from the LP relaxation's duals (rates; a lower estimate for a whole visit — "
+              "planner sweep re-solves for exact figures). One more team visit every week would "
+              "address about {team:.1f} more risk."},
+    "binding": {"zh": "约束代价（放宽后可多化解的风险）", "en": "What the rules cost"},
+    "per_week": {"zh": "每周多一次走访", "en": "One more visit a week"},
+    "best_slot": {"zh": "最佳单次加派", "en": "Best single extra visit"},
 }
 
 COLUMNS: dict[str, dict[str, str]] = {
@@ -193,6 +203,25 @@ def header(p: PlanFolder, lang: str) -> str:
         f"<b>{_esc(t('horizon', lang))}</b>：{_esc(horizon)}<br>"
         f"<b>{_esc(t('status', lang))}</b>：{_esc(t(s['status'], lang))}；{_esc(solved)}</p>"
     )
+
+
+def marginal_values(p: PlanFolder, lang: str) -> str:
+    m = p.summary.get("marginal_values")
+    if not m:
+        return ""
+    names = p.visits.drop_duplicates("supervisor_id").set_index("supervisor_id")["supervisor_name"]
+    table = pd.DataFrame({
+        "supervisor_id": list(m["one_more_visit_per_week_by_supervisor"]),
+        t("per_week", lang): list(m["one_more_visit_per_week_by_supervisor"].values()),
+        t("best_slot", lang): list(m["best_single_extra_slot_by_supervisor"].values()),
+    })
+    table.insert(1, "supervisor_name", table["supervisor_id"].map(names).fillna(""))
+    table = table.sort_values([t("per_week", lang), "supervisor_id"], ascending=[False, True])
+    rules = pd.DataFrame(m["binding_rules"]).rename(columns={
+        "rule": COLUMNS["rule"][lang], "cost": t("binding", lang)})
+    intro = t("marginal_intro", lang, team=m["one_more_team_visit_every_week"])
+    return (f"<p>{_esc(intro)}</p>" + table_html(table, lang, classes="narrow")
+            + table_html(rules, lang, classes="narrow"))
 
 
 def heading(key: str, lang: str, *, new_page: bool = False) -> str:

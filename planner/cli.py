@@ -39,6 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pin", type=Path, metavar="PLAN_DIR",
                    help="keep this plan's visits before --from-week and re-plan the rest")
     p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
+    p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
+    sw = sub.add_parser("sweep", help="solve a scenario along a range of one parameter")
+    _add_inputs(sw)
+    sw.add_argument("--param", required=True, help="capacity, capacity.<supervisor_id>, or a "
+                    "scenario key such as rules.travel_penalty")
+    sw.add_argument("--values", required=True, help="A:B:STEP (both ends included) or 1,2,3")
+    sw.add_argument("--out", type=Path, help="folder for sweep.csv and sweep.png (new)")
+    sw.add_argument("--workers", type=int, help="local processes (default: every core)")
+    sw.add_argument("--dask", metavar="ADDRESS", help="run the points on this Dask scheduler")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
@@ -125,7 +134,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise InputError([_usage("--pin and --from-week go together.")])
     if args.pin is not None:
         pins = pins_from(read_plan_folder(args.pin), inputs, scenario, args.from_week)
-    result = plan(inputs, scenario, pins=pins)
+    result = plan(inputs, scenario, pins=pins, dask=args.dask)
     from planner import exports, report
 
     extras: list[Writer] = [lambda p, d: exports.write_workbook(p, d, args.lang),
@@ -197,6 +206,30 @@ def _cmd_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from planner import sweep
+
+    inputs, scenario = _load(args)
+    values = sweep.parse_values(args.values)
+    out = args.out or Path("plans") / f"sweep-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    if out.exists() and any(out.iterdir()):
+        raise InputError([_usage(f"--out {out} already exists and is not empty.")])
+    sweep.point(inputs, scenario, args.param, values[0])  # a bad --param stops here
+    table = sweep.sweep(inputs, scenario, args.param, values, workers=args.workers,
+                        dask=args.dask, progress=True)
+    cols = ["value", "status", "objective", "baseline_objective", "visits", "branches_visited",
+            "high_risk_visited_share", "mandatory_visits_met"]
+    with pd.option_context("display.width", 200):
+        print(table[cols].to_string(index=False))
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "sweep.csv", index=False, encoding="utf-8-sig")
+    sweep.chart(table).savefig(out / "sweep.png")
+    print(out)
+    return EXIT_OK
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from planner import simulate
 
@@ -231,7 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate,
                 "report": _cmd_report, "compare": _cmd_compare, "app": _cmd_app,
-                "record": _cmd_record, "simulate": _cmd_simulate}
+                "record": _cmd_record, "simulate": _cmd_simulate,
+                "sweep": _cmd_sweep}
     try:
         return commands[args.command](args)
     except InputError as exc:

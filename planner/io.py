@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -356,6 +357,17 @@ def load_inputs(branches: Path, supervisors: Path, *, horizon_weeks: int) -> Inp
                            sources={Path(p).name: sha256(p) for p in (branches, supervisors)
                                     if Path(p).is_file()},
                            problems=problems)
+
+
+def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None
+                    ) -> Inputs:
+    """The inputs with every weekly capacity scaled by `factor`, then some set outright."""
+    sups = inputs.supervisors.copy()
+    # halves round up: half of a one-visit week is still a visit
+    sups["weekly_capacity"] = np.floor(sups["weekly_capacity"] * factor + 0.5).astype(int)
+    for sid, cap in (overrides or {}).items():
+        sups.loc[sups["supervisor_id"] == sid, "weekly_capacity"] = int(cap)
+    return Inputs(inputs.branches, sups, inputs.sources)
 
 
 def load_outcomes(path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str],

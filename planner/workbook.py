@@ -14,13 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
 from planner.datasets import sample_paths
 from planner.errors import InfeasibleError, InputError
-from planner.io import Inputs, load_inputs
+from planner.io import Inputs, load_inputs, scaled_capacity
 from planner.plan import Plan, plan, write_plan
 from planner.report import COLUMNS, KPI_LABELS, dimension_label, t, weekly_chart
 from planner.scenario import Horizon, Scenario, load_scenario, scenario_to_toml
@@ -33,17 +32,6 @@ KPI_KEYS = ("objective", "visits", "branches_visited", "high_risk_visited_share"
 ALL = "全部"
 APP_ENV = {"branches": "DUDAO_BRANCHES", "supervisors": "DUDAO_SUPERVISORS",
            "scenario": "DUDAO_SCENARIO"}
-
-
-def with_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None
-                  ) -> Inputs:
-    """The inputs with every weekly capacity scaled by `factor` (rounded), then overridden."""
-    sups = inputs.supervisors.copy()
-    # halves round up: half of a one-visit week is still a visit
-    sups["weekly_capacity"] = np.floor(sups["weekly_capacity"] * factor + 0.5).astype(int)
-    for sid, cap in (overrides or {}).items():
-        sups.loc[sups["supervisor_id"] == sid, "weekly_capacity"] = int(cap)
-    return Inputs(inputs.branches, sups, inputs.sources)
 
 
 def parse_repeat_value(text: str) -> tuple[float, ...]:
@@ -161,7 +149,7 @@ class Workbook:
         base = dict(zip(self.inputs.supervisors["supervisor_id"],
                         self.inputs.supervisors["weekly_capacity"], strict=True))
         changed = {sid: v for sid, v in overrides.items() if v != base[sid]}
-        return with_capacity(self.inputs, float(self.capacity_factor.value), changed)
+        return scaled_capacity(self.inputs, float(self.capacity_factor.value), changed)
 
     def solve(self) -> Plan | None:
         """Re-plan with the controls' values; keep the plan in the session's history."""

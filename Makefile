@@ -60,6 +60,8 @@ notebooks: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from planner import datasets, generate, load_inputs, load_scenario, plan, validate_frames
+from planner import datasets, generate, load_inputs, parse_scenario, plan, validate_frames
 from planner.sweep import parse_values, sweep
 
 
@@ -32,7 +32,9 @@ def main() -> None:
     county = generate(args.branches, args.branches // 100, n_counties=args.counties, seed=1)
     inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str),
                              horizon_weeks=13)
-    scenario = load_scenario(datasets.sample_paths()[2])
+    # the benchmark scenario of bench_plan.py: all rules on, district share 0.1
+    scenario = parse_scenario({"name": "bench", "horizon": {"start": "2027-01-04"},
+                               "rules": {"district_min_share": 0.1, "travel_penalty": 3.0}})
     one = timed(f"{args.branches} branches, one process", lambda: plan(inputs, scenario, workers=1))
     timed(f"{args.branches} branches, 2 local processes",
           lambda: plan(inputs, scenario, workers=2), one)

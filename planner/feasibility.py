@@ -73,23 +73,37 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
     return conflicts
 
 
-def explain(alloc: Allocation) -> list[Conflict]:
-    """Turn the elastic model's minimal shortfalls into conflicts."""
+def explain(elastic: list[tuple[str, Allocation]], n_parts: int = 1) -> list[Conflict]:
+    """Turn the elastic models' minimal shortfalls into conflicts, one per rule.
+
+    `elastic` holds a label (a county) and the elastic solution of each infeasible part.
+    """
+    def where(rule: str) -> tuple[int, str]:
+        hits = [(label, round(a.shortfall.get(rule, 0.0))) for label, a in elastic]
+        hits = [(label, n) for label, n in hits if n]
+        total = sum(n for _, n in hits)
+        if n_parts == 1 or not hits:
+            return total, ""
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        shown = ", ".join(f"{label} {n}" for label, n in hits[:5])
+        more = " …" if len(hits) > 5 else ""
+        return total, f" (in {len(hits)} of {n_parts} independent counties: {shown}{more})"
+
     conflicts = []
-    mandatory = round(alloc.shortfall.get("mandatory", 0.0))
-    share = round(alloc.shortfall.get("district_share", 0.0))
+    mandatory, in_mandatory = where("mandatory")
+    share, in_share = where("district_share")
     if mandatory:
         conflicts.append(Conflict(
             "mandatory visits",
             f"at least {mandatory} mandatory visits cannot be fitted into the supervisors' weeks "
             "once weekly capacity, leave weeks, spacing and one responsible supervisor per branch "
-            "are respected.",
+            f"are respected{in_mandatory}.",
             "add capacity in the weeks with leave, lower min_weeks_between_visits, or allow "
             "several supervisors per branch (one_responsible_supervisor = false)."))
     if share:
         conflicts.append(Conflict(
             "rules.district_min_share",
-            f"the district shares miss {share} branches even with every slot used.",
+            f"the district shares miss {share} branches even with every slot used{in_share}.",
             "lower district_min_share or add capacity."))
     if not conflicts:
         conflicts.append(Conflict("rules", "the rules cannot all hold together.",

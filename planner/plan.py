@@ -122,7 +122,7 @@ def plan(inputs: Inputs, scenario: Scenario, *, pins: Pins | None = None,
     solved = _solve_parts(parts, scenario, workers, dask, marginals)
     allocs = [a for a, _ in solved]
     if any(a.status in ("infeasible", "no_solution") for a in allocs):
-        raise _why_not(parts, allocs, scenario)
+        raise _why_not(parts, allocs, scenario, inputs, workers, dask)
 
     deficits = risk.weighted_deficits(b, scenario).to_numpy()
     skills = supervisor_skills(s)
@@ -219,20 +219,26 @@ def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:
     return np.array([[d in sk for d in DIMENSIONS] for sk in supervisors["skills"]], dtype=float)
 
 
-def _why_not(parts: list[instance.Part], allocs: list[Allocation],
-             scenario: Scenario) -> InfeasibleError:
-    conflicts = []
-    for part, alloc in zip(parts, allocs, strict=True):
-        if alloc.status == "no_solution":
-            return InfeasibleError([Conflict(
-                "solver.time_limit_s",
-                f"the solver found no plan within {scenario.solver.time_limit_s:g} seconds.",
-                "raise solver.time_limit_s or try solver.name = \"cbc\".")])
-        if alloc.status == "infeasible":
-            elastic = solve(part.instance, solver=scenario.solver.name,
-                            time_limit_s=scenario.solver.time_limit_s, gap=0.0, elastic=True)
-            conflicts += feasibility.explain(elastic)
-    return InfeasibleError(conflicts)
+def _elastic(args: tuple[instance.Part, Scenario]) -> Allocation:
+    part, scenario = args
+    return solve(part.instance, solver=scenario.solver.name,
+                 time_limit_s=scenario.solver.time_limit_s, gap=0.0, elastic=True)
+
+
+def _why_not(parts: list[instance.Part], allocs: list[Allocation], scenario: Scenario,
+             inputs: Inputs, workers: int | None, dask: str | None) -> InfeasibleError:
+    if any(a.status == "no_solution" for a in allocs):
+        return InfeasibleError([Conflict(
+            "solver.time_limit_s",
+            f"the solver found no plan within {scenario.solver.time_limit_s:g} seconds.",
+            "raise solver.time_limit_s or try solver.name = \"cbc\".")])
+    failed = [p for p, a in zip(parts, allocs, strict=True) if a.status == "infeasible"]
+    elastic = run_map(_elastic, [(p, scenario) for p in failed],
+                      workers=workers if len(failed) > 1 else 1, dask=dask)
+    counties = inputs.branches["county"].to_numpy()
+    labels = [str(counties[p.branches[0]]) or f"part {i + 1}" for i, p in enumerate(failed)]
+    return InfeasibleError(feasibility.explain(list(zip(labels, elastic, strict=True)),
+                                               len(parts)))
 
 
 def visit_table(raw: pd.DataFrame, inputs: Inputs, scenario: Scenario,

@@ -96,3 +96,39 @@ def test_sweep_on_dask_equals_local(sample, cluster):
     remote = sweep(inputs, scenario, "capacity", values, dask=cluster)
     cols = ["value", "status", "objective", "visits", "branches_visited"]
     pd.testing.assert_frame_equal(local[cols], remote[cols])
+
+
+def test_an_infeasible_province_names_the_counties_once_per_rule():
+    from planner.errors import InfeasibleError
+    from planner.scenario import parse_scenario
+
+    county = generate(400, 8, n_counties=4, seed=2)
+    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str),
+                             horizon_weeks=13)
+    scenario = parse_scenario({"horizon": {"start": "2027-01-04"},
+                               "rules": {"district_min_share": 0.9, "overdue_days": 0,
+                                         "weak_lax_min_visits": 0}})
+    with pytest.raises(InfeasibleError) as exc:
+        plan(inputs, scenario, workers=1)
+    rules = [c.rule for c in exc.value.conflicts]
+    assert len(rules) == len(set(rules))  # one conflict per rule, not one per county
+
+
+def test_a_county_short_of_capacity_is_named(write):
+    from planner.errors import InfeasibleError
+    from planner.scenario import parse_scenario
+    from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
+
+    rows = [branch_row(f"{c}{i}", f"{c}镇", 50) + f",{c}县" for c in "AB" for i in range(10)]
+    branches = write("b.csv", "\n".join([BRANCH_HEADER + ",county", *rows]) + "\n")
+    sups = write("s.csv", f"{SUPERVISOR_HEADER},county\nS1,甲,A镇,1,,,,A县\nS2,乙,B镇,3,,,,B县\n")
+    inputs = load_inputs(branches, sups, horizon_weeks=4)
+    scenario = parse_scenario({"horizon": {"start": "2027-01-04", "weeks": 4},
+                               "rules": {"district_min_share": 0.6, "overdue_days": 0,
+                                         "weak_lax_min_visits": 0}})
+    with pytest.raises(InfeasibleError) as exc:  # 16 slots for 12 branches, but not in 县 A
+        plan(inputs, scenario, workers=1)
+    (conflict,) = exc.value.conflicts
+    assert conflict.rule == "rules.district_min_share"
+    assert "miss 2 branches" in conflict.message
+    assert "in 1 of 2 independent counties: A县 2" in conflict.message

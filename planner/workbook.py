@@ -60,13 +60,16 @@ class Workbook:
         self.capacity_factor = w.BoundedFloatText(value=1.0, min=0, max=5, step=0.1,
                                                   description="团队容量倍数", style=style,
                                                   layout=layout)
-        self.capacity = {sid: w.BoundedIntText(value=int(cap), min=0, max=50,
-                                               description=f"{sid} {name}", style=style,
-                                               layout=layout)
-                         for sid, name, cap in zip(inputs.supervisors["supervisor_id"],
-                                                   inputs.supervisors["name"],
-                                                   inputs.supervisors["weekly_capacity"],
-                                                   strict=True)}
+        self._style, self._layout = style, layout
+        self.capacity: dict[str, w.BoundedIntText] = {}
+        self.team_box = w.VBox()
+        self._build_team()
+        self.branches_file = w.Text(placeholder="空：示例县 · empty: the sample county",
+                                    description="组织文件", style=style, layout=layout)
+        self.supervisors_file = w.Text(description="督导员文件", style=style, layout=layout)
+        self.scenario_file = w.Text(description="方案文件 (TOML)", style=style, layout=layout)
+        self.load_button = w.Button(description="载入数据 Load", layout=w.Layout(width="auto"))
+        self.load_button.on_click(lambda _: self.load())
         self.start = w.DatePicker(value=scenario.horizon.start, description="计划起始（周一）",
                                   style=style, layout=layout)
         self.weeks = w.BoundedIntText(value=scenario.horizon.weeks, min=1, max=104,
@@ -111,6 +114,49 @@ class Workbook:
         self.export_button.on_click(lambda _: self.export_report())
         self.supervisor_filter.observe(lambda _: self.show_schedule(), names="value")
         self.district_filter.observe(lambda _: self.show_schedule(), names="value")
+
+    def _build_team(self) -> None:
+        sups = self.inputs.supervisors
+        self.capacity = {sid: w.BoundedIntText(value=int(cap), min=0, max=50,
+                                               description=f"{sid} {name}", style=self._style,
+                                               layout=self._layout)
+                         for sid, name, cap in zip(sups["supervisor_id"], sups["name"],
+                                                   sups["weekly_capacity"], strict=True)}
+        self.team_box.children = [self.capacity_factor, *self.capacity.values()]
+
+    def _show_scenario(self, sc: Scenario) -> None:
+        for d in DIMENSIONS:
+            self.weights[d].value = float(sc.weights[d])
+        r = sc.rules
+        self.start.value, self.weeks.value = sc.horizon.start, sc.horizon.weeks
+        self.max_visits.value, self.spacing.value = (r.max_visits_per_branch,
+                                                     r.min_weeks_between_visits)
+        self.weak_lax.value, self.overdue.value = r.weak_lax_min_visits, r.overdue_days
+        self.district_share.value = r.district_min_share
+        self.repeat.value = ", ".join(f"{v:g}" for v in r.repeat_value)
+        self.responsible.value, self.travel.value = (r.one_responsible_supervisor,
+                                                     r.travel_penalty)
+        self.audit.value = r.audit_share
+
+    def load(self) -> bool:
+        """Read the data files named in the controls (empty: the sample county)."""
+        try:
+            other = Workbook.from_files(self.branches_file.value.strip(),
+                                        self.supervisors_file.value.strip(),
+                                        self.scenario_file.value.strip(), self.lang)
+        except InputError as exc:
+            self.message = str(exc)
+            self.status.value = f"<b style='color:#a61b1b'>{_escape(self.message)}</b>"
+            return False
+        self.inputs, self.base = other.inputs, other.base
+        self._build_team()
+        self.capacity_factor.value = 1.0
+        self._show_scenario(self.base)
+        self.result = None
+        self.message = (f"已载入 {len(self.inputs.branches)} 个组织、"
+                        f"{len(self.inputs.supervisors)} 名督导员")
+        self.status.value = _escape(self.message)
+        return True
 
     @classmethod
     def from_files(cls, branches: str | Path = "", supervisors: str | Path = "",
@@ -275,9 +321,11 @@ class Workbook:
                         self.district_share, self.repeat, self.responsible, self.travel,
                         self.audit])
         horizon = w.VBox([self.start, self.weeks])
-        team = w.VBox([self.capacity_factor, *self.capacity.values()])
-        controls = w.Tab(children=[w.VBox(list(self.weights.values())), rules, team, horizon])
-        for i, title in enumerate(("维度权重", "规则", "督导员容量", "计划周期")):
+        files = w.VBox([self.branches_file, self.supervisors_file, self.scenario_file,
+                        self.load_button])
+        controls = w.Tab(children=[w.VBox(list(self.weights.values())), rules, self.team_box,
+                                   horizon, files])
+        for i, title in enumerate(("维度权重", "规则", "督导员容量", "计划周期", "数据文件")):
             controls.set_title(i, title)
         actions = w.HBox([self.solve_button, self.save_button, self.export_button])
         results = w.Tab(children=[

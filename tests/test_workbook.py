@@ -73,3 +73,22 @@ def test_export_report_with_one_click(workbook, tmp_path):
     assert report is not None and report.is_file()
     assert "督导走访计划" in report.read_text(encoding="utf-8")
     assert (tmp_path / "plan" / "plan.xlsx").is_file()
+
+
+def test_load_other_data_files(tmp_path):
+    from planner import datasets, generate
+
+    wb = Workbook.from_files()
+    county = generate(120, 4, seed=9)
+    bf, sf = datasets.write_county(county, tmp_path)
+    wb.branches_file.value, wb.supervisors_file.value = str(bf), str(sf)
+    assert wb.load()
+    assert len(wb.inputs.branches) == 120
+    assert set(wb.capacity) == set(county.supervisors["supervisor_id"])
+    assert wb.max_visits.value == 3 and wb.travel.value == 0.0  # a file-less scenario: defaults
+    assert wb.solve() is not None
+    assert wb.result.summary["n_branches"] == 120
+    wb.branches_file.value = str(tmp_path / "missing.csv")
+    assert not wb.load()
+    assert "missing.csv" in wb.message
+    assert len(wb.inputs.branches) == 120  # a failed load keeps what was loaded

@@ -114,6 +114,13 @@ def _usage(message: str) -> Problem:
     return Problem("command line", message)
 
 
+def _new_folder(path: Path, flag: str = "--out") -> None:
+    """Outputs go to a new (or empty) folder: nothing a user has is overwritten."""
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise InputError([_usage(f"{flag} {path} already exists and is not an empty folder; "
+                                 "outputs are never overwritten.")])
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     b, s = inputs.branches, inputs.supervisors
@@ -126,9 +133,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     out = args.out or default_out(scenario)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError([_usage(f"--out {out} already exists and is not empty; "
-                                           "plans are never overwritten.")])
+    _new_folder(out)
     pins = None
     if (args.pin is None) != (args.from_week is None):
         raise InputError([_usage("--pin and --from-week go together.")])
@@ -174,6 +179,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.to_string(index=False))
     out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
+    if out.exists():
+        raise InputError([_usage(f"--out {out} already exists; outputs are never overwritten.")])
     print(report.write_comparison(folders, out, args.lang))
     return EXIT_OK
 
@@ -214,8 +221,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     values = sweep.parse_values(args.values)
     out = args.out or Path("plans") / f"sweep-{dt.datetime.now():%Y%m%d-%H%M%S}"
-    if out.exists() and any(out.iterdir()):
-        raise InputError([_usage(f"--out {out} already exists and is not empty.")])
+    _new_folder(out)
     sweep.point(inputs, scenario, args.param, values[0])  # a bad --param stops here
     table = sweep.sweep(inputs, scenario, args.param, values, workers=args.workers,
                         dask=args.dask, progress=True)
@@ -240,6 +246,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(result.figures.to_string())
     if args.out:
+        _new_folder(args.out)
         args.out.mkdir(parents=True, exist_ok=True)
         result.figures.to_csv(args.out / "simulation.csv", encoding="utf-8-sig")
         simulate.chart(result).savefig(args.out / "simulation.png")
@@ -248,8 +255,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    if args.out.exists() and any(args.out.iterdir()):
-        raise InputError([_usage(f"--out {args.out} is not empty.")])
+    _new_folder(args.out)
     try:
         county = datasets.generate(args.branches, args.supervisors, n_districts=args.districts,
                                    n_counties=args.counties, seed=args.seed)

@@ -26,11 +26,29 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+def _file_name(sid: str, used: set[str]) -> str:
+    """A file name for a supervisor id: unsafe characters replaced, never two the same."""
+    base = re.sub(r"[^\w.-]", "_", sid).strip(".") or "supervisor"
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base}~{n}", n + 1
+    used.add(name.lower())
+    return name
+
+
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     if "focus" in out:
         out["focus"] = out["focus"].map(lambda f: dimension_label(f, lang))
     return out.rename(columns={c: COLUMNS[c][lang] for c in out.columns if c in COLUMNS})
+
+
+def _as_text(sheet: object) -> None:
+    """Names from spreadsheets stay text: a cell starting with '=' must not become a formula."""
+    for row in sheet.iter_rows():  # type: ignore[attr-defined]
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _fit_columns(sheet: object, frame: pd.DataFrame) -> None:
@@ -61,12 +79,14 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
         visits = _labelled(p.visits[cols], lang)
         visits.to_excel(xl, sheet_name=overview, index=False, startrow=len(kpis) + 6)
         _fit_columns(xl.sheets[overview], visits)
+        _as_text(xl.sheets[overview])
         for (sid, name), rows in p.visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
             sheet = _sheet_name(f"{sid} {name}", used)
             mine = _labelled(rows[[c for c in cols if c not in ("supervisor_id", "supervisor_name")]],
                              lang)
             mine.to_excel(xl, sheet_name=sheet, index=False)
             _fit_columns(xl.sheets[sheet], mine)
+            _as_text(xl.sheets[sheet])
     return path
 
 
@@ -76,6 +96,7 @@ def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
     out.mkdir(exist_ok=True)
     # DTSTAMP is required; a fixed one keeps the files identical for identical plans
     stamp = dt.datetime.combine(p.scenario.horizon.start, dt.time(0, 0), tzinfo=dt.UTC)
+    used: set[str] = set()
     for sid, rows in p.visits.groupby("supervisor_id", sort=True):
         cal = Calendar()
         cal.add("prodid", "-//Dudao planner//督导走访计划//ZH")
@@ -98,5 +119,5 @@ def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
             event.add("description", f"{v.branch_id} · {v.visit_no} · risk {v.risk_score}")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
-        (out / f"{_SHEET_FORBIDDEN.sub('_', str(sid))}.ics").write_bytes(cal.to_ical())
+        (out / f"{_file_name(str(sid), used)}.ics").write_bytes(cal.to_ical())
     return out

@@ -108,7 +108,8 @@ def _map_headers(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
         renamed[col] = key
     typed = frame[list(renamed)].rename(columns=renamed).astype(str)
     typed = typed.apply(lambda s: s.str.strip())
-    return typed.loc[~(typed == "").all(axis=1)].reset_index(drop=True)
+    # blank rows are dropped but the index keeps each row's place: row numbers stay true
+    return typed.loc[~(typed == "").all(axis=1)]
 
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
@@ -174,15 +175,16 @@ def _parse_columns(text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
         if spec.key not in text.columns:
             continue
         values = []
-        for i, cell in enumerate(text[spec.key]):
+        for i, cell in text[spec.key].items():
             if cell == "":
                 values.append(_BLANK[spec.kind]())
                 continue
             value, error = _parse_cell(spec.kind, cell)
             if error:
-                problems.append(Problem(file, error, row=i + FIRST_DATA_ROW, column=spec.zh))
+                problems.append(Problem(file, error, row=int(str(i)) + FIRST_DATA_ROW,
+                                        column=spec.zh))
             values.append(value)
-        series = pd.Series(values, dtype=object)
+        series = pd.Series(values, index=text.index, dtype=object)
         if spec.kind in ("int", "score"):
             series = pd.to_numeric(series, errors="coerce")
             if spec.kind == "int":
@@ -202,7 +204,7 @@ def _schema(specs: tuple[ColumnSpec, ...], id_key: str) -> pa.DataFrameSchema:
         elif s.kind == "org_type":
             checks.append(pa.Check.isin(ORG_TYPES))
         columns[s.key] = pa.Column(
-            nullable=not (s.required and s.kind in ("text", "org_type")),
+            nullable=not (s.required and s.kind in ("text", "org_type", "int", "score")),
             unique=s.key == id_key, required=s.required, checks=checks,
         )
     return pa.DataFrameSchema(columns)
@@ -253,7 +255,10 @@ def _validate_frame(raw: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: st
         return text, problems
     typed = _parse_columns(text, specs, file, problems)
     typed = typed.replace({"": None}) if not typed.empty else typed
-    problems += _pandera_problems(typed, specs, id_key, file)
+    parsed = {(p.row, p.column) for p in problems}
+    # a cell that could not be parsed is also blank to pandera: report it once
+    problems += [p for p in _pandera_problems(typed, specs, id_key, file)
+                 if not (p.message.startswith("is empty") and (p.row, p.column) in parsed)]
     return typed, problems
 
 
@@ -312,7 +317,7 @@ def validate_frames(branches_raw: pd.DataFrame | None, supervisors_raw: pd.DataF
 
 
 def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
-    b = b.copy()
+    b = b.reset_index(drop=True)
     for col, default in (("org_type", "党支部"), ("last_visit", None), ("weak_lax", False),
                          ("county", None)):
         if col not in b.columns:
@@ -327,7 +332,7 @@ def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
 
 
 def _finish_supervisors(s: pd.DataFrame) -> pd.DataFrame:
-    s = s.copy()
+    s = s.reset_index(drop=True)
     for col in ("skills", "unavailable_weeks", "excluded_branches"):
         if col not in s.columns:
             s[col] = [() for _ in range(len(s))]

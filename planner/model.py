@@ -195,10 +195,12 @@ class _Builder:
         gets: list[list[pulp.LpVariable]] = []
         for b in range(inst.n_branches):
             has_candidates = bool(inst.groups[int(inst.group_of[b])].candidates)
+            kept = len(inst.pinned_visits(b))
             row = []
             for k in range(1, inst.max_visits + 1):
+                # kept visits stand even when no one may visit the branch any more
                 var = pulp.LpVariable(f"branch_{b}_gets_visit_{k}", 0,
-                                      1 if has_candidates else 0, pulp.LpInteger)
+                                      1 if has_candidates or k <= kept else 0, pulp.LpInteger)
                 row.append(var)
                 self.objective.append((var, float(inst.risk[b]) * inst.repeat_value[k - 1]))
                 if k > 1:
@@ -371,6 +373,7 @@ def _solver(name: str, time_limit_s: float, gap: float, log: Path | None,
         return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
                                  logPath=str(log) if log else None)
     _silence_highs_banner()
+    # one thread: forked worker processes must not inherit a HiGHS thread pool
     return pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
                       random_seed=0, mip_feasibility_tolerance=1e-7,
                       # measured: presolve halves a 1,000-branch solve but makes a 10,000-branch
@@ -408,6 +411,9 @@ def solve_with_marginals(inst: Instance, *, solver: str = "highs", time_limit_s:
         seconds = time.perf_counter() - started
         status = pulp.LpStatus[prob.status]
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        if status != "Infeasible" and not has_solution and seconds < 0.9 * time_limit_s:
+            raise RuntimeError(f"the {solver} solver stopped without an answer (status "
+                               f"{status}) after {seconds:.1f} s")
         if status == "Infeasible" or not has_solution:
             return Allocation(status="infeasible" if status == "Infeasible" else "no_solution",
                               visits=np.zeros(inst.n_branches, int), seconds=seconds), None

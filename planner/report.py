@@ -484,6 +484,10 @@ def write_comparison(folders: list[PlanFolder], out: Path, lang: str = "zh") -> 
     page = (f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\">\n<head>\n"
             f"<meta charset=\"utf-8\">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n"
             f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+    if out.exists():
+        raise FileExistsError(f"{out} already exists; choose a new --out.")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    partial.write_text(page, encoding="utf-8")
+    partial.rename(out)
     return out

@@ -121,3 +121,41 @@ def test_generated_province_keeps_supervisors_in_their_county(tmp_path):
 
     summary = json.loads((tmp_path / "plan/summary.json").read_text(encoding="utf-8"))
     assert summary["independent_parts"] == 4
+
+
+def test_row_numbers_stay_true_after_blank_rows(write):
+    text = "\n".join([BRANCH_HEADER, branch_row("B1", "东", 50), ",,,,,,,,,,,,,,",
+                      branch_row("B3", "东", 50).replace(",10,", ",-1,", 1)]) + "\n"
+    sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,2,,,\n")
+    done = run("validate", "--branches", str(write("b.csv", text)), "--supervisors", str(sups))
+    assert done.returncode == 2
+    assert "row 4, column 党员人数" in done.stderr  # the blank row 3 still counts
+
+
+def test_outputs_never_overwrite_a_file(tmp_path, write):
+    existing = write("keep.csv", "keep")
+    assert run("generate", "--branches", "50", "--supervisors", "2", "--out",
+               str(existing)).returncode == 2
+    done = run("plan", "--out", str(tmp_path / "p"), "--no-report")
+    assert done.returncode == 0
+    clash = run("compare", str(tmp_path / "p"), "--out", str(existing))
+    assert clash.returncode == 2 and "never overwritten" in clash.stderr
+    assert existing.read_text(encoding="utf-8") == "keep"
+
+
+def test_spreadsheet_names_stay_text_and_calendars_stay_apart(tmp_path, write):
+    import openpyxl
+
+    rows = [branch_row("B1", "东", 40, name='=HYPERLINK("http://x"，"y")'),
+            branch_row("B2", "东", 50)]
+    branches = write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n")
+    sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS/1,甲,东,1,,,\nS_1,乙,东,1,,,\n")
+    one_week = write("sc.toml", "[horizon]\nstart = 2027-01-04\nweeks = 1\n")  # both must work
+    done = run("plan", "--branches", str(branches), "--supervisors", str(sups), "--scenario",
+               str(one_week), "--out", str(tmp_path / "p"), "--no-report")
+    assert done.returncode == 0, done.stderr
+    wb = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(str(c.value).startswith("=HYPERLINK") for c in cells)
+    assert len(list((tmp_path / "p" / "calendars").glob("*.ics"))) == 2

@@ -151,3 +151,13 @@ def test_missing_file(tmp_path: Path, write):
     with pytest.raises(InputError) as exc:
         load_inputs(tmp_path / "nope.csv", write("s.csv", SUPERVISORS), horizon_weeks=13)
     assert "nope.csv" in str(exc.value)
+
+
+def test_blank_required_numbers_are_reported(write):
+    rows = [branch_row("B1", "东", 60).replace(",60,", ",,", 1),
+            branch_row("B2", "东", 60).replace(",10,", ",,", 1)]
+    with pytest.raises(InputError) as exc:
+        load_inputs(write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n"),
+                    write("s.csv", SUPERVISORS), horizon_weeks=13)
+    where = {(p.row, p.column) for p in exc.value.problems}
+    assert (2, "主动谋划") in where and (3, "党员人数") in where

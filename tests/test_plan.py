@@ -247,3 +247,4 @@ def test_audit_visits_go_to_random_low_and_middle_tier_branches():
         picks.append(set(audit["branch_id"]))
     assert picks[0] == picks[1]  # seeded: the same draw again
     assert picks[0] != picks[2]  # another seed, another draw
+

@@ -121,3 +121,22 @@ def test_every_replan_keeps_its_pins_and_obeys_every_rule(tmp_path_factory, case
         first.summary["bound"] - first.summary["objective"])
     if obeys_mandatory_rules(again.summary["baseline"]):  # a greedy pass may miss a rule
         assert again.summary["objective"] >= again.summary["baseline"]["objective"] - 1e-6
+
+
+def test_kept_visits_stand_when_their_supervisor_has_left(tmp_path, write):
+    from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
+
+    branches = write("b.csv", "\n".join([BRANCH_HEADER, branch_row("A", "东", 40),
+                                         branch_row("B", "东", 50)]) + "\n")
+    sc = write("sc.toml", "[horizon]\nstart = 2027-01-04\nweeks = 8\n[rules]\n"
+                          "weak_lax_min_visits = 0\nmin_weeks_between_visits = 2\n")
+    before = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,2,,,\nS2,乙,东,0,,,\n")
+    assert planner("plan", "--branches", str(branches), "--supervisors", str(before),
+                   "--scenario", str(sc), "--out", str(tmp_path / "p"), "--no-report"
+                   ).returncode == 0
+    gone = write("s2.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,0,,,\nS2,乙,东,1,,,\n")
+    done = planner("plan", "--branches", str(branches), "--supervisors", str(gone),
+                   "--scenario", str(sc), "--pin", str(tmp_path / "p"), "--from-week", "3",
+                   "--out", str(tmp_path / "re"), "--no-report")
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(kept(visits(tmp_path / "re"), 3), kept(visits(tmp_path / "p"), 3))

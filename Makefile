@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit nbval bench clean system-deps fonts notebooks
+.PHONY: install run test lint typecheck unit nbval wheel bench clean system-deps fonts notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +35,7 @@ run: install fonts
 
 lint: install
 	$(BIN)/ruff check planner tests benchmarks docs
+	$(BIN)/ruff format --check planner tests benchmarks docs
 
 typecheck: install
 	$(BIN)/mypy
@@ -45,18 +46,28 @@ unit: install
 # the notebooks run from a copy in a temporary folder, so they depend only on the installed
 # package, and their outputs must match the ones committed in them
 nbval: install
-	@tmp=$$(mktemp -d) && cp notebooks/*.ipynb notebooks/sanitize.cfg "$$tmp"/ && \
+	@tmp=$$(mktemp -d) && cp notebooks/*.ipynb planner/notebooks/*.ipynb notebooks/sanitize.cfg "$$tmp"/ && \
 	  (cd "$$tmp" && $(CURDIR)/$(BIN)/pytest --nbval -q -p no:cacheprovider \
 	    --nbval-sanitize-with sanitize.cfg *.ipynb); rc=$$?; rm -rf "$$tmp"; exit $$rc
 
-test: system-deps lint typecheck unit nbval
+# the package as a user gets it: a wheel in a fresh venv, the sample county planned from another folder
+wheel: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/python -m pip wheel -q --no-deps -w "$$tmp/dist" . && \
+	  $(PY) -m venv "$$tmp/venv" && "$$tmp/venv/bin/python" -m pip install -q "$$tmp"/dist/*.whl && \
+	  cd "$$tmp" && "$$tmp/venv/bin/planner" plan --out "$$tmp/plan" | tail -n 1 && \
+	  test -s "$$tmp/plan/report.html" && test -s "$$tmp/plan/plan.xlsx" && \
+	  "$$tmp/venv/bin/planner" report "$$tmp/plan" --lang en >/dev/null && echo "wheel: OK"
+
+test: system-deps lint typecheck unit nbval wheel
 
 # re-execute the notebooks in place after a change that alters their outputs
 notebooks: install
-	cd notebooks && for nb in *.ipynb; do ../$(BIN)/jupyter nbconvert --to notebook --execute \
-	  --inplace --ExecutePreprocessor.record_timing=False "$$nb"; done
+	for nb in notebooks/*.ipynb planner/notebooks/*.ipynb; do (cd "$$(dirname "$$nb")" && \
+	  $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.record_timing=False "$$(basename "$$nb")"); done
 	@# widget state holds random model ids: keep it out of the committed notebooks
-	$(BIN)/python -c 'import glob, nbformat; nbs = [(f, nbformat.read(f, as_version=4)) for f in glob.glob("notebooks/*.ipynb")]; [(nb.metadata.pop("widgets", None), nbformat.write(nb, f)) for f, nb in nbs]' 
+	$(BIN)/python -c 'import glob, nbformat; nbs = [(f, nbformat.read(f, as_version=4)) for f in glob.glob("notebooks/*.ipynb") + glob.glob("planner/notebooks/*.ipynb")]; [(nb.metadata.pop("widgets", None), nbformat.write(nb, f)) for f, nb in nbs]' 
 
 bench: install
 	$(BIN)/python benchmarks/bench_plan.py

@@ -29,11 +29,28 @@ def main() -> None:
         tmp = Path(tmp_name)
         for size in args.sizes:
             data = tmp / f"c{size}"
-            planner("generate", "--branches", str(size), "--supervisors", str(max(20, size // 160)),
-                    "--seed", "1", "--out", str(data))
+            planner(
+                "generate",
+                "--branches",
+                str(size),
+                "--supervisors",
+                str(max(20, size // 160)),
+                "--seed",
+                "1",
+                "--out",
+                str(data),
+            )
             out = tmp / f"plan{size}"
-            plan_s = planner("plan", "--branches", str(data / "branches.csv"), "--supervisors",
-                             str(data / "supervisors.csv"), "--out", str(out), "--no-report")
+            plan_s = planner(
+                "plan",
+                "--branches",
+                str(data / "branches.csv"),
+                "--supervisors",
+                str(data / "supervisors.csv"),
+                "--out",
+                str(out),
+                "--no-report",
+            )
             report_s = planner("report", str(out))
             size_mb = (out / "report.html").stat().st_size / 1e6
             print(f"{size:<9} {plan_s:<7.2f} {report_s:<9.2f} {report_s / plan_s:<12.2f} {size_mb:.2f}")

@@ -30,27 +30,40 @@ def main() -> None:
     from distributed import LocalCluster
 
     county = generate(args.branches, args.branches // 100, n_counties=args.counties, seed=1)
-    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str),
-                             horizon_weeks=13)
+    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str), horizon_weeks=13)
     # the benchmark scenario of bench_plan.py: all rules on, district share 0.1
-    scenario = parse_scenario({"name": "bench", "horizon": {"start": "2027-01-04"},
-                               "rules": {"district_min_share": 0.1, "travel_penalty": 3.0}})
+    scenario = parse_scenario(
+        {
+            "name": "bench",
+            "horizon": {"start": "2027-01-04"},
+            "rules": {"district_min_share": 0.1, "travel_penalty": 3.0},
+        }
+    )
     one = timed(f"{args.branches} branches, one process", lambda: plan(inputs, scenario, workers=1))
-    timed(f"{args.branches} branches, 2 local processes",
-          lambda: plan(inputs, scenario, workers=2), one)
+    timed(f"{args.branches} branches, 2 local processes", lambda: plan(inputs, scenario, workers=2), one)
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
-        timed(f"{args.branches} branches, 2-worker Dask LocalCluster",
-              lambda: plan(inputs, scenario, dask=cluster.scheduler_address), one)
+        timed(
+            f"{args.branches} branches, 2-worker Dask LocalCluster",
+            lambda: plan(inputs, scenario, dask=cluster.scheduler_address),
+            one,
+        )
         bf, sf, _ = datasets.sample_paths()
         sample = load_inputs(bf, sf, horizon_weeks=13)
         values = parse_values("0.5:2:0.25")
-        seq = timed(f"sample sweep, {len(values)} points, one process",
-                    lambda: sweep(sample, scenario, "capacity", values, workers=1))
-        timed(f"sample sweep, {len(values)} points, 2 processes",
-              lambda: sweep(sample, scenario, "capacity", values, workers=2), seq)
-        timed(f"sample sweep, {len(values)} points, Dask",
-              lambda: sweep(sample, scenario, "capacity", values,
-                            dask=cluster.scheduler_address), seq)
+        seq = timed(
+            f"sample sweep, {len(values)} points, one process",
+            lambda: sweep(sample, scenario, "capacity", values, workers=1),
+        )
+        timed(
+            f"sample sweep, {len(values)} points, 2 processes",
+            lambda: sweep(sample, scenario, "capacity", values, workers=2),
+            seq,
+        )
+        timed(
+            f"sample sweep, {len(values)} points, Dask",
+            lambda: sweep(sample, scenario, "capacity", values, dask=cluster.scheduler_address),
+            seq,
+        )
         print(f"time per sweep point, one process: {seq / len(values):.2f} s")
 
 

@@ -18,8 +18,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 DOCS = Path(__file__).resolve().parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -29,8 +35,7 @@ def free_port() -> int:
 
 
 def serve(cmd: list[str], url: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     for _ in range(180):
         try:
             urllib.request.urlopen(url, timeout=5)
@@ -42,18 +47,32 @@ def serve(cmd: list[str], url: str) -> subprocess.Popen[bytes]:
 
 def main() -> None:
     lab_port, app_port = free_port(), free_port()
-    lab = serve([sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={lab_port}",
-                 "--ServerApp.token=dudao", "--ServerApp.ip=127.0.0.1", "--allow-root",
-                 f"--ServerApp.root_dir={DOCS.parent}"],
-                f"http://127.0.0.1:{lab_port}/api?token=dudao")
-    app = serve([sys.executable, "-m", "planner.cli", "app", "--port", str(app_port)],
-                f"http://127.0.0.1:{app_port}/")
+    lab = serve(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={lab_port}",
+            "--ServerApp.token=dudao",
+            "--ServerApp.ip=127.0.0.1",
+            "--allow-root",
+            f"--ServerApp.root_dir={DOCS.parent}",
+        ],
+        f"http://127.0.0.1:{lab_port}/api?token=dudao",
+    )
+    app = serve(
+        [sys.executable, "-m", "planner.cli", "app", "--port", str(app_port)], f"http://127.0.0.1:{app_port}/"
+    )
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{lab_port}/lab/tree/notebooks/scenario_workbook.ipynb"
-                      "?token=dudao", timeout=120_000)
+            page.goto(
+                f"http://127.0.0.1:{lab_port}/lab/tree/notebooks/scenario_workbook.ipynb?token=dudao",
+                timeout=120_000,
+            )
             page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
             page.get_by_text("Kernel status: Idle").first.wait_for(state="attached", timeout=120_000)
             page.locator(".jp-Notebook .jp-Cell").first.click()

@@ -2,7 +2,7 @@
 
 from planner.datasets import generate, sample_county, sample_paths
 from planner.errors import Conflict, InfeasibleError, InputError, Problem
-from planner.io import Inputs, load_inputs, validate_frames
+from planner.inputs import Inputs, load_inputs, validate_frames
 from planner.plan import Plan, plan, write_plan
 from planner.risk import score as risk_score
 from planner.scenario import Scenario, load_scenario, parse_scenario

@@ -17,8 +17,7 @@ import pandas as pd
 from planner.model import Instance
 
 
-def _weeks_for(load: np.ndarray, cap: np.ndarray, taken: list[int], need: int,
-               gap: int) -> list[int]:
+def _weeks_for(load: np.ndarray, cap: np.ndarray, taken: list[int], need: int, gap: int) -> list[int]:
     """The earliest weeks with room for `need` more visits, each `gap` from every other."""
     chosen: list[int] = []
     for w in range(1, len(cap) + 1):
@@ -31,8 +30,9 @@ def _weeks_for(load: np.ndarray, cap: np.ndarray, taken: list[int], need: int,
     return chosen if len(chosen) == need else []
 
 
-def hand_ranking(inst: Instance, order: list[int] | None = None, *,
-                 rules_first: bool = True, rounds: int | None = None) -> pd.DataFrame:
+def hand_ranking(
+    inst: Instance, order: list[int] | None = None, *, rules_first: bool = True, rounds: int | None = None
+) -> pd.DataFrame:
     """Visits (branch, supervisor, week, visit_no) by positions, like `calendar.expand`.
 
     `order` replaces ranking by risk (other policies in `planner.simulate` use it);
@@ -49,16 +49,18 @@ def hand_ranking(inst: Instance, order: list[int] | None = None, *,
         if visits[b]:
             responsible[b] = visits[b][0][1]
     district = np.array([inst.groups[int(g)].district for g in inst.group_of])
-    by_risk = order if order is not None else sorted(range(inst.n_branches),
-                                                     key=lambda b: (-inst.risk[b], b))
+    by_risk = order if order is not None else sorted(range(inst.n_branches), key=lambda b: (-inst.risk[b], b))
 
     def give(b: int, target: int) -> None:
         need = min(target, inst.max_visits) - len(visits[b])
         if need <= 0 or remaining.sum() == 0:
             return
         group = inst.groups[int(inst.group_of[b])]
-        cands = [responsible[b]] if responsible[b] >= 0 and inst.one_responsible else sorted(
-            group.candidates, key=lambda s: (inst.home[s] != district[b], -remaining[s], s))
+        cands = (
+            [responsible[b]]
+            if responsible[b] >= 0 and inst.one_responsible
+            else sorted(group.candidates, key=lambda s: (inst.home[s] != district[b], -remaining[s], s))
+        )
         taken = [w for w, _ in visits[b]]
         for s in cands:
             if s not in group.candidates or remaining[s] < need:
@@ -72,8 +74,10 @@ def hand_ranking(inst: Instance, order: list[int] | None = None, *,
                 responsible[b] = s
                 return
 
-    mandatory = sorted((b for b in range(inst.n_branches) if inst.min_visits[b] > 0
-                        and rules_first), key=lambda b: (-inst.min_visits[b], -inst.risk[b], b))
+    mandatory = sorted(
+        (b for b in range(inst.n_branches) if inst.min_visits[b] > 0 and rules_first),
+        key=lambda b: (-inst.min_visits[b], -inst.risk[b], b),
+    )
     for b in mandatory:
         give(b, int(inst.min_visits[b]))
     by_district: dict[int, list[int]] = {}
@@ -93,6 +97,5 @@ def hand_ranking(inst: Instance, order: list[int] | None = None, *,
             break
         for b in by_risk:
             give(b, target)
-    rows = [(b, s, w, i + 1) for b in range(inst.n_branches)
-            for i, (w, s) in enumerate(visits[b])]
+    rows = [(b, s, w, i + 1) for b in range(inst.n_branches) for i, (w, s) in enumerate(visits[b])]
     return pd.DataFrame(rows, columns=["branch", "supervisor", "week", "visit_no"])

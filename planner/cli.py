@@ -14,7 +14,7 @@ import pandas as pd
 
 from planner import datasets
 from planner.errors import InfeasibleError, InputError, Problem
-from planner.io import Inputs, load_inputs, sha256
+from planner.inputs import Inputs, load_inputs, sha256
 from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
 from planner.scenario import Scenario, load_scenario
 
@@ -29,21 +29,29 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="planner", description="Dudao (督导): optimal supervisory visit plans.")
+        prog="planner", description="Dudao (督导): optimal supervisory visit plans."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("plan", help="plan the visits and write a plan folder")
     _add_inputs(p)
     p.add_argument("--out", type=Path, help="plan folder to create (must not exist, or be empty)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     p.add_argument("--no-report", action="store_true", help="skip the HTML report")
-    p.add_argument("--pin", type=Path, metavar="PLAN_DIR",
-                   help="keep this plan's visits before --from-week and re-plan the rest")
+    p.add_argument(
+        "--pin",
+        type=Path,
+        metavar="PLAN_DIR",
+        help="keep this plan's visits before --from-week and re-plan the rest",
+    )
     p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
     p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
     sw = sub.add_parser("sweep", help="solve a scenario along a range of one parameter")
     _add_inputs(sw)
-    sw.add_argument("--param", required=True, help="capacity, capacity.<supervisor_id>, or a "
-                    "scenario key such as rules.travel_penalty")
+    sw.add_argument(
+        "--param",
+        required=True,
+        help="capacity, capacity.<supervisor_id>, or a scenario key such as rules.travel_penalty",
+    )
     sw.add_argument("--values", required=True, help="A:B:STEP (both ends included) or 1,2,3")
     sw.add_argument("--out", type=Path, help="folder for sweep.csv and sweep.png (new)")
     sw.add_argument("--workers", type=int, help="local processes (default: every core)")
@@ -60,10 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="apply a visit log to the branch file for the next cycle")
     rec.add_argument("plan_dir", type=Path)
     rec.add_argument("outcomes", type=Path, help="visit log CSV/XLSX")
-    rec.add_argument("--branches", type=Path, help="the branch file the plan was made from "
-                     "(default: the sample county's)")
-    rec.add_argument("--out", type=Path, help="next cycle's branch file (must not exist; "
-                     "default: branches-after-<plan folder>.csv)")
+    rec.add_argument(
+        "--branches", type=Path, help="the branch file the plan was made from (default: the sample county's)"
+    )
+    rec.add_argument(
+        "--out",
+        type=Path,
+        help="next cycle's branch file (must not exist; default: branches-after-<plan folder>.csv)",
+    )
     sim = sub.add_parser("simulate", help="compare visit policies over several quarters")
     sim.add_argument("--quarters", type=int, default=4)
     sim.add_argument("--seed", type=int, default=0)
@@ -87,8 +99,9 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
     """Inputs and scenario from the arguments; with no data arguments, the sample county."""
     sample_b, sample_s, sample_sc = datasets.sample_paths()
     if (args.branches is None) != (args.supervisors is None):
-        raise InputError([_usage("give both --branches and --supervisors, or neither "
-                                           "(to use the sample county).")])
+        raise InputError(
+            [_usage("give both --branches and --supervisors, or neither (to use the sample county).")]
+        )
     use_sample = args.branches is None
     scenario_path = args.scenario or (sample_sc if use_sample else None)
     try:
@@ -97,16 +110,21 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
     except InputError as exc:
         scenario, scenario_problems = load_scenario(None), exc.problems
     try:
-        inputs = load_inputs(sample_b if use_sample else args.branches,
-                             sample_s if use_sample else args.supervisors,
-                             horizon_weeks=scenario.horizon.weeks)
+        inputs = load_inputs(
+            sample_b if use_sample else args.branches,
+            sample_s if use_sample else args.supervisors,
+            horizon_weeks=scenario.horizon.weeks,
+        )
     except InputError as exc:
         raise InputError(scenario_problems + exc.problems) from exc
     if scenario_problems:
         raise InputError(scenario_problems)
     if scenario_path is not None:
-        inputs = Inputs(inputs.branches, inputs.supervisors,
-                        {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)})
+        inputs = Inputs(
+            inputs.branches,
+            inputs.supervisors,
+            {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)},
+        )
     return inputs, scenario
 
 
@@ -117,16 +135,23 @@ def _usage(message: str) -> Problem:
 def _new_folder(path: Path, flag: str = "--out") -> None:
     """Outputs go to a new (or empty) folder: nothing a user has is overwritten."""
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise InputError([_usage(f"{flag} {path} already exists and is not an empty folder; "
-                                 "outputs are never overwritten.")])
+        raise InputError(
+            [
+                _usage(
+                    f"{flag} {path} already exists and is not an empty folder; outputs are never overwritten."
+                )
+            ]
+        )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     b, s = inputs.branches, inputs.supervisors
-    print(f"OK: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
-          f"scenario '{scenario.name}', {scenario.horizon.weeks} weeks from "
-          f"{scenario.horizon.start}.")
+    print(
+        f"OK: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
+        f"scenario '{scenario.name}', {scenario.horizon.weeks} weeks from "
+        f"{scenario.horizon.start}."
+    )
     return EXIT_OK
 
 
@@ -142,19 +167,25 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     result = plan(inputs, scenario, pins=pins, dask=args.dask)
     from planner import exports, report
 
-    extras: list[Writer] = [lambda p, d: exports.write_workbook(p, d, args.lang),
-                            lambda p, d: exports.write_calendars(p, d, args.lang)]
+    extras: list[Writer] = [
+        lambda p, d: exports.write_workbook(p, d, args.lang),
+        lambda p, d: exports.write_calendars(p, d, args.lang),
+    ]
     if not args.no_report:
         extras.append(lambda p, d: report.render(d, args.lang))
     folder = write_plan(result, out, extras)
     sm = result.summary
     k, base = sm["kpis"], sm["baseline"]
-    print(f"{sm['scenario']}: {sm['status']} plan, objective {sm['objective']:.1f} "
-          f"(bound {sm['bound']:.1f}, gap {sm['gap']:.4%}), solved in {sm['solve_seconds']:.2f} s")
-    print(f"{k['visits']} visits to {k['branches_visited']} of {sm['n_branches']} branches; "
-          f"mandatory visits met {k['mandatory_visits_met']}/{k['mandatory_visits_required']}; "
-          f"hand ranking would reach {base['objective']:.1f} "
-          f"({sm['improvement_over_baseline']:+.2%} for the optimizer)")
+    print(
+        f"{sm['scenario']}: {sm['status']} plan, objective {sm['objective']:.1f} "
+        f"(bound {sm['bound']:.1f}, gap {sm['gap']:.4%}), solved in {sm['solve_seconds']:.2f} s"
+    )
+    print(
+        f"{k['visits']} visits to {k['branches_visited']} of {sm['n_branches']} branches; "
+        f"mandatory visits met {k['mandatory_visits_met']}/{k['mandatory_visits_required']}; "
+        f"hand ranking would reach {base['objective']:.1f} "
+        f"({sm['improvement_over_baseline']:+.2%} for the optimizer)"
+    )
     if not args.no_report:
         print(f"report: {folder / 'report.html'}")
     print(folder)
@@ -188,7 +219,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     import subprocess
 
-    from planner.workbook import APP_ENV, NOTEBOOK
+    from planner.resources import notebook
+    from planner.workbook import APP_ENV
+
+    app_notebook = notebook("scenario_workbook.ipynb")
 
     _load(args)  # bad input is reported here, before the server starts
     env = dict(os.environ)
@@ -197,9 +231,20 @@ def _cmd_app(args: argparse.Namespace) -> int:
         if value is not None:
             env[var] = str(Path(value).resolve())
     print(f"Serving the workbook at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
-    return subprocess.call([sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={args.port}",
-                            "--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
-                            f"--Voila.root_dir={NOTEBOOK.parent}"], env=env)
+    return subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            str(app_notebook),
+            f"--port={args.port}",
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            "--show_tracebacks=False",
+            f"--Voila.root_dir={app_notebook.parent}",
+        ],
+        env=env,
+    )
 
 
 def _cmd_record(args: argparse.Namespace) -> int:
@@ -223,10 +268,19 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     out = args.out or Path("plans") / f"sweep-{dt.datetime.now():%Y%m%d-%H%M%S}"
     _new_folder(out)
     sweep.point(inputs, scenario, args.param, values[0])  # a bad --param stops here
-    table = sweep.sweep(inputs, scenario, args.param, values, workers=args.workers,
-                        dask=args.dask, progress=True)
-    cols = ["value", "status", "objective", "baseline_objective", "visits", "branches_visited",
-            "high_risk_visited_share", "mandatory_visits_met"]
+    table = sweep.sweep(
+        inputs, scenario, args.param, values, workers=args.workers, dask=args.dask, progress=True
+    )
+    cols = [
+        "value",
+        "status",
+        "objective",
+        "baseline_objective",
+        "visits",
+        "branches_visited",
+        "high_risk_visited_share",
+        "mandatory_visits_met",
+    ]
     with pd.option_context("display.width", 200):
         print(table[cols].to_string(index=False))
     out.mkdir(parents=True, exist_ok=True)
@@ -257,8 +311,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 def _cmd_generate(args: argparse.Namespace) -> int:
     _new_folder(args.out)
     try:
-        county = datasets.generate(args.branches, args.supervisors, n_districts=args.districts,
-                                   n_counties=args.counties, seed=args.seed)
+        county = datasets.generate(
+            args.branches,
+            args.supervisors,
+            n_districts=args.districts,
+            n_counties=args.counties,
+            seed=args.seed,
+        )
     except ValueError as exc:
         raise InputError([_usage(str(exc) + ".")]) from exc
     for path in datasets.write_county(county, args.out):
@@ -268,30 +327,42 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"plan": _cmd_plan, "validate": _cmd_validate, "generate": _cmd_generate,
-                "report": _cmd_report, "compare": _cmd_compare, "app": _cmd_app,
-                "record": _cmd_record, "simulate": _cmd_simulate,
-                "sweep": _cmd_sweep}
+    commands = {
+        "plan": _cmd_plan,
+        "validate": _cmd_validate,
+        "generate": _cmd_generate,
+        "report": _cmd_report,
+        "compare": _cmd_compare,
+        "app": _cmd_app,
+        "record": _cmd_record,
+        "simulate": _cmd_simulate,
+        "sweep": _cmd_sweep,
+    }
     try:
         return commands[args.command](args)
     except InputError as exc:
-        print(f"The input is invalid ({len(exc.problems)} problem"
-              f"{'s' if len(exc.problems) != 1 else ''}); nothing was written:", file=sys.stderr)
+        print(
+            f"The input is invalid ({len(exc.problems)} problem"
+            f"{'s' if len(exc.problems) != 1 else ''}); nothing was written:",
+            file=sys.stderr,
+        )
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_INVALID
     except InfeasibleError as exc:
         print("The scenario's rules cannot all hold; nothing was written:", file=sys.stderr)
         for conflict in exc.conflicts:
-            print(f"  - {conflict.rule}: {conflict.message}\n    Try: {conflict.suggestion}",
-                  file=sys.stderr)
+            print(f"  - {conflict.rule}: {conflict.message}\n    Try: {conflict.suggestion}", file=sys.stderr)
         return EXIT_INFEASIBLE
     except KeyboardInterrupt:
         print("Interrupted; nothing was written.", file=sys.stderr)
         return EXIT_UNEXPECTED
     except Exception as exc:
-        print(f"Unexpected error: {exc.__class__.__name__}: {exc}. Nothing was written. "
-              "Set DUDAO_DEBUG=1 for details and please report it.", file=sys.stderr)
+        print(
+            f"Unexpected error: {exc.__class__.__name__}: {exc}. Nothing was written. "
+            "Set DUDAO_DEBUG=1 for details and please report it.",
+            file=sys.stderr,
+        )
         if os.environ.get("DUDAO_DEBUG"):
             traceback.print_exc()
         return EXIT_UNEXPECTED

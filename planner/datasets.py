@@ -13,24 +13,76 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner.resources import sample_dir
 from planner.schema import DIMENSIONS
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_START = pd.Timestamp("2027-01-04")
 HORIZON_WEEKS = 13
 
-_TOWNS = ("城关镇", "东城街道", "西城街道", "青山镇", "河口镇", "石桥镇", "白沙乡", "柳林镇",
-          "新华街道", "红旗镇", "长岭乡", "凤凰镇")
+_TOWNS = (
+    "城关镇",
+    "东城街道",
+    "西城街道",
+    "青山镇",
+    "河口镇",
+    "石桥镇",
+    "白沙乡",
+    "柳林镇",
+    "新华街道",
+    "红旗镇",
+    "长岭乡",
+    "凤凰镇",
+)
 _PLACE_A = tuple("东西南北大小新老上下前后王李张刘陈杨黄赵石柳杏桃梨枣松竹梅兰金马高龙")
 _PLACE_B = tuple("庄屯河沟湾坡岭坪营堡寨店桥塘园洼")
 _TOWN_B = ("镇", "乡", "街道")
-_UNITS = ("卫生院", "中心小学", "初级中学", "供电所", "派出所", "农业服务中心", "敬老院",
-          "市场监管所", "财政所", "文化站")
-_COMPANIES = ("农业发展有限公司", "建材有限公司", "物流有限公司", "食品有限公司", "机械厂",
-              "纺织有限公司", "电子科技有限公司", "旅游开发有限公司")
+_UNITS = (
+    "卫生院",
+    "中心小学",
+    "初级中学",
+    "供电所",
+    "派出所",
+    "农业服务中心",
+    "敬老院",
+    "市场监管所",
+    "财政所",
+    "文化站",
+)
+_COMPANIES = (
+    "农业发展有限公司",
+    "建材有限公司",
+    "物流有限公司",
+    "食品有限公司",
+    "机械厂",
+    "纺织有限公司",
+    "电子科技有限公司",
+    "旅游开发有限公司",
+)
 _SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐")
-_GIVEN = ("建国", "秀英", "志强", "桂兰", "海燕", "国华", "丽娟", "明辉", "玉梅", "卫东",
-          "晓峰", "春梅", "文斌", "红霞", "永刚", "静", "磊", "敏", "勇", "芳", "军", "洁")
+_GIVEN = (
+    "建国",
+    "秀英",
+    "志强",
+    "桂兰",
+    "海燕",
+    "国华",
+    "丽娟",
+    "明辉",
+    "玉梅",
+    "卫东",
+    "晓峰",
+    "春梅",
+    "文斌",
+    "红霞",
+    "永刚",
+    "静",
+    "磊",
+    "敏",
+    "勇",
+    "芳",
+    "军",
+    "洁",
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +93,8 @@ class County:
 
 def sample_paths() -> tuple[Path, Path, Path]:
     """The sample county's branches, supervisors and scenario files."""
-    return (SAMPLE_DIR / "branches.csv", SAMPLE_DIR / "supervisors.csv",
-            SAMPLE_DIR / "scenario.toml")
+    folder = sample_dir()
+    return (folder / "branches.csv", folder / "supervisors.csv", folder / "scenario.toml")
 
 
 def _district_names(rng: np.random.Generator, n: int) -> list[str]:
@@ -50,7 +102,7 @@ def _district_names(rng: np.random.Generator, n: int) -> list[str]:
         return list(_TOWNS[:n])
     names: list[str] = list(_TOWNS)
     while len(names) < n:
-        name = (rng.choice(_PLACE_A) + rng.choice(_PLACE_A) + rng.choice(_TOWN_B))
+        name = rng.choice(_PLACE_A) + rng.choice(_PLACE_A) + rng.choice(_TOWN_B)
         if name not in names:
             names.append(str(name))
     return names
@@ -82,8 +134,15 @@ def _branch_names(rng: np.random.Generator, district: str, n: int) -> tuple[list
     return names, types
 
 
-def generate(n_branches: int, n_supervisors: int, *, n_districts: int | None = None,
-             n_counties: int = 1, seed: int = 0, start: pd.Timestamp = SAMPLE_START) -> County:
+def generate(
+    n_branches: int,
+    n_supervisors: int,
+    *,
+    n_districts: int | None = None,
+    n_counties: int = 1,
+    seed: int = 0,
+    start: pd.Timestamp = SAMPLE_START,
+) -> County:
     """A synthetic county (n_counties=1) or province, deterministic for `seed`."""
     if n_counties < 1 or n_branches < n_counties or n_supervisors < n_counties:
         raise ValueError("need at least one branch and one supervisor per county")
@@ -107,8 +166,9 @@ def generate(n_branches: int, n_supervisors: int, *, n_districts: int | None = N
     return County(pd.concat(branches, ignore_index=True), pd.concat(supervisors, ignore_index=True))
 
 
-def _county(rng: np.random.Generator, n_b: int, n_s: int, n_d: int, prefix: str,
-            start: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _county(
+    rng: np.random.Generator, n_b: int, n_s: int, n_d: int, prefix: str, start: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     districts = _district_names(rng, n_d)
     sizes = rng.dirichlet(np.full(n_d, 6.0)) * n_b
     counts = np.maximum(1, np.floor(sizes)).astype(int)
@@ -131,15 +191,21 @@ def _county(rng: np.random.Generator, n_b: int, n_s: int, n_d: int, prefix: str,
             base = rng.normal(50, 8) if weak else rng.normal(77, 9)
             scores = np.clip(base + effect + rng.normal(0, 8, size=len(DIMENSIONS)), 5, 100).round()
             if rng.random() < overdue_share:
-                last = None if rng.random() < 0.3 else start - pd.Timedelta(
-                    days=int(rng.integers(380, 900)))
+                last = None if rng.random() < 0.3 else start - pd.Timedelta(days=int(rng.integers(380, 900)))
             else:
                 last = start - pd.Timedelta(days=int(rng.integers(40, 350)))
             members = int(rng.integers(3, 30) if org == "党支部" else rng.integers(20, 150))
-            rows.append({"district": district, "name": name, "org_type": org, "members": members,
-                         **dict(zip(DIMENSIONS, scores.astype(int).tolist(), strict=True)),
-                         "last_visit": "" if last is None else last.strftime("%Y-%m-%d"),
-                         "weak_lax": "是" if weak else "否"})
+            rows.append(
+                {
+                    "district": district,
+                    "name": name,
+                    "org_type": org,
+                    "members": members,
+                    **dict(zip(DIMENSIONS, scores.astype(int).tolist(), strict=True)),
+                    "last_visit": "" if last is None else last.strftime("%Y-%m-%d"),
+                    "weak_lax": "是" if weak else "否",
+                }
+            )
     branches = pd.DataFrame(rows)
     branches.insert(0, "branch_id", [f"{prefix}B{i + 1:05d}" for i in range(len(branches))])
 
@@ -152,19 +218,36 @@ def _county(rng: np.random.Generator, n_b: int, n_s: int, n_d: int, prefix: str,
                 used.add(person)
                 break
         home = districts[i % n_d] if i < n_d else districts[int(rng.integers(n_d))]
-        skills = "" if rng.random() < 0.2 else "、".join(
-            str(x) for x in rng.choice(DIMENSIONS, size=int(rng.integers(2, 4)), replace=False))
+        skills = (
+            ""
+            if rng.random() < 0.2
+            else "、".join(
+                str(x) for x in rng.choice(DIMENSIONS, size=int(rng.integers(2, 4)), replace=False)
+            )
+        )
         leave = ""
         if rng.random() < 0.5:
             first = int(rng.integers(1, HORIZON_WEEKS))
-            leave = ",".join(str(w) for w in range(first, min(HORIZON_WEEKS, first
-                                                              + int(rng.integers(1, 3))) + 1))
+            leave = ",".join(
+                str(w) for w in range(first, min(HORIZON_WEEKS, first + int(rng.integers(1, 3))) + 1)
+            )
         local = branches.index[branches["district"] == home]
-        excluded = " ".join(branches.loc[rng.choice(local, size=min(len(local),
-                                         int(rng.integers(0, 3))), replace=False), "branch_id"])
-        sups.append({"supervisor_id": f"{prefix}S{i + 1:03d}", "name": person,
-                     "home_district": home, "weekly_capacity": int(capacity[i]),
-                     "skills": skills, "unavailable_weeks": leave, "excluded_branches": excluded})
+        excluded = " ".join(
+            branches.loc[
+                rng.choice(local, size=min(len(local), int(rng.integers(0, 3))), replace=False), "branch_id"
+            ]
+        )
+        sups.append(
+            {
+                "supervisor_id": f"{prefix}S{i + 1:03d}",
+                "name": person,
+                "home_district": home,
+                "weekly_capacity": int(capacity[i]),
+                "skills": skills,
+                "unavailable_weeks": leave,
+                "excluded_branches": excluded,
+            }
+        )
     return branches, pd.DataFrame(sups)
 
 

@@ -62,14 +62,26 @@ def _fit_columns(sheet: object, frame: pd.DataFrame) -> None:
 def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
     """An overview sheet (KPIs and every visit) and one sheet per supervisor."""
     path = folder / "plan.xlsx"
-    cols = ["week", "week_start", "supervisor_id", "supervisor_name", "branch_id", "branch_name",
-            "district", "focus", "risk_score", "visit_no"]
+    cols = [
+        "week",
+        "week_start",
+        "supervisor_id",
+        "supervisor_name",
+        "branch_id",
+        "branch_name",
+        "district",
+        "focus",
+        "risk_score",
+        "visit_no",
+    ]
     plan_k, base_k = p.summary["kpis"], p.summary["baseline"]
-    kpis = pd.DataFrame({
-        COLUMNS["kpi"][lang]: [label[lang] for label in KPI_LABELS.values()],
-        t("plan", lang): [plan_k[k] for k in KPI_LABELS],
-        t("baseline", lang): [base_k[k] for k in KPI_LABELS],
-    })
+    kpis = pd.DataFrame(
+        {
+            COLUMNS["kpi"][lang]: [label[lang] for label in KPI_LABELS.values()],
+            t("plan", lang): [plan_k[k] for k in KPI_LABELS],
+            t("baseline", lang): [base_k[k] for k in KPI_LABELS],
+        }
+    )
     used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         overview = _sheet_name("总览" if lang == "zh" else "Overview", used)
@@ -82,8 +94,7 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
         _as_text(xl.sheets[overview])
         for (sid, name), rows in p.visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
             sheet = _sheet_name(f"{sid} {name}", used)
-            mine = _labelled(rows[[c for c in cols if c not in ("supervisor_id", "supervisor_name")]],
-                             lang)
+            mine = _labelled(rows[[c for c in cols if c not in ("supervisor_id", "supervisor_name")]], lang)
             mine.to_excel(xl, sheet_name=sheet, index=False)
             _fit_columns(xl.sheets[sheet], mine)
             _as_text(xl.sheets[sheet])

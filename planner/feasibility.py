@@ -14,62 +14,80 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
     kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
     too_many = [branch_ids[b] for b in np.flatnonzero(kept > inst.max_visits)]
     if too_many:
-        conflicts.append(Conflict(
-            "rules.max_visits_per_branch",
-            f"{len(too_many)} branches already have more kept visits than the {inst.max_visits} "
-            f"allowed ({', '.join(too_many[:5])}).",
-            "raise max_visits_per_branch or re-plan from an earlier week."))
+        conflicts.append(
+            Conflict(
+                "rules.max_visits_per_branch",
+                f"{len(too_many)} branches already have more kept visits than the {inst.max_visits} "
+                f"allowed ({', '.join(too_many[:5])}).",
+                "raise max_visits_per_branch or re-plan from an earlier week.",
+            )
+        )
     need = np.maximum(inst.min_visits - kept, 0)
     weeks = inst.weeks - inst.from_week + 1
     most = int(need.max(initial=0))
     if most > inst.max_visits:
-        conflicts.append(Conflict(
-            "rules.weak_lax_min_visits",
-            f"weak-and-lax branches must get {most} visits, but rules.max_visits_per_branch "
-            f"allows {inst.max_visits}.",
-            f"raise max_visits_per_branch to {most} or lower weak_lax_min_visits."))
+        conflicts.append(
+            Conflict(
+                "rules.weak_lax_min_visits",
+                f"weak-and-lax branches must get {most} visits, but rules.max_visits_per_branch "
+                f"allows {inst.max_visits}.",
+                f"raise max_visits_per_branch to {most} or lower weak_lax_min_visits.",
+            )
+        )
     span = (min(most, inst.max_visits) - 1) * inst.gap + 1
     if most > 1 and span > weeks:
-        conflicts.append(Conflict(
-            "rules.min_weeks_between_visits",
-            f"{min(most, inst.max_visits)} visits at least {inst.gap} weeks apart take {span} "
-            f"weeks; the horizon has {weeks}.",
-            "lower min_weeks_between_visits or weak_lax_min_visits, or lengthen horizon.weeks."))
-    stranded = [branch_ids[b] for b in np.flatnonzero(need > 0)
-                if not inst.groups[int(inst.group_of[b])].candidates]
+        conflicts.append(
+            Conflict(
+                "rules.min_weeks_between_visits",
+                f"{min(most, inst.max_visits)} visits at least {inst.gap} weeks apart take {span} "
+                f"weeks; the horizon has {weeks}.",
+                "lower min_weeks_between_visits or weak_lax_min_visits, or lengthen horizon.weeks.",
+            )
+        )
+    stranded = [
+        branch_ids[b] for b in np.flatnonzero(need > 0) if not inst.groups[int(inst.group_of[b])].candidates
+    ]
     if stranded:
         shown = ", ".join(stranded[:5]) + (" …" if len(stranded) > 5 else "")
-        conflicts.append(Conflict(
-            "mandatory visits",
-            f"{len(stranded)} branches must be visited but no supervisor with capacity may "
-            f"visit them ({shown}): every one is excluded, on leave or in another county.",
-            "give those branches a supervisor, or review excluded_branches."))
-    slots = int(inst.capacity[:, inst.from_week - 1:].sum())
+        conflicts.append(
+            Conflict(
+                "mandatory visits",
+                f"{len(stranded)} branches must be visited but no supervisor with capacity may "
+                f"visit them ({shown}): every one is excluded, on leave or in another county.",
+                "give those branches a supervisor, or review excluded_branches.",
+            )
+        )
+    slots = int(inst.capacity[:, inst.from_week - 1 :].sum())
     weak_lax = int(need[need > 1].sum())
     overdue = int(need[need == 1].sum())
     if weak_lax + overdue > slots:
-        conflicts.append(Conflict(
-            "mandatory visits",
-            f"weak-and-lax branches need {weak_lax} visits and overdue (or audit) branches {overdue} "
-            f"({weak_lax + overdue} in all); supervisors have {slots} visit-slots in the "
-            f"{weeks} weeks.",
-            f"add capacity, lower weak_lax_min_visits, or raise overdue_days (short by "
-            f"{weak_lax + overdue - slots})."))
+        conflicts.append(
+            Conflict(
+                "mandatory visits",
+                f"weak-and-lax branches need {weak_lax} visits and overdue (or audit) branches {overdue} "
+                f"({weak_lax + overdue} in all); supervisors have {slots} visit-slots in the "
+                f"{weeks} weeks.",
+                f"add capacity, lower weak_lax_min_visits, or raise overdue_days (short by "
+                f"{weak_lax + overdue - slots}).",
+            )
+        )
     if inst.district_min_branches:
         district = np.array([inst.groups[int(g)].district for g in inst.group_of])
         needed = 0
         for d, n in inst.district_min_branches.items():
             mask = district == d
             visited = int((kept[mask] > 0).sum())  # kept visits already count for the share
-            needed += max(n - visited, int((need[mask] > 0).sum())) + int(
-                (need[mask] - 1).clip(0).sum())
+            needed += max(n - visited, int((need[mask] > 0).sum())) + int((need[mask] - 1).clip(0).sum())
         rest = int(need[~np.isin(district, list(inst.district_min_branches))].sum())
         if needed + rest > slots:
-            conflicts.append(Conflict(
-                "rules.district_min_share",
-                f"district shares and mandatory visits together need {needed + rest} visits; "
-                f"supervisors have {slots} visit-slots.",
-                "lower district_min_share or add capacity."))
+            conflicts.append(
+                Conflict(
+                    "rules.district_min_share",
+                    f"district shares and mandatory visits together need {needed + rest} visits; "
+                    f"supervisors have {slots} visit-slots.",
+                    "lower district_min_share or add capacity.",
+                )
+            )
     return conflicts
 
 
@@ -78,6 +96,7 @@ def explain(elastic: list[tuple[str, Allocation]], n_parts: int = 1) -> list[Con
 
     `elastic` holds a label (a county) and the elastic solution of each infeasible part.
     """
+
     def where(rule: str) -> tuple[int, str]:
         hits = [(label, round(a.shortfall.get(rule, 0.0))) for label, a in elastic]
         hits = [(label, n) for label, n in hits if n]
@@ -93,19 +112,30 @@ def explain(elastic: list[tuple[str, Allocation]], n_parts: int = 1) -> list[Con
     mandatory, in_mandatory = where("mandatory")
     share, in_share = where("district_share")
     if mandatory:
-        conflicts.append(Conflict(
-            "mandatory visits",
-            f"at least {mandatory} mandatory visits cannot be fitted into the supervisors' weeks "
-            "once weekly capacity, leave weeks, spacing and one responsible supervisor per branch "
-            f"are respected{in_mandatory}.",
-            "add capacity in the weeks with leave, lower min_weeks_between_visits, or allow "
-            "several supervisors per branch (one_responsible_supervisor = false)."))
+        conflicts.append(
+            Conflict(
+                "mandatory visits",
+                f"at least {mandatory} mandatory visits cannot be fitted into the supervisors' weeks "
+                "once weekly capacity, leave weeks, spacing and one responsible supervisor per branch "
+                f"are respected{in_mandatory}.",
+                "add capacity in the weeks with leave, lower min_weeks_between_visits, or allow "
+                "several supervisors per branch (one_responsible_supervisor = false).",
+            )
+        )
     if share:
-        conflicts.append(Conflict(
-            "rules.district_min_share",
-            f"the district shares miss {share} branches even with every slot used{in_share}.",
-            "lower district_min_share or add capacity."))
+        conflicts.append(
+            Conflict(
+                "rules.district_min_share",
+                f"the district shares miss {share} branches even with every slot used{in_share}.",
+                "lower district_min_share or add capacity.",
+            )
+        )
     if not conflicts:
-        conflicts.append(Conflict("rules", "the rules cannot all hold together.",
-                                  "relax the scenario's rules one at a time to find the cause."))
+        conflicts.append(
+            Conflict(
+                "rules",
+                "the rules cannot all hold together.",
+                "relax the scenario's rules one at a time to find the cause.",
+            )
+        )
     return conflicts

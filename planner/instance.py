@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from planner.io import Inputs
+from planner.inputs import Inputs
 from planner.model import Group, Instance
 from planner.risk import days_since_visit
 from planner.scenario import Scenario
@@ -20,8 +20,9 @@ class Mandatory:
     reason: pd.Series  # per branch: "weak_lax", "overdue", "weak_lax, overdue" or ""
 
 
-def mandatory(inputs: Inputs, scenario: Scenario, tiers: pd.Series | None = None,
-              from_week: int = 1) -> Mandatory:
+def mandatory(
+    inputs: Inputs, scenario: Scenario, tiers: pd.Series | None = None, from_week: int = 1
+) -> Mandatory:
     """Visits the rules demand: weak-and-lax, overdue, and (with `tiers`) the audit draw."""
     b = inputs.branches
     rules = scenario.rules
@@ -33,15 +34,17 @@ def mandatory(inputs: Inputs, scenario: Scenario, tiers: pd.Series | None = None
     audit = pd.Series(False, index=b.index)
     if tiers is not None and rules.audit_share > 0:
         audit = audit_draw(inputs, scenario, tiers, ~(weak | overdue), from_week)
-    visits = np.maximum(np.where(weak, rules.weak_lax_min_visits, 0),
-                        (overdue | audit).astype(int))
-    reason = [", ".join(r for r, on in (("weak_lax", w), ("overdue", o), ("audit", a)) if on)
-              for w, o, a in zip(weak, overdue, audit, strict=True)]
+    visits = np.maximum(np.where(weak, rules.weak_lax_min_visits, 0), (overdue | audit).astype(int))
+    reason = [
+        ", ".join(r for r, on in (("weak_lax", w), ("overdue", o), ("audit", a)) if on)
+        for w, o, a in zip(weak, overdue, audit, strict=True)
+    ]
     return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index))
 
 
-def audit_draw(inputs: Inputs, scenario: Scenario, tiers: pd.Series, eligible: pd.Series,
-               from_week: int = 1) -> pd.Series:
+def audit_draw(
+    inputs: Inputs, scenario: Scenario, tiers: pd.Series, eligible: pd.Series, from_week: int = 1
+) -> pd.Series:
     """Low- and middle-tier branches drawn at random (seeded) for audit visits.
 
     They take `audit_share` of the visit-slots of the weeks being planned, so the risk scores
@@ -50,9 +53,10 @@ def audit_draw(inputs: Inputs, scenario: Scenario, tiers: pd.Series, eligible: p
     rules = scenario.rules
     sups = inputs.supervisors
     weeks = range(from_week, scenario.horizon.weeks + 1)
-    slots = sum(int(cap) * sum(1 for w in weeks if w not in off)
-                for cap, off in zip(sups["weekly_capacity"], sups["unavailable_weeks"],
-                                    strict=True))
+    slots = sum(
+        int(cap) * sum(1 for w in weeks if w not in off)
+        for cap, off in zip(sups["weekly_capacity"], sups["unavailable_weeks"], strict=True)
+    )
     pool = inputs.branches.loc[eligible & tiers.isin(["中", "低"]), "branch_id"].sort_values()
     count = min(len(pool), math.floor(rules.audit_share * slots))
     rng = np.random.default_rng(rules.audit_seed)
@@ -65,8 +69,14 @@ def district_names(inputs: Inputs) -> list[str]:
     return sorted(set(inputs.branches["district"]))
 
 
-def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
-          pinned: pd.DataFrame | None = None, from_week: int = 1) -> Instance:
+def build(
+    inputs: Inputs,
+    scenario: Scenario,
+    risk: pd.Series,
+    need: pd.Series,
+    pinned: pd.DataFrame | None = None,
+    from_week: int = 1,
+) -> Instance:
     """`pinned`: visits kept from an earlier plan (branch_id, supervisor_id, week < from_week)."""
     b, s = inputs.branches, inputs.supervisors
     rules = scenario.rules
@@ -88,13 +98,14 @@ def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
     groups: list[Group] = []
     group_of = np.empty(len(b), dtype=int)
     allowed_for: dict[tuple[str, frozenset[int]], tuple[int, ...]] = {}
-    for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"],
-                                                    strict=True)):
+    for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"], strict=True)):
         key = (d_index[district], county, frozenset(excluded.get(bid, ())))
         if (county, key[2]) not in allowed_for:
             allowed_for[county, key[2]] = tuple(
-                int(j) for j in np.flatnonzero(working)
-                if j not in key[2] and (not county or sup_county[j] in ("", county)))
+                int(j)
+                for j in np.flatnonzero(working)
+                if j not in key[2] and (not county or sup_county[j] in ("", county))
+            )
         allowed = allowed_for[county, key[2]]
         if kept[i]:
             # a branch with kept visits is planned on its own; under 责任人 its responsible
@@ -112,27 +123,36 @@ def build(inputs: Inputs, scenario: Scenario, risk: pd.Series, need: pd.Series,
     share_need = {}
     if rules.district_min_share > 0:
         sizes = b["district"].value_counts()
-        share_need = {d_index[str(d)]: math.ceil(rules.district_min_share * n - 1e-9)
-                      for d, n in sizes.items()}
+        share_need = {
+            d_index[str(d)]: math.ceil(rules.district_min_share * n - 1e-9) for d, n in sizes.items()
+        }
     home = np.array([d_index.get(h, -1) for h in s["home_district"]])
     return Instance(
-        risk=risk.to_numpy(float), group_of=group_of, min_visits=need.to_numpy(int),
-        groups=tuple(groups), district_min_branches=share_need, capacity=capacity, home=home,
-        max_visits=rules.max_visits_per_branch, gap=rules.min_weeks_between_visits,
+        risk=risk.to_numpy(float),
+        group_of=group_of,
+        min_visits=need.to_numpy(int),
+        groups=tuple(groups),
+        district_min_branches=share_need,
+        capacity=capacity,
+        home=home,
+        max_visits=rules.max_visits_per_branch,
+        gap=rules.min_weeks_between_visits,
         repeat_value=tuple(rules.repeat_value[: rules.max_visits_per_branch]),
-        one_responsible=rules.one_responsible_supervisor, travel_penalty=rules.travel_penalty,
-        pinned=tuple(kept) if pinned is not None else (), from_week=from_week,
+        one_responsible=rules.one_responsible_supervisor,
+        travel_penalty=rules.travel_penalty,
+        pinned=tuple(kept) if pinned is not None else (),
+        from_week=from_week,
     )
 
 
-def _kept_visits(b: pd.DataFrame, s: pd.DataFrame, pinned: pd.DataFrame | None
-                 ) -> list[tuple[tuple[int, int], ...]]:
+def _kept_visits(
+    b: pd.DataFrame, s: pd.DataFrame, pinned: pd.DataFrame | None
+) -> list[tuple[tuple[int, int], ...]]:
     kept: list[list[tuple[int, int]]] = [[] for _ in range(len(b))]
     if pinned is not None:
         b_pos = {bid: i for i, bid in enumerate(b["branch_id"])}
         s_pos = {sid: i for i, sid in enumerate(s["supervisor_id"])}
-        for bid, sid, week in zip(pinned["branch_id"], pinned["supervisor_id"], pinned["week"],
-                                  strict=True):
+        for bid, sid, week in zip(pinned["branch_id"], pinned["supervisor_id"], pinned["week"], strict=True):
             kept[b_pos[bid]].append((s_pos[sid], int(week)))
     return [tuple(sorted(k, key=lambda v: (v[1], v[0]))) for k in kept]
 
@@ -183,16 +203,19 @@ def split(inst: Instance) -> list[Part]:
         districts = sorted({inst.groups[g].district for g in gs})
         sub = replace(
             inst,
-            risk=inst.risk[bs], min_visits=inst.min_visits[bs],
+            risk=inst.risk[bs],
+            min_visits=inst.min_visits[bs],
             group_of=np.array([g_new[int(g)] for g in inst.group_of[bs]], dtype=int),
-            groups=tuple(Group(inst.groups[g].district,
-                               tuple(s_new[s] for s in inst.groups[g].candidates),
-                               inst.groups[g].pinned)
-                         for g in gs),
-            pinned=tuple(tuple((s_new[s], w) for s, w in inst.pinned[b]) for b in bs)
-            if inst.pinned else (),
-            district_min_branches={d: n for d, n in inst.district_min_branches.items()
-                                   if d in districts},
+            groups=tuple(
+                Group(
+                    inst.groups[g].district,
+                    tuple(s_new[s] for s in inst.groups[g].candidates),
+                    inst.groups[g].pinned,
+                )
+                for g in gs
+            ),
+            pinned=tuple(tuple((s_new[s], w) for s, w in inst.pinned[b]) for b in bs) if inst.pinned else (),
+            district_min_branches={d: n for d, n in inst.district_min_branches.items() if d in districts},
             capacity=inst.capacity[ss] if len(ss) else np.zeros((0, inst.weeks), dtype=int),
             home=inst.home[ss],
         )

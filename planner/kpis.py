@@ -15,8 +15,9 @@ def visit_counts(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:
     return branch_ids.map(counts).fillna(0).astype(int)
 
 
-def objective(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame,
-              rules: Rules) -> tuple[float, float, int]:
+def objective(
+    visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame, rules: Rules
+) -> tuple[float, float, int]:
     """(objective, risk addressed, visits away from home) exactly as DOMAIN.md defines them."""
     counts = visit_counts(visits, branches["branch_id"]).to_numpy()
     cumulative = np.cumsum([0.0, *rules.repeat_value])
@@ -28,8 +29,9 @@ def objective(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.Data
     return addressed - rules.travel_penalty * away, addressed, away
 
 
-def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame,
-         rules: Rules) -> dict[str, Any]:
+def kpis(
+    visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame, rules: Rules
+) -> dict[str, Any]:
     """branches: branch_id, district, risk_score, risk_tier, mandatory_visits."""
     counts = visit_counts(visits, branches["branch_id"])
     visited = counts > 0
@@ -48,7 +50,8 @@ def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame
         "high_risk_branches": int(high.sum()),
         "high_risk_visited_share": round(float(visited[high].mean()) if high.any() else 1.0, 4),
         "risk_share_of_visited_branches": round(
-            float(branches.loc[visited, "risk_score"].sum()) / total_risk if total_risk else 0.0, 4),
+            float(branches.loc[visited, "risk_score"].sum()) / total_risk if total_risk else 0.0, 4
+        ),
         "mandatory_visits_required": int(need.sum()),
         "mandatory_visits_met": int(np.minimum(counts, need).sum()),
         "mandatory_branches_short": int((counts < need).sum()),

@@ -6,7 +6,7 @@ and supervisor, how many of the group's branches that supervisor serves; and per
 how many k-th visits fall in each week. It never enumerates branch × supervisor × week.
 
 This aggregation is exact: any integer solution can be turned into a calendar of individual
-visits that obeys every rule (see `planner.calendar`, whose tests check it), because
+visits that obeys every rule (see `planner.schedule`, whose tests check it), because
 
 * branches of one group differ only in risk, which the per-branch visit variables carry;
 * the spacing rule is a cumulative count: a supervisor's (k+1)-th visits up to week w can be
@@ -78,7 +78,7 @@ class Instance:
 
 @dataclass(frozen=True)
 class Allocation:
-    """The solver's answer, still aggregated; `planner.calendar` expands it into visits."""
+    """The solver's answer, still aggregated; `planner.schedule` expands it into visits."""
 
     status: str  # optimal | feasible | infeasible
     visits: np.ndarray  # per branch: number of visits
@@ -116,8 +116,7 @@ class _Builder:
         self.load: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         self.pinned_new: dict[Key, pulp.LpVariable] = {}
 
-    def add(self, pairs: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float,
-            name: str) -> None:
+    def add(self, pairs: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float, name: str) -> None:
         self.prob.addConstraint(pulp.LpConstraint(_affine(pairs), sense, name, rhs))
 
     def shortfall(self, rule: str, name: str) -> pulp.LpVariable:
@@ -137,8 +136,7 @@ class _Builder:
         self._pinned_branches()
         self._weekly_capacity()
         if self.elastic:
-            self.prob.setObjective(_affine([(v, 1.0) for vs in self.shortfall_vars.values()
-                                            for v in vs]))
+            self.prob.setObjective(_affine([(v, 1.0) for vs in self.shortfall_vars.values() for v in vs]))
         else:
             self.prob.setObjective(_affine(self.objective))
         # what kept visits away from home cost: a constant, added to objective and bound
@@ -146,8 +144,12 @@ class _Builder:
 
     def _pinned_visits_away(self) -> int:
         inst = self.inst
-        return sum(1 for b in range(inst.n_branches) for s, _ in inst.pinned_visits(b)
-                   if inst.home[s] != inst.groups[int(inst.group_of[b])].district)
+        return sum(
+            1
+            for b in range(inst.n_branches)
+            for s, _ in inst.pinned_visits(b)
+            if inst.home[s] != inst.groups[int(inst.group_of[b])].district
+        )
 
     def _weekly_capacity(self) -> None:
         for (s, w), pairs in sorted(self.load.items()):
@@ -172,8 +174,9 @@ class _Builder:
                 for w in range(first, inst.weeks + 1):
                     if inst.capacity[s, w - 1] <= 0:
                         continue
-                    var = pulp.LpVariable(f"branch_{b}_new_visit_by_supervisor_{s}_week_{w}", 0,
-                                          1, pulp.LpInteger)
+                    var = pulp.LpVariable(
+                        f"branch_{b}_new_visit_by_supervisor_{s}_week_{w}", 0, 1, pulp.LpInteger
+                    )
                     self.pinned_new[b, s, w] = var
                     by_week[w].append((var, 1.0))
                     self.load[s, w].append((var, 1.0))
@@ -183,11 +186,11 @@ class _Builder:
             more = [(self.gets_visit[b][k], -1.0) for k in range(len(kept), inst.max_visits)]
             self.add(new + more, pulp.LpConstraintEQ, 0, f"branch_{b}_new_visits_scheduled")
             for w in range(first, inst.weeks + 1):
-                window = [pair for ww in range(w, min(w + gap, inst.weeks + 1))
-                          for pair in by_week.get(ww, [])]
+                window = [
+                    pair for ww in range(w, min(w + gap, inst.weeks + 1)) for pair in by_week.get(ww, [])
+                ]
                 if len(window) > 1:
-                    self.add(window, pulp.LpConstraintLE, 1,
-                             f"branch_{b}_new_visits_spaced_from_week_{w}")
+                    self.add(window, pulp.LpConstraintLE, 1, f"branch_{b}_new_visits_spaced_from_week_{w}")
 
     def _visit_variables(self) -> list[list[pulp.LpVariable]]:
         """gets_visit[b][k-1] = 1 when branch b gets at least k visits."""
@@ -199,13 +202,18 @@ class _Builder:
             row = []
             for k in range(1, inst.max_visits + 1):
                 # kept visits stand even when no one may visit the branch any more
-                var = pulp.LpVariable(f"branch_{b}_gets_visit_{k}", 0,
-                                      1 if has_candidates or k <= kept else 0, pulp.LpInteger)
+                var = pulp.LpVariable(
+                    f"branch_{b}_gets_visit_{k}", 0, 1 if has_candidates or k <= kept else 0, pulp.LpInteger
+                )
                 row.append(var)
                 self.objective.append((var, float(inst.risk[b]) * inst.repeat_value[k - 1]))
                 if k > 1:
-                    self.add([(var, 1.0), (row[k - 2], -1.0)], pulp.LpConstraintLE, 0,
-                             f"visit_{k}_follows_visit_{k - 1}_branch_{b}")
+                    self.add(
+                        [(var, 1.0), (row[k - 2], -1.0)],
+                        pulp.LpConstraintLE,
+                        0,
+                        f"visit_{k}_follows_visit_{k - 1}_branch_{b}",
+                    )
             for k in range(min(len(inst.pinned_visits(b)), inst.max_visits)):
                 row[k].lowBound = 1  # kept visits have happened or are agreed
             gets.append(row)
@@ -218,8 +226,7 @@ class _Builder:
             if self.elastic:
                 short = self.shortfall("mandatory", f"mandatory_branch_{b}")
                 pairs = [(self.gets_visit[b][k], 1.0) for k in range(need)]
-                self.add([*pairs, (short, 1.0)], pulp.LpConstraintGE, need,
-                         f"mandatory_visits_branch_{b}")
+                self.add([*pairs, (short, 1.0)], pulp.LpConstraintGE, need, f"mandatory_visits_branch_{b}")
             else:
                 for k in range(need):
                     self.gets_visit[b][k].lowBound = 1
@@ -241,9 +248,11 @@ class _Builder:
     def _week_vars(self, owner: str, k: int, cap: np.ndarray) -> dict[int, pulp.LpVariable]:
         """k-th visits per week; none before the spacing rule allows a k-th visit."""
         first = max(1 + (k - 1) * self.inst.gap, self.inst.from_week)
-        return {w: pulp.LpVariable(f"{owner}_visit_{k}_in_week_{w}", 0, int(cap[w - 1]),
-                                   pulp.LpInteger)
-                for w in range(first, self.inst.weeks + 1) if cap[w - 1] > 0}
+        return {
+            w: pulp.LpVariable(f"{owner}_visit_{k}_in_week_{w}", 0, int(cap[w - 1]), pulp.LpInteger)
+            for w in range(first, self.inst.weeks + 1)
+            if cap[w - 1] > 0
+        }
 
     def _spacing(self, kth: dict[int, dict[int, pulp.LpVariable]], owner: str) -> None:
         """(k+1)-th visits up to week w never outnumber k-th visits up to week w - gap."""
@@ -271,29 +280,29 @@ class _Builder:
             for k in range(1, inst.max_visits + 1):
                 pairs: list[tuple[pulp.LpVariable, float]] = []
                 for s in group.candidates:
-                    var = pulp.LpVariable(f"group_{g}_visit_{k}_by_supervisor_{s}", 0, size,
-                                          pulp.LpInteger)
+                    var = pulp.LpVariable(f"group_{g}_visit_{k}_by_supervisor_{s}", 0, size, pulp.LpInteger)
                     self.served[g, s, k] = var
                     pairs.append((var, 1.0))
                     by_supervisor[s, k].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
                     if k > 1:
-                        self.add([(var, 1.0), (self.served[g, s, k - 1], -1.0)],
-                                 pulp.LpConstraintLE, 0,
-                                 f"group_{g}_supervisor_{s}_responsible_for_visit_{k}")
+                        self.add(
+                            [(var, 1.0), (self.served[g, s, k - 1], -1.0)],
+                            pulp.LpConstraintLE,
+                            0,
+                            f"group_{g}_supervisor_{s}_responsible_for_visit_{k}",
+                        )
                 pairs += [(self.gets_visit[b][k - 1], -1.0) for b in members[g]]
                 self.add(pairs, pulp.LpConstraintEQ, 0, f"group_{g}_visit_{k}_has_a_supervisor")
         self.kth: dict[Key, pulp.LpVariable] = {}
         for s in range(len(inst.home)):
             cap = inst.capacity[s]
-            kth = {k: self._week_vars(f"supervisor_{s}", k, cap)
-                   for k in range(1, inst.max_visits + 1)}
+            kth = {k: self._week_vars(f"supervisor_{s}", k, cap) for k in range(1, inst.max_visits + 1)}
             for k, weeks in kth.items():
                 for w, var in weeks.items():
                     self.kth[s, k, w] = var
-                pairs = [(v, 1.0) for v in weeks.values()] + [(v, -1.0) for v, _ in
-                                                              by_supervisor[s, k]]
+                pairs = [(v, 1.0) for v in weeks.values()] + [(v, -1.0) for v, _ in by_supervisor[s, k]]
                 self.add(pairs, pulp.LpConstraintEQ, 0, f"supervisor_{s}_visit_{k}_scheduled")
             self._spacing(kth, f"supervisor_{s}")
             for weeks in kth.values():
@@ -310,8 +319,10 @@ class _Builder:
                 continue
             cap = inst.capacity[list(group.candidates)].sum(axis=0)
             size = len(members[g])
-            kth = {k: self._week_vars(f"group_{g}", k, np.minimum(cap, size))
-                   for k in range(1, inst.max_visits + 1)}
+            kth = {
+                k: self._week_vars(f"group_{g}", k, np.minimum(cap, size))
+                for k in range(1, inst.max_visits + 1)
+            }
             for k, weeks in kth.items():
                 for w, var in weeks.items():
                     self.kth[g, k, w] = var
@@ -327,15 +338,20 @@ class _Builder:
                 for s in group.candidates:
                     if inst.capacity[s, w - 1] <= 0:
                         continue
-                    var = pulp.LpVariable(f"group_{g}_visits_by_supervisor_{s}_week_{w}", 0,
-                                          int(inst.capacity[s, w - 1]), pulp.LpInteger)
+                    var = pulp.LpVariable(
+                        f"group_{g}_visits_by_supervisor_{s}_week_{w}",
+                        0,
+                        int(inst.capacity[s, w - 1]),
+                        pulp.LpInteger,
+                    )
                     self.by_sup[g, s, w] = var
                     pairs.append((var, 1.0))
                     self.load[s, w].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
-                self.add(pairs + visits, pulp.LpConstraintEQ, 0,
-                         f"group_{g}_week_{w}_visits_have_supervisors")
+                self.add(
+                    pairs + visits, pulp.LpConstraintEQ, 0, f"group_{g}_week_{w}_visits_have_supervisors"
+                )
 
 
 _BANNER_SHOWN = False
@@ -367,18 +383,24 @@ def _silence_highs_banner() -> None:
 PRESOLVE_UP_TO_BRANCHES = 3000
 
 
-def _solver(name: str, time_limit_s: float, gap: float, log: Path | None,
-            n_branches: int) -> pulp.LpSolver:
+def _solver(name: str, time_limit_s: float, gap: float, log: Path | None, n_branches: int) -> pulp.LpSolver:
     if name == "cbc":
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
-                                 logPath=str(log) if log else None)
+        return pulp.PULP_CBC_CMD(
+            msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1, logPath=str(log) if log else None
+        )
     _silence_highs_banner()
     # one thread: forked worker processes must not inherit a HiGHS thread pool
-    return pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1,
-                      random_seed=0, mip_feasibility_tolerance=1e-7,
-                      # measured: presolve halves a 1,000-branch solve but makes a 10,000-branch
-                      # one four times slower while removing about 1 % of the model
-                      presolve="on" if n_branches <= PRESOLVE_UP_TO_BRANCHES else "off")
+    return pulp.HiGHS(
+        msg=False,
+        timeLimit=time_limit_s,
+        gapRel=gap,
+        threads=1,
+        random_seed=0,
+        mip_feasibility_tolerance=1e-7,
+        # measured: presolve halves a 1,000-branch solve but makes a 10,000-branch
+        # one four times slower while removing about 1 % of the model
+        presolve="on" if n_branches <= PRESOLVE_UP_TO_BRANCHES else "off",
+    )
 
 
 def _cbc_bound(log: Path, objective: float, optimal: bool) -> float:
@@ -390,16 +412,29 @@ def _cbc_bound(log: Path, objective: float, optimal: bool) -> float:
     return objective if optimal else math.inf
 
 
-def solve(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
-          gap: float = 0.001, elastic: bool = False) -> Allocation:
+def solve(
+    inst: Instance,
+    *,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    gap: float = 0.001,
+    elastic: bool = False,
+) -> Allocation:
     """Maximise risk addressed under every rule (or, elastic, minimise the rules' shortfall)."""
-    return solve_with_marginals(inst, solver=solver, time_limit_s=time_limit_s, gap=gap,
-                                elastic=elastic, marginals=False)[0]
+    return solve_with_marginals(
+        inst, solver=solver, time_limit_s=time_limit_s, gap=gap, elastic=elastic, marginals=False
+    )[0]
 
 
-def solve_with_marginals(inst: Instance, *, solver: str = "highs", time_limit_s: float = 60.0,
-                         gap: float = 0.001, elastic: bool = False, marginals: bool = True
-                         ) -> tuple[Allocation, Marginals | None]:
+def solve_with_marginals(
+    inst: Instance,
+    *,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    gap: float = 0.001,
+    elastic: bool = False,
+    marginals: bool = True,
+) -> tuple[Allocation, Marginals | None]:
     """`solve`, then (when feasible) the LP relaxation's duals on the same model."""
     builder = _Builder(inst, elastic, explicit_capacity=marginals)
     builder.build()
@@ -412,11 +447,15 @@ def solve_with_marginals(inst: Instance, *, solver: str = "highs", time_limit_s:
         status = pulp.LpStatus[prob.status]
         has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         if status != "Infeasible" and not has_solution and seconds < 0.9 * time_limit_s:
-            raise RuntimeError(f"the {solver} solver stopped without an answer (status "
-                               f"{status}) after {seconds:.1f} s")
+            raise RuntimeError(
+                f"the {solver} solver stopped without an answer (status {status}) after {seconds:.1f} s"
+            )
         if status == "Infeasible" or not has_solution:
-            return Allocation(status="infeasible" if status == "Infeasible" else "no_solution",
-                              visits=np.zeros(inst.n_branches, int), seconds=seconds), None
+            return Allocation(
+                status="infeasible" if status == "Infeasible" else "no_solution",
+                visits=np.zeros(inst.n_branches, int),
+                seconds=seconds,
+            ), None
         objective = float(pulp.value(prob.objective) or 0.0) + builder.offset
         optimal_status = prob.sol_status == pulp.LpSolutionOptimal
         if solver == "cbc":
@@ -426,8 +465,7 @@ def solve_with_marginals(inst: Instance, *, solver: str = "highs", time_limit_s:
             info = prob.solverModel.getInfo()
             bound = -float(info.mip_dual_bound) if not elastic else float(info.mip_dual_bound)
             bound = bound + builder.offset if math.isfinite(bound) else objective
-    visits = np.array([sum(round(v.varValue or 0) for v in row) for row in builder.gets_visit],
-                      dtype=int)
+    visits = np.array([sum(round(v.varValue or 0) for v in row) for row in builder.gets_visit], dtype=int)
     rel_gap = abs(bound - objective) / max(abs(objective), 1e-9)
     proven = rel_gap <= gap + 1e-9
     alloc = Allocation(
@@ -436,16 +474,19 @@ def solve_with_marginals(inst: Instance, *, solver: str = "highs", time_limit_s:
         objective=objective,
         bound=bound,
         seconds=seconds,
-        kth_in_week={k: round(v.varValue or 0) for k, v in builder.kth.items()
-                     if round(v.varValue or 0)},
-        served={k: round(v.varValue or 0) for k, v in getattr(builder, "served", {}).items()
-                if round(v.varValue or 0)},
-        group_supervisor_week={k: round(v.varValue or 0) for k, v in
-                               getattr(builder, "by_sup", {}).items() if round(v.varValue or 0)},
-        pinned_new=tuple(sorted(k for k, v in builder.pinned_new.items()
-                                if round(v.varValue or 0))),
-        shortfall={rule: sum(v.varValue or 0.0 for v in vs)
-                   for rule, vs in builder.shortfall_vars.items()},
+        kth_in_week={k: round(v.varValue or 0) for k, v in builder.kth.items() if round(v.varValue or 0)},
+        served={
+            k: round(v.varValue or 0)
+            for k, v in getattr(builder, "served", {}).items()
+            if round(v.varValue or 0)
+        },
+        group_supervisor_week={
+            k: round(v.varValue or 0)
+            for k, v in getattr(builder, "by_sup", {}).items()
+            if round(v.varValue or 0)
+        },
+        pinned_new=tuple(sorted(k for k, v in builder.pinned_new.items() if round(v.varValue or 0))),
+        shortfall={rule: sum(v.varValue or 0.0 for v in vs) for rule, vs in builder.shortfall_vars.items()},
     )
     return alloc, (_duals(builder) if marginals else None)
 

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from planner.inputs import Inputs
 from planner.instance import mandatory
-from planner.io import Inputs
 from planner.report import COLUMNS, dimension_label
 from planner.risk import score
 from planner.scenario import Scenario
@@ -19,12 +19,19 @@ def scored(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
     b = inputs.branches
     risk = score(b, scenario)
     need = mandatory(inputs, scenario, risk["risk_tier"])
-    return pd.DataFrame({
-        "branch_id": b["branch_id"], "name": b["name"], "district": b["district"],
-        "risk_score": risk["risk_score"], "risk_tier": risk["risk_tier"],
-        "top_factors": risk["top_factors"], "days_since_visit": risk["days_since_visit"],
-        "mandatory_reason": need.reason, "mandatory_visits": need.visits,
-    })
+    return pd.DataFrame(
+        {
+            "branch_id": b["branch_id"],
+            "name": b["name"],
+            "district": b["district"],
+            "risk_score": risk["risk_score"],
+            "risk_tier": risk["risk_tier"],
+            "top_factors": risk["top_factors"],
+            "days_since_visit": risk["days_since_visit"],
+            "mandatory_reason": need.reason,
+            "mandatory_visits": need.visits,
+        }
+    )
 
 
 def tier_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +65,13 @@ def weakest_by_district(inputs: Inputs, lang: str = "zh") -> pd.DataFrame:
 def mandatory_list(table: pd.DataFrame, reason: str) -> pd.DataFrame:
     """Branches whose mandatory reason includes `reason` (weak_lax or overdue), riskiest first."""
     rows = table[table["mandatory_reason"].str.contains(reason)]
-    cols = ["branch_id", "name", "district", "risk_score", "risk_tier", "days_since_visit",
-            "mandatory_visits"]
-    return rows.sort_values(["risk_score", "branch_id"], ascending=[False, True])[cols] \
-        .reset_index(drop=True)
+    cols = [
+        "branch_id",
+        "name",
+        "district",
+        "risk_score",
+        "risk_tier",
+        "days_since_visit",
+        "mandatory_visits",
+    ]
+    return rows.sort_values(["risk_score", "branch_id"], ascending=[False, True])[cols].reset_index(drop=True)

@@ -17,8 +17,14 @@ J = TypeVar("J")
 R = TypeVar("R")
 
 
-def run_map(fn: Callable[[J], R], jobs: Sequence[J], *, workers: int | None = None,
-            dask: str | None = None, progress: str | None = None) -> list[R]:
+def run_map(
+    fn: Callable[[J], R],
+    jobs: Sequence[J],
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: str | None = None,
+) -> list[R]:
     """fn over jobs; `dask` is a scheduler address (tcp://host:8786); `progress` a bar label."""
     bar: Any = tqdm(total=len(jobs), desc=progress, disable=progress is None, leave=False)
     try:

@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import InputError, Problem
-from planner.io import load_outcomes, raw_branch_table, sha256
+from planner.inputs import load_outcomes, raw_branch_table, sha256
 from planner.plan import read_plan_folder
 from planner.schema import DIMENSIONS
 
 
-def next_branches(raw: pd.DataFrame, where: dict[str, str], outcomes: pd.DataFrame
-                  ) -> tuple[pd.DataFrame, int]:
+def next_branches(
+    raw: pd.DataFrame, where: dict[str, str], outcomes: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
     """The raw branch table with outcomes applied; and how many branches changed."""
     out = raw.copy()
     if "last_visit" not in where:
@@ -49,22 +50,30 @@ def record(plan_dir: Path, outcomes_file: Path, branches_file: Path, out: Path) 
     folder = read_plan_folder(plan_dir)
     problems = []
     if out.exists():
-        problems.append(Problem(str(out), "already exists; choose a new --out (nothing is "
-                                "ever overwritten)."))
+        problems.append(
+            Problem(str(out), "already exists; choose a new --out (nothing is ever overwritten).")
+        )
     if out.resolve() == Path(branches_file).resolve():
         problems.append(Problem(str(out), "is the input branch file; inputs are never edited."))
     digest = sha256(branches_file) if Path(branches_file).is_file() else None
     if digest and digest not in folder.summary.get("inputs", {}).values():
-        problems.append(Problem(Path(branches_file).name, "is not the branch file this plan was "
-                                "made from (its checksum differs from summary.json)."))
+        problems.append(
+            Problem(
+                Path(branches_file).name,
+                "is not the branch file this plan was made from (its checksum differs from summary.json).",
+            )
+        )
     if problems:
         raise InputError(problems)
     weeks = folder.scenario.horizon
     raw, where = raw_branch_table(branches_file)
     outcomes = load_outcomes(
-        outcomes_file, plan_visits=folder.visits,
+        outcomes_file,
+        plan_visits=folder.visits,
         branch_ids={str(b).strip() for b in raw[where["branch_id"]]},
-        first_day=weeks.start, last_day=weeks.week_start(weeks.weeks) + dt.timedelta(days=6))
+        first_day=weeks.start,
+        last_day=weeks.week_start(weeks.weeks) + dt.timedelta(days=6),
+    )
     table, changed = next_branches(raw, where, outcomes)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")

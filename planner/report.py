@@ -21,11 +21,18 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from planner.plan import PlanFolder, read_plan_folder
+from planner.resources import notebook
 from planner.schema import DIMENSION_ZH, DIMENSIONS
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei",
-             "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+)
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"zh": "督导走访计划", "en": "Supervisory visit plan"},
@@ -37,7 +44,8 @@ TEXT: dict[str, dict[str, str]] = {
     "feasible": {"zh": "可行（未证明最优）", "en": "feasible (not proven optimal)"},
     "objective_line": {
         "zh": "目标值 {objective:.1f}，上界 {bound:.1f}，差距 {gap:.3%}（{solver}，{seconds:.2f} 秒）",
-        "en": "objective {objective:.1f}, bound {bound:.1f}, gap {gap:.3%} ({solver}, {seconds:.2f} s)"},
+        "en": "objective {objective:.1f}, bound {bound:.1f}, gap {gap:.3%} ({solver}, {seconds:.2f} s)",
+    },
     "rules": {"zh": "方案规则", "en": "The scenario's rules"},
     "kpis": {"zh": "关键指标：优化计划与人工排序对比", "en": "Key figures: the plan against ranking by hand"},
     "districts": {"zh": "各片区风险与督导覆盖", "en": "Risk and coverage by district"},
@@ -48,14 +56,17 @@ TEXT: dict[str, dict[str, str]] = {
     "unvisited": {"zh": "本期未安排走访的组织", "en": "Branches left without a visit"},
     "unvisited_intro": {
         "zh": "共 {n} 个组织未安排走访。其中 {lower} 个的风险低于所有被选中的组织；"
-              "{rule} 个风险不低，但因规则（督导员容量、回避、跨片区成本或间隔要求）让位于其他组织。"
-              "下表列出风险最高的 {shown} 个。",
+        "{rule} 个风险不低，但因规则（督导员容量、回避、跨片区成本或间隔要求）让位于其他组织。"
+        "下表列出风险最高的 {shown} 个。",
         "en": "{n} branches get no visit. {lower} have lower risk than every branch chosen; "
-              "{rule} are not lower, but a rule (capacity, conflicts of interest, travel cost or "
-              "spacing) made other branches worth more. The {shown} riskiest are listed."},
+        "{rule} are not lower, but a rule (capacity, conflicts of interest, travel cost or "
+        "spacing) made other branches worth more. The {shown} riskiest are listed.",
+    },
     "mandatory": {"zh": "必访组织及落实情况", "en": "Mandatory visits and how they are met"},
-    "mandatory_intro": {"zh": "必访走访 {met}/{required} 次已落实。",
-                        "en": "{met} of {required} mandatory visits are planned."},
+    "mandatory_intro": {
+        "zh": "必访走访 {met}/{required} 次已落实。",
+        "en": "{met} of {required} mandatory visits are planned.",
+    },
     "reason_lower": {"zh": "风险较低", "en": "lower risk"},
     "reason_rule": {"zh": "受规则限制", "en": "a rule"},
     "weak_lax": {"zh": "软弱涣散", "en": "weak and lax"},
@@ -70,10 +81,11 @@ TEXT: dict[str, dict[str, str]] = {
     "marginal": {"zh": "增加督导力量的边际价值", "en": "What more capacity would add"},
     "marginal_intro": {
         "zh": "由线性松弛的对偶值估算（变化率，对整次走访为下限估计；精确数字请用 planner sweep 重新求解）。"
-              "全队每周多一次走访约可多化解风险 {team:.1f}。",
+        "全队每周多一次走访约可多化解风险 {team:.1f}。",
         "en": "Estimated from the LP relaxation's duals (rates; a lower estimate for a whole visit — "
-              "planner sweep re-solves for exact figures). One more team visit every week would "
-              "address about {team:.1f} more risk."},
+        "planner sweep re-solves for exact figures). One more team visit every week would "
+        "address about {team:.1f} more risk.",
+    },
     "binding": {"zh": "约束代价（放宽后可多化解的风险）", "en": "What the rules cost"},
     "per_week": {"zh": "每周多一次走访", "en": "One more visit a week"},
     "best_slot": {"zh": "最佳单次加派", "en": "Best single extra visit"},
@@ -168,8 +180,14 @@ _use_cjk_font()
 def table_html(frame: pd.DataFrame, lang: str, *, classes: str = "") -> str:
     """An escaped HTML table with headers in the report's language."""
     shown = frame.rename(columns={c: COLUMNS[c][lang] for c in frame.columns if c in COLUMNS})
-    return shown.to_html(index=False, escape=True, border=0, classes=f"dudao {classes}".strip(),
-                         na_rep="", float_format=lambda x: f"{x:.2f}")
+    return shown.to_html(
+        index=False,
+        escape=True,
+        border=0,
+        classes=f"dudao {classes}".strip(),
+        na_rep="",
+        float_format=lambda x: f"{x:.2f}",
+    )
 
 
 def _esc(value: object) -> str:
@@ -181,7 +199,7 @@ def load(plan_dir: str | Path | None) -> PlanFolder:
     if plan_dir:
         return read_plan_folder(Path(plan_dir))
     from planner.datasets import sample_paths
-    from planner.io import load_inputs
+    from planner.inputs import load_inputs
     from planner.plan import plan, write_plan
     from planner.scenario import load_scenario
 
@@ -195,8 +213,15 @@ def load(plan_dir: str | Path | None) -> PlanFolder:
 def header(p: PlanFolder, lang: str) -> str:
     s, sc = p.summary, p.scenario
     horizon = t("weeks_from", lang, weeks=sc.horizon.weeks, start=sc.horizon.start)
-    solved = t("objective_line", lang, objective=s["objective"], bound=s["bound"], gap=s["gap"],
-               solver=s["solver"], seconds=s["solve_seconds"])
+    solved = t(
+        "objective_line",
+        lang,
+        objective=s["objective"],
+        bound=s["bound"],
+        gap=s["gap"],
+        solver=s["solver"],
+        seconds=s["solve_seconds"],
+    )
     return (
         f"<h1>{_esc(t('title', lang))}</h1>"
         f"<p class='lead'><b>{_esc(t('scenario', lang))}</b>：{_esc(sc.name)}<br>"
@@ -210,18 +235,24 @@ def marginal_values(p: PlanFolder, lang: str) -> str:
     if not m:
         return ""
     names = p.visits.drop_duplicates("supervisor_id").set_index("supervisor_id")["supervisor_name"]
-    table = pd.DataFrame({
-        "supervisor_id": list(m["one_more_visit_per_week_by_supervisor"]),
-        t("per_week", lang): list(m["one_more_visit_per_week_by_supervisor"].values()),
-        t("best_slot", lang): list(m["best_single_extra_slot_by_supervisor"].values()),
-    })
+    table = pd.DataFrame(
+        {
+            "supervisor_id": list(m["one_more_visit_per_week_by_supervisor"]),
+            t("per_week", lang): list(m["one_more_visit_per_week_by_supervisor"].values()),
+            t("best_slot", lang): list(m["best_single_extra_slot_by_supervisor"].values()),
+        }
+    )
     table.insert(1, "supervisor_name", table["supervisor_id"].map(names).fillna(""))
     table = table.sort_values([t("per_week", lang), "supervisor_id"], ascending=[False, True])
-    rules = pd.DataFrame(m["binding_rules"]).rename(columns={
-        "rule": COLUMNS["rule"][lang], "cost": t("binding", lang)})
+    rules = pd.DataFrame(m["binding_rules"]).rename(
+        columns={"rule": COLUMNS["rule"][lang], "cost": t("binding", lang)}
+    )
     intro = t("marginal_intro", lang, team=m["one_more_team_visit_every_week"])
-    return (f"<p>{_esc(intro)}</p>" + table_html(table, lang, classes="narrow")
-            + table_html(rules, lang, classes="narrow"))
+    return (
+        f"<p>{_esc(intro)}</p>"
+        + table_html(table, lang, classes="narrow")
+        + table_html(rules, lang, classes="narrow")
+    )
 
 
 def heading(key: str, lang: str, *, new_page: bool = False) -> str:
@@ -274,12 +305,17 @@ def district_summary(p: PlanFolder) -> pd.DataFrame:
     b["is_high_visited"] = b["is_high"] & b["is_visited"]
     b["risk_if_visited"] = b["risk_score"].where(b["is_visited"], 0.0)
     g = b.groupby("district", sort=True)
-    out = pd.DataFrame({
-        "branches": g.size(), "visited": g["is_visited"].sum(), "high": g["is_high"].sum(),
-        "high_visited": g["is_high_visited"].sum(),
-        "visits": g["visits"].sum(), "total_risk": g["risk_score"].sum().round(1),
-        "risk_visited": g["risk_if_visited"].sum().round(1),
-    })
+    out = pd.DataFrame(
+        {
+            "branches": g.size(),
+            "visited": g["is_visited"].sum(),
+            "high": g["is_high"].sum(),
+            "high_visited": g["is_high_visited"].sum(),
+            "visits": g["visits"].sum(),
+            "total_risk": g["risk_score"].sum().round(1),
+            "risk_visited": g["risk_if_visited"].sum().round(1),
+        }
+    )
     out["coverage"] = (out["risk_visited"] / out["total_risk"]).map(lambda x: f"{x:.0%}")
     return out.reset_index()
 
@@ -306,8 +342,11 @@ def district_chart(p: PlanFolder, lang: str) -> Figure:
 def weekly_chart(p: PlanFolder, lang: str) -> Figure:
     weeks = p.scenario.horizon.weeks
     counts = p.visits["week"].value_counts().reindex(range(1, weeks + 1), fill_value=0)
-    base = p.baseline_visits["week"].value_counts().reindex(range(1, weeks + 1), fill_value=0) \
-        if len(p.baseline_visits) else counts * 0
+    base = (
+        p.baseline_visits["week"].value_counts().reindex(range(1, weeks + 1), fill_value=0)
+        if len(p.baseline_visits)
+        else counts * 0
+    )
     fig, ax = plt.subplots(figsize=(8, 2.8), dpi=90)
     x = np.arange(1, weeks + 1)
     ax.bar(x - 0.2, counts.to_numpy(), width=0.4, color="#c0392b", label=t("plan", lang))
@@ -338,8 +377,13 @@ def supervisor_grid(p: PlanFolder, lang: str) -> str:
     v = p.visits
     if v.empty:
         return ""
-    grid = v.pivot_table(index=["supervisor_id", "supervisor_name"], columns="week",
-                         values="visit_id", aggfunc="count", fill_value=0)
+    grid = v.pivot_table(
+        index=["supervisor_id", "supervisor_name"],
+        columns="week",
+        values="visit_id",
+        aggfunc="count",
+        fill_value=0,
+    )
     grid = grid.reindex(columns=range(1, p.scenario.horizon.weeks + 1), fill_value=0)
     grid.columns = [str(c) for c in grid.columns]
     grid[COLUMNS["visits"][lang]] = grid.sum(axis=1)
@@ -352,8 +396,13 @@ def schedule_by_supervisor(p: PlanFolder, lang: str) -> str:
     parts = []
     for (sid, name), rows in v.groupby(["supervisor_id", "supervisor_name"], sort=True):
         parts.append(f"<h3>{_esc(name)}（{_esc(sid)}）· {len(rows)}</h3>")
-        parts.append(table_html(rows[["week", "week_start", "branch_name", "district", "focus",
-                                      "visit_no"]], lang, classes="schedule"))
+        parts.append(
+            table_html(
+                rows[["week", "week_start", "branch_name", "district", "focus", "visit_no"]],
+                lang,
+                classes="schedule",
+            )
+        )
     return "\n".join(parts)
 
 
@@ -365,8 +414,14 @@ def unvisited(p: PlanFolder, lang: str, limit: int = 30) -> str:
     lower = left["risk_score"] < cutoff
     left = left.assign(reason=np.where(lower, t("reason_lower", lang), t("reason_rule", lang)))
     shown = left.head(limit)
-    intro = t("unvisited_intro", lang, n=len(left), lower=int(lower.sum()),
-              rule=int((~lower).sum()), shown=len(shown))
+    intro = t(
+        "unvisited_intro",
+        lang,
+        n=len(left),
+        lower=int(lower.sum()),
+        rule=int((~lower).sum()),
+        shown=len(shown),
+    )
     cols = ["branch_id", "name", "district", "risk_score", "risk_tier", "top_factors", "reason"]
     return f"<p>{_esc(intro)}</p>" + table_html(_factor_labels(shown[cols], lang), lang)
 
@@ -377,8 +432,12 @@ def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = {**DIMENSION_ZH, "staleness": "久未督导"}
     out = frame.copy()
     out["top_factors"] = out["top_factors"].map(
-        lambda s: "、".join(" ".join([names.get(w.split(" ")[0], w.split(" ")[0]),
-                                      *w.split(" ")[1:]]) for w in str(s).split(", ") if w))
+        lambda s: "、".join(
+            " ".join([names.get(w.split(" ")[0], w.split(" ")[0]), *w.split(" ")[1:]])
+            for w in str(s).split(", ")
+            if w
+        )
+    )
     return out
 
 
@@ -387,11 +446,21 @@ def mandatory(p: PlanFolder, lang: str) -> str:
     met = int(np.minimum(b["visits"], b["mandatory_visits"]).sum())
     required = int(b["mandatory_visits"].sum())
     b["mandatory_reason"] = b["mandatory_reason"].map(
-        lambda r: "、".join(t(x.strip(), lang) for x in str(r).split(",") if x.strip()))
+        lambda r: "、".join(t(x.strip(), lang) for x in str(r).split(",") if x.strip())
+    )
     b["result"] = np.where(b["visits"] >= b["mandatory_visits"], t("met", lang), t("short", lang))
     b = b.sort_values(["mandatory_visits", "risk_score", "branch_id"], ascending=[False, False, True])
-    cols = ["branch_id", "name", "district", "risk_score", "mandatory_reason", "mandatory_visits",
-            "visits", "responsible_supervisor_id", "result"]
+    cols = [
+        "branch_id",
+        "name",
+        "district",
+        "risk_score",
+        "mandatory_reason",
+        "mandatory_visits",
+        "visits",
+        "responsible_supervisor_id",
+        "result",
+    ]
     intro = t("mandatory_intro", lang, met=met, required=required)
     return f"<p>{_esc(intro)}</p>" + table_html(b[cols], lang)
 
@@ -420,8 +489,13 @@ def _notebook_html(executed: Path) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, exclude_markdown=True)
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_markdown=True,
+    )
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     return body
 
@@ -436,14 +510,21 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="dudao-report-") as tmp:
         executed = Path(tmp) / "report.ipynb"
         papermill.execute_notebook(
-            str(NOTEBOOK), str(executed), parameters={"plan_dir": str(plan_dir.resolve()),
-                                                      "lang": lang},
-            progress_bar=False, log_output=False, kernel_name="python3", cwd=tmp,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            str(notebook("report.ipynb")),
+            str(executed),
+            parameters={"plan_dir": str(plan_dir.resolve()), "lang": lang},
+            progress_bar=False,
+            log_output=False,
+            kernel_name="python3",
+            cwd=tmp,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
         body = _notebook_html(executed)
-    page = (f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\">\n<head>\n"
-            f"<meta charset=\"utf-8\">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n"
-            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n'
+        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
     partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
     partial.write_text(page, encoding="utf-8")
     shutil.move(partial, out)
@@ -452,16 +533,24 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
 
 def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
     """The KPIs of several plans side by side: one column per plan."""
-    rows: dict[str, list[object]] = {COLUMNS["kpi"][lang]: [
-        t("scenario", lang), t("status", lang), t("horizon", lang),
-        *[label[lang] for label in KPI_LABELS.values()],
-        f"{t('baseline', lang)} · {KPI_LABELS['objective'][lang]}",
-        "优化相对人工提升" if lang == "zh" else "Gain over ranking by hand", "gap"]}
+    rows: dict[str, list[object]] = {
+        COLUMNS["kpi"][lang]: [
+            t("scenario", lang),
+            t("status", lang),
+            t("horizon", lang),
+            *[label[lang] for label in KPI_LABELS.values()],
+            f"{t('baseline', lang)} · {KPI_LABELS['objective'][lang]}",
+            "优化相对人工提升" if lang == "zh" else "Gain over ranking by hand",
+            "gap",
+        ]
+    }
     for i, f in enumerate(folders, start=1):
         s, k = f.summary, f.summary["kpis"]
-        values: list[object] = [f.scenario.name, t(s["status"], lang),
-                                t("weeks_from", lang, weeks=f.scenario.horizon.weeks,
-                                  start=f.scenario.horizon.start)]
+        values: list[object] = [
+            f.scenario.name,
+            t(s["status"], lang),
+            t("weeks_from", lang, weeks=f.scenario.horizon.weeks, start=f.scenario.horizon.start),
+        ]
         for key in KPI_LABELS:
             value = k[key]
             if key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
@@ -469,8 +558,7 @@ def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
             elif key == "mandatory_visits_met":
                 value = f"{value}/{k['mandatory_visits_required']}"
             values.append(value)
-        values += [s["baseline"]["objective"], f"{s['improvement_over_baseline']:+.2%}",
-                   f"{s['gap']:.4%}"]
+        values += [s["baseline"]["objective"], f"{s['improvement_over_baseline']:+.2%}", f"{s['gap']:.4%}"]
         label = f.path.name if f.path.name not in rows else f"{i}. {f.path}"
         rows[label] = values
     return pd.DataFrame(rows)
@@ -479,11 +567,12 @@ def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
 def write_comparison(folders: list[PlanFolder], out: Path, lang: str = "zh") -> Path:
     table = comparison(folders, lang)
     title = t("compare_title", lang)
-    body = (f"<h1>{_esc(title)}</h1>" + table.to_html(index=False, escape=True, border=0,
-                                                         classes="dudao"))
-    page = (f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\">\n<head>\n"
-            f"<meta charset=\"utf-8\">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n"
-            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+    body = f"<h1>{_esc(title)}</h1>" + table.to_html(index=False, escape=True, border=0, classes="dudao")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n'
+        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
     if out.exists():
         raise FileExistsError(f"{out} already exists; choose a new --out.")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -61,8 +61,9 @@ def score(branches: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 def tier(risk: pd.Series, scenario: Scenario) -> pd.Series:
     return pd.Series(
-        np.where(risk >= scenario.risk.high_from, "高",
-                 np.where(risk >= scenario.risk.medium_from, "中", "低")),
+        np.where(
+            risk >= scenario.risk.high_from, "高", np.where(risk >= scenario.risk.medium_from, "中", "低")
+        ),
         index=risk.index,
     )
 

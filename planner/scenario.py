@@ -101,8 +101,16 @@ class _Collector:
         self.problems.append(Problem(self.file, message, column=key))
 
 
-def _number(c: _Collector, key: str, value: Any, *, low: float, high: float | None = None,
-            integer: bool = False, low_open: bool = False) -> Any:
+def _number(
+    c: _Collector,
+    key: str,
+    value: Any,
+    *,
+    low: float,
+    high: float | None = None,
+    integer: bool = False,
+    low_open: bool = False,
+) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         c.add(key, f"must be a number, got {value!r}.")
         return None
@@ -124,8 +132,9 @@ def _check_keys(c: _Collector, data: Mapping[str, Any], allowed: list[str], pref
             c.add(prefix + key, f"unknown key '{prefix}{key}'.{_closest(key, allowed)}")
 
 
-def parse_scenario(data: Mapping[str, Any], *, file: str = "scenario",
-                   today: dt.date | None = None) -> Scenario:
+def parse_scenario(
+    data: Mapping[str, Any], *, file: str = "scenario", today: dt.date | None = None
+) -> Scenario:
     """Build a validated Scenario from parsed TOML; raise InputError listing every problem."""
     c = _Collector(file)
     top = ["name", "horizon", "weights", *_SECTIONS]
@@ -170,14 +179,23 @@ def parse_scenario(data: Mapping[str, Any], *, file: str = "scenario",
     if sum(weights.values()) + risk.staleness_weight == 0:
         c.add("weights", "every weight is 0, so no branch has any risk; give one a weight.")
     if len(rules.repeat_value) < rules.max_visits_per_branch:
-        c.add("rules.repeat_value", f"needs a value for each of the {rules.max_visits_per_branch}"
-              f" visits allowed per branch, got {len(rules.repeat_value)}.")
+        c.add(
+            "rules.repeat_value",
+            f"needs a value for each of the {rules.max_visits_per_branch}"
+            f" visits allowed per branch, got {len(rules.repeat_value)}.",
+        )
     if risk.medium_from > risk.high_from:
         c.add("risk.medium_from", "must not be above risk.high_from.")
     if c.problems:
         raise InputError(c.problems)
-    return Scenario(horizon=Horizon(start=start, weeks=weeks), name=name.strip(),
-                    weights=weights, rules=rules, risk=risk, solver=sections["solver"])
+    return Scenario(
+        horizon=Horizon(start=start, weeks=weeks),
+        name=name.strip(),
+        weights=weights,
+        rules=rules,
+        risk=risk,
+        solver=sections["solver"],
+    )
 
 
 def _table(c: _Collector, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -201,15 +219,17 @@ def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: 
             c.add(k + "one_responsible_supervisor", f"must be true or false, got {flag!r}.")
             flag = True
         return Rules(
-            max_visits_per_branch=_number(c, k + "max_visits_per_branch",
-                                          v["max_visits_per_branch"], low=1, high=12, integer=True),
-            min_weeks_between_visits=_number(c, k + "min_weeks_between_visits",
-                                             v["min_weeks_between_visits"], low=1, integer=True),
-            weak_lax_min_visits=_number(c, k + "weak_lax_min_visits", v["weak_lax_min_visits"],
-                                        low=0, integer=True),
+            max_visits_per_branch=_number(
+                c, k + "max_visits_per_branch", v["max_visits_per_branch"], low=1, high=12, integer=True
+            ),
+            min_weeks_between_visits=_number(
+                c, k + "min_weeks_between_visits", v["min_weeks_between_visits"], low=1, integer=True
+            ),
+            weak_lax_min_visits=_number(
+                c, k + "weak_lax_min_visits", v["weak_lax_min_visits"], low=0, integer=True
+            ),
             overdue_days=_number(c, k + "overdue_days", v["overdue_days"], low=0, integer=True),
-            district_min_share=_number(c, k + "district_min_share", v["district_min_share"],
-                                       low=0, high=1),
+            district_min_share=_number(c, k + "district_min_share", v["district_min_share"], low=0, high=1),
             repeat_value=repeat,
             one_responsible_supervisor=flag,
             travel_penalty=_number(c, k + "travel_penalty", v["travel_penalty"], low=0),
@@ -219,8 +239,9 @@ def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: 
     if section == "risk":
         return RiskSettings(
             staleness_weight=_number(c, k + "staleness_weight", v["staleness_weight"], low=0),
-            staleness_full_days=_number(c, k + "staleness_full_days", v["staleness_full_days"],
-                                        low=1, integer=True),
+            staleness_full_days=_number(
+                c, k + "staleness_full_days", v["staleness_full_days"], low=1, integer=True
+            ),
             high_from=_number(c, k + "high_from", v["high_from"], low=0, high=100),
             medium_from=_number(c, k + "medium_from", v["medium_from"], low=0, high=100),
         )
@@ -255,8 +276,10 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         "name": s.name,
         "horizon": {"start": s.horizon.start, "weeks": s.horizon.weeks},
         "weights": dict(s.weights),
-        "rules": {f.name: (list(v) if isinstance(v := getattr(s.rules, f.name), tuple) else v)
-                  for f in fields(Rules)},
+        "rules": {
+            f.name: (list(v) if isinstance(v := getattr(s.rules, f.name), tuple) else v)
+            for f in fields(Rules)
+        },
         "risk": {f.name: getattr(s.risk, f.name) for f in fields(RiskSettings)},
         "solver": {f.name: getattr(s.solver, f.name) for f in fields(SolverSettings)},
     }

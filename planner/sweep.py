@@ -17,14 +17,23 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planner.errors import InfeasibleError, InputError, Problem
-from planner.io import Inputs, scaled_capacity
+from planner.inputs import Inputs, scaled_capacity
 from planner.plan import plan
 from planner.scenario import Scenario, parse_scenario, scenario_to_dict
 
-KPI_COLUMNS = ("objective", "bound", "gap", "visits", "branches_visited",
-               "high_risk_visited_share", "risk_share_of_visited_branches",
-               "mandatory_visits_met", "visits_outside_home_district", "baseline_objective",
-               "solve_seconds")
+KPI_COLUMNS = (
+    "objective",
+    "bound",
+    "gap",
+    "visits",
+    "branches_visited",
+    "high_risk_visited_share",
+    "risk_share_of_visited_branches",
+    "mandatory_visits_met",
+    "visits_outside_home_district",
+    "baseline_objective",
+    "solve_seconds",
+)
 
 
 def parse_values(text: str) -> list[float]:
@@ -38,8 +47,14 @@ def parse_values(text: str) -> list[float]:
             return [round(a + i * step, 10) for i in range(n)]
         return [float(x) for x in text.split(",") if x.strip()]
     except ValueError as exc:
-        raise InputError([Problem("command line", f"--values '{text}' is not A:B:STEP with "
-                                  "STEP > 0 and B >= A, nor a list like 1,2,3.")]) from exc
+        raise InputError(
+            [
+                Problem(
+                    "command line",
+                    f"--values '{text}' is not A:B:STEP with STEP > 0 and B >= A, nor a list like 1,2,3.",
+                )
+            ]
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -62,12 +77,18 @@ def point(inputs: Inputs, scenario: Scenario, param: str, value: float) -> Point
     data = scenario_to_dict(scenario)
     section, _, key = param.partition(".")
     if not key or not isinstance(data.get(section), dict) or key not in data[section]:
-        raise InputError([Problem("command line", f"--param {param} is not capacity, "
-                                  "capacity.<supervisor_id>, or a scenario key such as "
-                                  "rules.travel_penalty or weights.training.")])
+        raise InputError(
+            [
+                Problem(
+                    "command line",
+                    f"--param {param} is not capacity, "
+                    "capacity.<supervisor_id>, or a scenario key such as "
+                    "rules.travel_penalty or weights.training.",
+                )
+            ]
+        )
     current = data[section][key]
-    data[section][key] = int(value) if isinstance(current, int) and not isinstance(
-        current, bool) else value
+    data[section][key] = int(value) if isinstance(current, int) and not isinstance(current, bool) else value
     return Point(param, value, inputs, parse_scenario(data, file=f"--param {param}={value:g}"))
 
 
@@ -79,25 +100,41 @@ def solve_point(p: Point) -> dict[str, Any]:
     except InfeasibleError as exc:
         return {**row, "status": "infeasible", "note": str(exc.conflicts[0])}
     s, k = result.summary, result.summary["kpis"]
-    return {**row, "status": s["status"], "objective": s["objective"], "bound": s["bound"],
-            "gap": s["gap"], "visits": k["visits"], "branches_visited": k["branches_visited"],
-            "high_risk_visited_share": k["high_risk_visited_share"],
-            "risk_share_of_visited_branches": k["risk_share_of_visited_branches"],
-            "mandatory_visits_met": k["mandatory_visits_met"],
-            "visits_outside_home_district": k["visits_outside_home_district"],
-            "baseline_objective": s["baseline"]["objective"],
-            "solve_seconds": s["solve_seconds"], "note": ""}
+    return {
+        **row,
+        "status": s["status"],
+        "objective": s["objective"],
+        "bound": s["bound"],
+        "gap": s["gap"],
+        "visits": k["visits"],
+        "branches_visited": k["branches_visited"],
+        "high_risk_visited_share": k["high_risk_visited_share"],
+        "risk_share_of_visited_branches": k["risk_share_of_visited_branches"],
+        "mandatory_visits_met": k["mandatory_visits_met"],
+        "visits_outside_home_district": k["visits_outside_home_district"],
+        "baseline_objective": s["baseline"]["objective"],
+        "solve_seconds": s["solve_seconds"],
+        "note": "",
+    }
 
 
-def sweep(inputs: Inputs, scenario: Scenario, param: str, values: list[float], *,
-          workers: int | None = None, dask: str | None = None,
-          progress: bool = False) -> pd.DataFrame:
+def sweep(
+    inputs: Inputs,
+    scenario: Scenario,
+    param: str,
+    values: list[float],
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
     """Every point solved (in parallel on local cores by default, or on a Dask cluster)."""
     from planner.parallel import run_map
 
     points = [point(inputs, scenario, param, v) for v in values]
-    rows = run_map(solve_point, points, workers=workers, dask=dask,
-                   progress=f"sweep {param}" if progress else None)
+    rows = run_map(
+        solve_point, points, workers=workers, dask=dask, progress=f"sweep {param}" if progress else None
+    )
     table = pd.DataFrame(rows)
     for col in KPI_COLUMNS:
         if col not in table:
@@ -110,8 +147,14 @@ def chart(table: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(8, 3.4), dpi=90)
     ok = table[table["status"] != "infeasible"]
     ax.plot(ok["value"], ok["objective"], marker="o", color="#c0392b", label="optimizer")
-    ax.plot(ok["value"], ok["baseline_objective"], marker="s", color="#7f8c8d",
-            label="ranking by hand", linestyle="--")
+    ax.plot(
+        ok["value"],
+        ok["baseline_objective"],
+        marker="s",
+        color="#7f8c8d",
+        label="ranking by hand",
+        linestyle="--",
+    )
     for v in table.loc[table["status"] == "infeasible", "value"]:
         ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
     ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")

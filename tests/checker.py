@@ -14,10 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.io import load_inputs
+from planner.inputs import load_inputs
 
-DIMS = ["planning", "function", "management", "publicity", "understanding", "training",
-        "positioning", "implementation"]
+DIMS = [
+    "planning",
+    "function",
+    "management",
+    "publicity",
+    "understanding",
+    "training",
+    "positioning",
+    "implementation",
+]
 
 
 def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path) -> list[str]:
@@ -28,10 +36,12 @@ def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path)
     inputs = load_inputs(branches_file, supervisors_file, horizon_weeks=weeks)
     b = inputs.branches.set_index("branch_id")
     s = inputs.supervisors.set_index("supervisor_id")
-    visits = pd.read_csv(folder / "visits.csv", dtype={"branch_id": str, "supervisor_id": str},
-                         encoding="utf-8-sig")
-    table = pd.read_csv(folder / "branches.csv", dtype={"branch_id": str},
-                        keep_default_na=False, encoding="utf-8-sig")
+    visits = pd.read_csv(
+        folder / "visits.csv", dtype={"branch_id": str, "supervisor_id": str}, encoding="utf-8-sig"
+    )
+    table = pd.read_csv(
+        folder / "branches.csv", dtype={"branch_id": str}, keep_default_na=False, encoding="utf-8-sig"
+    )
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     errors: list[str] = []
 
@@ -60,8 +70,7 @@ def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path)
     load = visits.groupby(["supervisor_id", "week"]).size()
     for (sid, week), n in load.items():
         if n > s.loc[sid, "weekly_capacity"]:
-            errors.append(f"{sid} has {n} visits in week {week}, capacity "
-                          f"{s.loc[sid, 'weekly_capacity']}")
+            errors.append(f"{sid} has {n} visits in week {week}, capacity {s.loc[sid, 'weekly_capacity']}")
     per_branch = visits.groupby("branch_id")
     for bid, group in per_branch:
         if len(group) > rules["max_visits_per_branch"]:
@@ -78,8 +87,9 @@ def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path)
         if row["weak_lax"]:
             need = rules["weak_lax_min_visits"]
         overdue_days = rules["overdue_days"]
-        if overdue_days and (row["last_visit"] is None or
-                             (plan_start - pd.Timestamp(row["last_visit"])).days > overdue_days):
+        if overdue_days and (
+            row["last_visit"] is None or (plan_start - pd.Timestamp(row["last_visit"])).days > overdue_days
+        ):
             need = max(need, 1)
         if counts[bid] < need:
             errors.append(f"{bid}: mandatory {need} visits, got {counts[bid]}")
@@ -98,10 +108,10 @@ def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path)
 
     risk = table.set_index("branch_id")["risk_score"].reindex(b.index)
     cumulative = [sum(rules["repeat_value"][:n]) for n in range(rules["max_visits_per_branch"] + 1)]
-    addressed = sum(risk[bid] * cumulative[min(n, len(cumulative) - 1)]
-                    for bid, n in counts.items())
-    away = sum(s.loc[v.supervisor_id, "home_district"] != b.loc[v.branch_id, "district"]
-               for v in visits.itertuples())
+    addressed = sum(risk[bid] * cumulative[min(n, len(cumulative) - 1)] for bid, n in counts.items())
+    away = sum(
+        s.loc[v.supervisor_id, "home_district"] != b.loc[v.branch_id, "district"] for v in visits.itertuples()
+    )
     objective = addressed - rules["travel_penalty"] * away
     if abs(objective - summary["objective"]) > 1e-6 * max(1.0, abs(objective)):
         errors.append(f"objective {summary['objective']} but the files give {objective}")

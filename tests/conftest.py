@@ -9,15 +9,24 @@ import pytest
 DIMS = "planning,function,management,publicity,understanding,training,positioning,implementation"
 
 
-def branch_row(bid: str, district: str, score: int, *, last: str = "2026-12-01",
-               weak: str = "否", name: str | None = None, members: int = 10) -> str:
+def branch_row(
+    bid: str,
+    district: str,
+    score: int,
+    *,
+    last: str = "2026-12-01",
+    weak: str = "否",
+    name: str | None = None,
+    members: int = 10,
+) -> str:
     scores = ",".join([str(score)] * 8)
     return f"{bid},{name or bid + '党支部'},{district},党支部,{members},{scores},{last},{weak}"
 
 
 BRANCH_HEADER = f"branch_id,name,district,org_type,members,{DIMS},last_visit,weak_lax"
-SUPERVISOR_HEADER = ("supervisor_id,name,home_district,weekly_capacity,skills,unavailable_weeks,"
-                     "excluded_branches")
+SUPERVISOR_HEADER = (
+    "supervisor_id,name,home_district,weekly_capacity,skills,unavailable_weeks,excluded_branches"
+)
 
 
 @pytest.fixture

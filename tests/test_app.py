@@ -25,9 +25,12 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url():
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "planner.cli", "app", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "planner.cli", "app", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
@@ -56,8 +59,15 @@ def test_change_a_weight_press_solve_and_see_the_kpis_change(app_url, tmp_path_f
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(app_url, timeout=90_000)
         solve = page.get_by_role("button", name="求解 Solve")
@@ -66,13 +76,15 @@ def test_change_a_weight_press_solve_and_see_the_kpis_change(app_url, tmp_path_f
         before = status.inner_text()
         assert before.startswith("#1")
         objective_before = page.locator(".jp-OutputArea-output table").first.inner_text()
-        weight = (page.locator(".widget-inline-hbox")
-                  .filter(has=page.locator("label", has_text="教育培训")).locator("input"))
+        weight = (
+            page.locator(".widget-inline-hbox")
+            .filter(has=page.locator("label", has_text="教育培训"))
+            .locator("input")
+        )
         weight.fill("5")
         weight.press("Enter")
         solve.click()
-        page.get_by_text("#2：", exact=False).or_(page.get_by_text("#2:")).first.wait_for(
-            timeout=60_000)
+        page.get_by_text("#2：", exact=False).or_(page.get_by_text("#2:")).first.wait_for(timeout=60_000)
         after = status.inner_text()
         objective_after = page.locator(".jp-OutputArea-output table").first.inner_text()
         page.screenshot(path=str(screenshot))

@@ -15,8 +15,9 @@ from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
 
 
 def test_plan_sample_prints_folder_last(tmp_path):
@@ -36,9 +37,18 @@ def test_default_folder_is_new_each_run(tmp_path):
 
 
 def test_validate_lists_every_problem_and_exits_2(write, tmp_path, capsys):
-    branches = write("b.csv", "\n".join([
-        BRANCH_HEADER, branch_row("B1", "东", 50), branch_row("B1", "东", 50),
-        branch_row("B3", "东", 50).replace("50", "x", 1)]) + "\n")
+    branches = write(
+        "b.csv",
+        "\n".join(
+            [
+                BRANCH_HEADER,
+                branch_row("B1", "东", 50),
+                branch_row("B1", "东", 50),
+                branch_row("B3", "东", 50).replace("50", "x", 1),
+            ]
+        )
+        + "\n",
+    )
     sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,北,2,,99,\n")
     code = main(["validate", "--branches", str(branches), "--supervisors", str(sups)])
     err = capsys.readouterr().err
@@ -55,8 +65,9 @@ def test_validate_lists_every_problem_and_exits_2(write, tmp_path, capsys):
 def test_bad_input_writes_nothing(write, tmp_path):
     branches = write("b.csv", f"{BRANCH_HEADER}\n{branch_row('B1', '东', 500)}\n")
     sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,2,,,\n")
-    done = run("plan", "--branches", str(branches), "--supervisors", str(sups),
-               "--out", str(tmp_path / "out"))
+    done = run(
+        "plan", "--branches", str(branches), "--supervisors", str(sups), "--out", str(tmp_path / "out")
+    )
     assert done.returncode == 2
     assert "500 is outside 0–100" in done.stderr
     assert not (tmp_path / "out").exists()
@@ -67,8 +78,17 @@ def test_infeasible_exits_3_and_writes_nothing(write, tmp_path):
     branches = write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n")
     sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,1,,,\n")
     scenario = write("sc.toml", "[horizon]\nweeks = 13\n")
-    done = run("plan", "--branches", str(branches), "--supervisors", str(sups), "--scenario",
-               str(scenario), "--out", str(tmp_path / "out"))
+    done = run(
+        "plan",
+        "--branches",
+        str(branches),
+        "--supervisors",
+        str(sups),
+        "--scenario",
+        str(scenario),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert done.returncode == 3
     assert "weak-and-lax branches need 60 visits" in done.stderr
     assert "13 visit-slots" in done.stderr
@@ -95,28 +115,60 @@ def test_unknown_scenario_key_exits_2(write):
 
 def test_generate_is_deterministic_and_the_sample_is_generated(tmp_path):
     for name in ("a", "b"):
-        assert run("generate", "--branches", "300", "--supervisors", "8", "--seed", "5",
-                   "--out", str(tmp_path / name)).returncode == 0
+        assert (
+            run(
+                "generate",
+                "--branches",
+                "300",
+                "--supervisors",
+                "8",
+                "--seed",
+                "5",
+                "--out",
+                str(tmp_path / name),
+            ).returncode
+            == 0
+        )
     for f in ("branches.csv", "supervisors.csv"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     sample = datasets.sample_county()
     bf, sf, _ = datasets.sample_paths()
-    pd.testing.assert_frame_equal(pd.read_csv(bf, dtype=str, keep_default_na=False),
-                                  sample.branches.astype(str))
-    pd.testing.assert_frame_equal(pd.read_csv(sf, dtype=str, keep_default_na=False),
-                                  sample.supervisors.astype(str))
+    pd.testing.assert_frame_equal(
+        pd.read_csv(bf, dtype=str, keep_default_na=False), sample.branches.astype(str)
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_csv(sf, dtype=str, keep_default_na=False), sample.supervisors.astype(str)
+    )
 
 
 def test_generated_province_keeps_supervisors_in_their_county(tmp_path):
-    done = run("generate", "--branches", "400", "--supervisors", "12", "--counties", "4",
-               "--out", str(tmp_path / "p"))
+    done = run(
+        "generate",
+        "--branches",
+        "400",
+        "--supervisors",
+        "12",
+        "--counties",
+        "4",
+        "--out",
+        str(tmp_path / "p"),
+    )
     assert done.returncode == 0
-    plan_done = run("plan", "--branches", str(tmp_path / "p/branches.csv"), "--supervisors",
-                    str(tmp_path / "p/supervisors.csv"), "--out", str(tmp_path / "plan"),
-                    "--no-report")
+    plan_done = run(
+        "plan",
+        "--branches",
+        str(tmp_path / "p/branches.csv"),
+        "--supervisors",
+        str(tmp_path / "p/supervisors.csv"),
+        "--out",
+        str(tmp_path / "plan"),
+        "--no-report",
+    )
     assert plan_done.returncode == 0, plan_done.stderr
-    assert check_plan_folder(tmp_path / "plan", tmp_path / "p/branches.csv",
-                             tmp_path / "p/supervisors.csv") == []
+    assert (
+        check_plan_folder(tmp_path / "plan", tmp_path / "p/branches.csv", tmp_path / "p/supervisors.csv")
+        == []
+    )
     import json
 
     summary = json.loads((tmp_path / "plan/summary.json").read_text(encoding="utf-8"))
@@ -124,8 +176,17 @@ def test_generated_province_keeps_supervisors_in_their_county(tmp_path):
 
 
 def test_row_numbers_stay_true_after_blank_rows(write):
-    text = "\n".join([BRANCH_HEADER, branch_row("B1", "东", 50), ",,,,,,,,,,,,,,",
-                      branch_row("B3", "东", 50).replace(",10,", ",-1,", 1)]) + "\n"
+    text = (
+        "\n".join(
+            [
+                BRANCH_HEADER,
+                branch_row("B1", "东", 50),
+                ",,,,,,,,,,,,,,",
+                branch_row("B3", "东", 50).replace(",10,", ",-1,", 1),
+            ]
+        )
+        + "\n"
+    )
     sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,2,,,\n")
     done = run("validate", "--branches", str(write("b.csv", text)), "--supervisors", str(sups))
     assert done.returncode == 2
@@ -134,8 +195,7 @@ def test_row_numbers_stay_true_after_blank_rows(write):
 
 def test_outputs_never_overwrite_a_file(tmp_path, write):
     existing = write("keep.csv", "keep")
-    assert run("generate", "--branches", "50", "--supervisors", "2", "--out",
-               str(existing)).returncode == 2
+    assert run("generate", "--branches", "50", "--supervisors", "2", "--out", str(existing)).returncode == 2
     done = run("plan", "--out", str(tmp_path / "p"), "--no-report")
     assert done.returncode == 0
     clash = run("compare", str(tmp_path / "p"), "--out", str(existing))
@@ -146,16 +206,33 @@ def test_outputs_never_overwrite_a_file(tmp_path, write):
 def test_spreadsheet_names_stay_text_and_calendars_stay_apart(tmp_path, write):
     import openpyxl
 
-    rows = [branch_row("B1", "东", 40, name='=HYPERLINK("http://x"，"y")'),
-            branch_row("B2", "东", 50)]
+    rows = [branch_row("B1", "东", 40, name='=HYPERLINK("http://x"，"y")'), branch_row("B2", "东", 50)]
     branches = write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n")
     sups = write("s.csv", f"{SUPERVISOR_HEADER}\nS/1,甲,东,1,,,\nS_1,乙,东,1,,,\n")
     one_week = write("sc.toml", "[horizon]\nstart = 2027-01-04\nweeks = 1\n")  # both must work
-    done = run("plan", "--branches", str(branches), "--supervisors", str(sups), "--scenario",
-               str(one_week), "--out", str(tmp_path / "p"), "--no-report")
+    done = run(
+        "plan",
+        "--branches",
+        str(branches),
+        "--supervisors",
+        str(sups),
+        "--scenario",
+        str(one_week),
+        "--out",
+        str(tmp_path / "p"),
+        "--no-report",
+    )
     assert done.returncode == 0, done.stderr
     wb = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert any(str(c.value).startswith("=HYPERLINK") for c in cells)
     assert len(list((tmp_path / "p" / "calendars").glob("*.ics"))) == 2
+
+
+def test_repo_example_data_is_the_packaged_sample():
+    """`data/` is the user-facing copy of what the package ships; the program reads only the latter."""
+    repo_data = Path(__file__).resolve().parent.parent / "data"
+    packaged = datasets.sample_paths()[0].parent
+    for name in ("branches.csv", "supervisors.csv", "scenario.toml"):
+        assert (repo_data / name).read_bytes() == (packaged / name).read_bytes(), name

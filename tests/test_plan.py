@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from planner import datasets
 from planner.errors import InfeasibleError
-from planner.io import load_inputs
+from planner.inputs import load_inputs
 from planner.kpis import obeys_mandatory_rules
 from planner.plan import plan, write_plan
 from planner.scenario import parse_scenario
@@ -25,10 +25,14 @@ START = dt.date(2027, 1, 4)
 def scenario(**rules):
     weeks = rules.pop("weeks", 13)
     solver = rules.pop("solver", "highs")
-    return parse_scenario({"horizon": {"start": START, "weeks": weeks},
-                           "risk": {"staleness_weight": 0.0},  # risk = 100 - score
-                           "rules": {"overdue_days": 0, "weak_lax_min_visits": 0, **rules},
-                           "solver": {"name": solver, "gap": 0.0}})
+    return parse_scenario(
+        {
+            "horizon": {"start": START, "weeks": weeks},
+            "risk": {"staleness_weight": 0.0},  # risk = 100 - score
+            "rules": {"overdue_days": 0, "weak_lax_min_visits": 0, **rules},
+            "solver": {"name": solver, "gap": 0.0},
+        }
+    )
 
 
 def county(write, branches: list[str], supervisors: list[str]):
@@ -48,9 +52,13 @@ def visited(p) -> dict[str, int]:
 
 
 def test_two_slots_go_to_the_two_riskiest(write):
-    p = solve(write, [branch_row("A", "东", 40), branch_row("B", "东", 60),
-                      branch_row("C", "东", 80)], ["S1,甲,东,1,,,"],
-              weeks=2, max_visits_per_branch=1)
+    p = solve(
+        write,
+        [branch_row("A", "东", 40), branch_row("B", "东", 60), branch_row("C", "东", 80)],
+        ["S1,甲,东,1,,,"],
+        weeks=2,
+        max_visits_per_branch=1,
+    )
     assert visited(p) == {"A": 1, "B": 1}
     assert p.summary["objective"] == pytest.approx(60 + 40)
     assert p.summary["status"] == "optimal"
@@ -58,12 +66,17 @@ def test_two_slots_go_to_the_two_riskiest(write):
 
 
 @pytest.mark.parametrize(("second_value", "expected"), [(0.5, {"A": 1, "B": 1}), (0.9, {"A": 2})])
-def test_repeat_value_decides_between_a_second_visit_and_a_new_branch(write, second_value,
-                                                                      expected):
+def test_repeat_value_decides_between_a_second_visit_and_a_new_branch(write, second_value, expected):
     # two usable weeks (2 is leave), far enough apart for a second visit
-    p = solve(write, [branch_row("A", "东", 40), branch_row("B", "东", 50)], ["S1,甲,东,1,,2,"],
-              weeks=3, max_visits_per_branch=2, min_weeks_between_visits=2,
-              repeat_value=[1.0, second_value])
+    p = solve(
+        write,
+        [branch_row("A", "东", 40), branch_row("B", "东", 50)],
+        ["S1,甲,东,1,,2,"],
+        weeks=3,
+        max_visits_per_branch=2,
+        min_weeks_between_visits=2,
+        repeat_value=[1.0, second_value],
+    )
     assert visited(p) == expected
     assert p.summary["objective"] == pytest.approx(max(60 + 50, 60 + 60 * second_value))
 
@@ -71,14 +84,26 @@ def test_repeat_value_decides_between_a_second_visit_and_a_new_branch(write, sec
 def test_exclusion_and_travel_penalty(write):
     branches = [branch_row("A", "东", 20), branch_row("B", "东", 60), branch_row("C", "西", 90)]
     # S1 must not visit A; S2 lives in 西, so visiting 东 costs 15 points per visit
-    p = solve(write, branches, ["S1,甲,东,1,,,A", "S2,乙,西,1,,,"], weeks=1,
-              max_visits_per_branch=1, travel_penalty=15.0)
+    p = solve(
+        write,
+        branches,
+        ["S1,甲,东,1,,,A", "S2,乙,西,1,,,"],
+        weeks=1,
+        max_visits_per_branch=1,
+        travel_penalty=15.0,
+    )
     assert visited(p) == {"A": 1, "B": 1}
     assert set(p.visits["supervisor_id"]) == {"S1", "S2"}
     assert p.visits.set_index("branch_id").loc["A", "supervisor_id"] == "S2"
     assert p.summary["objective"] == pytest.approx(80 + 40 - 15)
-    p2 = solve(write, branches, ["S1,甲,东,1,,,A", "S2,乙,西,1,,,"], weeks=1,
-               max_visits_per_branch=1, travel_penalty=95.0)
+    p2 = solve(
+        write,
+        branches,
+        ["S1,甲,东,1,,,A", "S2,乙,西,1,,,"],
+        weeks=1,
+        max_visits_per_branch=1,
+        travel_penalty=95.0,
+    )
     assert visited(p2) == {"B": 1, "C": 1}  # S2 stays home rather than pay 95 for 80
 
 
@@ -89,26 +114,43 @@ def test_focus_is_weakest_dimension_among_skills(write):
 
 
 def test_weak_lax_and_overdue_are_mandatory(write):
-    branches = [branch_row("A", "东", 20), branch_row("B", "东", 95, weak="是"),
-                branch_row("C", "东", 90, last="2025-01-01")]
-    p = solve(write, branches, ["S1,甲,东,1,,,"], weeks=4, weak_lax_min_visits=2,
-              overdue_days=365, min_weeks_between_visits=2)
+    branches = [
+        branch_row("A", "东", 20),
+        branch_row("B", "东", 95, weak="是"),
+        branch_row("C", "东", 90, last="2025-01-01"),
+    ]
+    p = solve(
+        write,
+        branches,
+        ["S1,甲,东,1,,,"],
+        weeks=4,
+        weak_lax_min_visits=2,
+        overdue_days=365,
+        min_weeks_between_visits=2,
+    )
     assert visited(p) == {"B": 2, "C": 1, "A": 1}
     assert set(p.branches.set_index("branch_id").loc[["B", "C"], "mandatory_reason"]) == {
-        "weak_lax", "overdue"}
+        "weak_lax",
+        "overdue",
+    }
 
 
 def test_district_share_forces_a_visit_to_a_healthier_district(write):
     branches = [branch_row("A", "东", 20), branch_row("B", "东", 30), branch_row("C", "西", 90)]
-    p = solve(write, branches, ["S1,甲,东,1,,,"], weeks=2, max_visits_per_branch=1,
-              district_min_share=0.5)
+    p = solve(write, branches, ["S1,甲,东,1,,,"], weeks=2, max_visits_per_branch=1, district_min_share=0.5)
     assert visited(p) == {"A": 1, "C": 1}
 
 
 def test_spacing_longer_than_horizon_is_infeasible_by_name(write):
     with pytest.raises(InfeasibleError) as exc:
-        solve(write, [branch_row("A", "东", 40, weak="是")], ["S1,甲,东,1,,,"], weeks=3,
-              weak_lax_min_visits=2, min_weeks_between_visits=3)
+        solve(
+            write,
+            [branch_row("A", "东", 40, weak="是")],
+            ["S1,甲,东,1,,,"],
+            weeks=3,
+            weak_lax_min_visits=2,
+            min_weeks_between_visits=3,
+        )
     assert exc.value.conflicts[0].rule == "rules.min_weeks_between_visits"
     assert "4 weeks" in exc.value.conflicts[0].message
 
@@ -116,8 +158,14 @@ def test_spacing_longer_than_horizon_is_infeasible_by_name(write):
 def test_leave_weeks_make_it_infeasible_and_the_solver_says_why(write):
     # slots (4) and span (5 weeks) pass the counting checks; leave in week 5 breaks spacing
     with pytest.raises(InfeasibleError) as exc:
-        solve(write, [branch_row("A", "东", 40, weak="是")], ["S1,甲,东,1,,5,"], weeks=5,
-              weak_lax_min_visits=2, min_weeks_between_visits=4)
+        solve(
+            write,
+            [branch_row("A", "东", 40, weak="是")],
+            ["S1,甲,东,1,,5,"],
+            weeks=5,
+            weak_lax_min_visits=2,
+            min_weeks_between_visits=4,
+        )
     assert exc.value.conflicts[0].rule == "mandatory visits"
     assert "at least 1 mandatory visits" in exc.value.conflicts[0].message
 
@@ -137,8 +185,7 @@ def sample_plans(tmp_path_factory):
     bf, sf, scf = datasets.sample_paths()
     base = load_scenario(scf)
     out = {}
-    for label, rules in [("responsible", {}), ("shared", {"one_responsible_supervisor": False}),
-                         ("cbc", {})]:
+    for label, rules in [("responsible", {}), ("shared", {"one_responsible_supervisor": False}), ("cbc", {})]:
         sc = base.with_changes(rules=base.rules.__class__(**{**base.rules.__dict__, **rules}))
         if label == "cbc":
             sc = sc.with_changes(solver=sc.solver.__class__("cbc", 60.0, 0.0001))
@@ -153,8 +200,7 @@ def test_sample_plan_obeys_every_rule(sample_plans, label):
     bf, sf, _ = datasets.sample_paths()
     assert check_plan_folder(folder, bf, sf) == []
     assert p.summary["status"] == "optimal"
-    assert p.summary["kpis"]["mandatory_visits_met"] == p.summary["kpis"][
-        "mandatory_visits_required"]
+    assert p.summary["kpis"]["mandatory_visits_met"] == p.summary["kpis"]["mandatory_visits_required"]
 
 
 def test_solvers_agree_and_beat_the_baseline(sample_plans):
@@ -177,8 +223,10 @@ def test_plan_is_deterministic(sample_plans):
 @st.composite
 def small_county(draw):
     return dict(
-        n_branches=draw(st.integers(5, 60)), n_supervisors=draw(st.integers(1, 4)),
-        n_districts=draw(st.integers(1, 4)), seed=draw(st.integers(0, 10_000)),
+        n_branches=draw(st.integers(5, 60)),
+        n_supervisors=draw(st.integers(1, 4)),
+        n_districts=draw(st.integers(1, 4)),
+        seed=draw(st.integers(0, 10_000)),
         rules=dict(
             max_visits_per_branch=draw(st.integers(1, 3)),
             min_weeks_between_visits=draw(st.integers(1, 4)),
@@ -194,15 +242,18 @@ def small_county(draw):
 
 
 def _plan_generated(tmp: Path, case, capacity_bonus: int = 0):
-    c = datasets.generate(case["n_branches"], case["n_supervisors"],
-                          n_districts=case["n_districts"], seed=case["seed"])
+    c = datasets.generate(
+        case["n_branches"], case["n_supervisors"], n_districts=case["n_districts"], seed=case["seed"]
+    )
     c.supervisors["weekly_capacity"] += capacity_bonus
-    c.supervisors["unavailable_weeks"] = [",".join(w for w in str(x).split(",")
-                                                   if w and int(w) <= case["weeks"])
-                                          for x in c.supervisors["unavailable_weeks"]]
+    c.supervisors["unavailable_weeks"] = [
+        ",".join(w for w in str(x).split(",") if w and int(w) <= case["weeks"])
+        for x in c.supervisors["unavailable_weeks"]
+    ]
     bf, sf = datasets.write_county(c, tmp)
-    sc = parse_scenario({"horizon": {"start": START, "weeks": case["weeks"]},
-                         "rules": case["rules"], "solver": {"gap": 0.0}})
+    sc = parse_scenario(
+        {"horizon": {"start": START, "weeks": case["weeks"]}, "rules": case["rules"], "solver": {"gap": 0.0}}
+    )
     return bf, sf, plan(load_inputs(bf, sf, horizon_weeks=case["weeks"]), sc)
 
 
@@ -234,17 +285,18 @@ def test_audit_visits_go_to_random_low_and_middle_tier_branches():
     inputs = load_inputs(bf, sf, horizon_weeks=base.horizon.weeks)
     picks = []
     for seed in (0, 0, 1):
-        rules = base.rules.__class__(**{**base.rules.__dict__, "audit_share": 0.1,
-                                        "audit_seed": seed})
+        rules = base.rules.__class__(**{**base.rules.__dict__, "audit_share": 0.1, "audit_seed": seed})
         p = plan(inputs, base.with_changes(rules=rules))
         audit = p.branches[p.branches["mandatory_reason"].str.contains("audit")]
-        slots = sum(int(c) * (13 - len(off)) for c, off in
-                    zip(inputs.supervisors["weekly_capacity"],
-                        inputs.supervisors["unavailable_weeks"], strict=True))
+        slots = sum(
+            int(c) * (13 - len(off))
+            for c, off in zip(
+                inputs.supervisors["weekly_capacity"], inputs.supervisors["unavailable_weeks"], strict=True
+            )
+        )
         assert len(audit) == int(0.1 * slots)
         assert set(audit["risk_tier"]) <= {"中", "低"}
         assert (audit["visits"] >= 1).all()
         picks.append(set(audit["branch_id"]))
     assert picks[0] == picks[1]  # seeded: the same draw again
     assert picks[0] != picks[2]  # another seed, another draw
-

@@ -14,8 +14,9 @@ from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 
 
 def planner(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True,
-                          text=True, check=False, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False, cwd=cwd
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +28,19 @@ def q1(tmp_path_factory) -> Path:
 
 def test_round_trip_plan_record_plan(q1, tmp_path):
     visits = pd.read_csv(q1 / "visits.csv", encoding="utf-8-sig")
-    log = pd.DataFrame({"走访编号": visits["visit_id"], "走访日期": visits["week_start"],
-                        "是否完成": ["否" if i % 10 == 0 else "" for i in range(len(visits))]})
+    log = pd.DataFrame(
+        {
+            "走访编号": visits["visit_id"],
+            "走访日期": visits["week_start"],
+            "是否完成": ["否" if i % 10 == 0 else "" for i in range(len(visits))],
+        }
+    )
     log["教育培训"] = 95  # every supervisor assessed training
     log.to_csv(tmp_path / "log.csv", index=False, encoding="utf-8-sig")
     done = planner("record", str(q1), str(tmp_path / "log.csv"), "--out", str(tmp_path / "q2.csv"))
     assert done.returncode == 0, done.stderr
     before = pd.read_csv(datasets.sample_paths()[0], dtype=str, keep_default_na=False)
-    after = pd.read_csv(tmp_path / "q2.csv", dtype=str, keep_default_na=False,
-                        encoding="utf-8-sig")
+    after = pd.read_csv(tmp_path / "q2.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(after.columns) == list(before.columns)
     happened = log[log["是否完成"] == ""]
     visited = set(visits.loc[happened.index, "branch_id"])
@@ -47,13 +52,23 @@ def test_round_trip_plan_record_plan(q1, tmp_path):
         else:
             assert row.equals(before.loc[i])  # untouched branches stay exactly as they were
     assert f"{len(visited)} branches updated" in done.stdout
-    q2 = planner("plan", "--branches", str(tmp_path / "q2.csv"), "--supervisors",
-                 str(datasets.sample_paths()[1]), "--scenario", str(datasets.sample_paths()[2]),
-                 "--out", str(tmp_path / "q2plan"), "--no-report")
+    q2 = planner(
+        "plan",
+        "--branches",
+        str(tmp_path / "q2.csv"),
+        "--supervisors",
+        str(datasets.sample_paths()[1]),
+        "--scenario",
+        str(datasets.sample_paths()[2]),
+        "--out",
+        str(tmp_path / "q2plan"),
+        "--no-report",
+    )
     assert q2.returncode == 0, q2.stderr
     table = pd.read_csv(tmp_path / "q2plan" / "branches.csv", encoding="utf-8-sig")
-    overdue_again = table[table["branch_id"].isin(visited)
-                          & table["mandatory_reason"].fillna("").str.contains("overdue")]
+    overdue_again = table[
+        table["branch_id"].isin(visited) & table["mandatory_reason"].fillna("").str.contains("overdue")
+    ]
     assert overdue_again.empty  # a visit this quarter means not overdue next quarter
 
 
@@ -62,16 +77,31 @@ def test_headers_and_extra_columns_are_kept(tmp_path):
     rows = [branch_row("A", "东", 50) + ",老党员多", branch_row("B", "东", 60) + ","]
     (tmp_path / "b.csv").write_text("\n".join([zh, *rows]) + "\n", encoding="gb18030")
     (tmp_path / "s.csv").write_text(f"{SUPERVISOR_HEADER}\nS1,甲,东,1,,,\n", encoding="utf-8")
-    assert planner("plan", "--branches", str(tmp_path / "b.csv"), "--supervisors",
-                   str(tmp_path / "s.csv"), "--out", str(tmp_path / "p"), "--no-report"
-                   ).returncode == 0
-    (tmp_path / "log.csv").write_text("branch_id,date,planning\nA,2027-01-05,88\n",
-                                      encoding="utf-8")
-    done = planner("record", str(tmp_path / "p"), str(tmp_path / "log.csv"), "--branches",
-                   str(tmp_path / "b.csv"), "--out", str(tmp_path / "next.csv"))
+    assert (
+        planner(
+            "plan",
+            "--branches",
+            str(tmp_path / "b.csv"),
+            "--supervisors",
+            str(tmp_path / "s.csv"),
+            "--out",
+            str(tmp_path / "p"),
+            "--no-report",
+        ).returncode
+        == 0
+    )
+    (tmp_path / "log.csv").write_text("branch_id,date,planning\nA,2027-01-05,88\n", encoding="utf-8")
+    done = planner(
+        "record",
+        str(tmp_path / "p"),
+        str(tmp_path / "log.csv"),
+        "--branches",
+        str(tmp_path / "b.csv"),
+        "--out",
+        str(tmp_path / "next.csv"),
+    )
     assert done.returncode == 0, done.stderr
-    after = pd.read_csv(tmp_path / "next.csv", dtype=str, keep_default_na=False,
-                        encoding="utf-8-sig")
+    after = pd.read_csv(tmp_path / "next.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert after.columns[0] == "组织编号" and after.columns[-1] == "备注"
     assert after.loc[0, "planning"] == "88" and after.loc[0, "last_visit"] == "2027-01-05"
     assert after.loc[0, "备注"] == "老党员多"
@@ -81,16 +111,22 @@ def test_headers_and_extra_columns_are_kept(tmp_path):
 def test_bad_log_lists_every_problem_and_writes_nothing(q1, tmp_path):
     (tmp_path / "log.csv").write_text(
         "visit_id,branch_id,date,happened,training\n"
-        "V99999,,2027-01-05,是,80\n"          # unknown visit
-        "V00001,,2027-09-01,是,80\n"          # outside the plan
-        "V00002,,2027-01-12,是,180\n"         # score out of range
-        ",B00001,,是,\n"                       # happened without a date
-        ",NOPE,2027-01-12,是,\n",              # unknown branch
-        encoding="utf-8")
+        "V99999,,2027-01-05,是,80\n"  # unknown visit
+        "V00001,,2027-09-01,是,80\n"  # outside the plan
+        "V00002,,2027-01-12,是,180\n"  # score out of range
+        ",B00001,,是,\n"  # happened without a date
+        ",NOPE,2027-01-12,是,\n",  # unknown branch
+        encoding="utf-8",
+    )
     done = planner("record", str(q1), str(tmp_path / "log.csv"), "--out", str(tmp_path / "n.csv"))
     assert done.returncode == 2
-    for where in ("row 2, column 走访编号", "row 3, column 走访日期", "row 4, column 教育培训",
-                  "row 5, column 走访日期", "row 6, column 组织编号"):
+    for where in (
+        "row 2, column 走访编号",
+        "row 3, column 走访日期",
+        "row 4, column 教育培训",
+        "row 5, column 走访日期",
+        "row 6, column 组织编号",
+    ):
         assert where in done.stderr, where
     assert not (tmp_path / "n.csv").exists()
 
@@ -98,8 +134,7 @@ def test_bad_log_lists_every_problem_and_writes_nothing(q1, tmp_path):
 def test_wrong_branch_file_or_existing_out_is_refused(q1, tmp_path, write):
     other = write("other.csv", f"{BRANCH_HEADER}\n{branch_row('B1', '东', 50)}\n")
     log = write("log.csv", "visit_id,date\nV00001,2027-01-05\n")
-    done = planner("record", str(q1), str(log), "--branches", str(other), "--out",
-                   str(tmp_path / "n.csv"))
+    done = planner("record", str(q1), str(log), "--branches", str(other), "--out", str(tmp_path / "n.csv"))
     assert done.returncode == 2 and "not the branch file this plan was made from" in done.stderr
     (tmp_path / "exists.csv").write_text("keep", encoding="utf-8")
     done = planner("record", str(q1), str(log), "--out", str(tmp_path / "exists.csv"))

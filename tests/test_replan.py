@@ -18,8 +18,9 @@ from tests.test_plan import _plan_generated, small_county
 
 
 def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False
+    )
 
 
 def visits(folder: Path) -> pd.DataFrame:
@@ -39,8 +40,7 @@ def kept(v: pd.DataFrame, before: int) -> pd.DataFrame:
 
 
 def test_nothing_changed_keeps_the_plan_optimal(q1, tmp_path):
-    done = planner("plan", "--pin", str(q1), "--from-week", "6", "--out", str(tmp_path / "re"),
-                   "--no-report")
+    done = planner("plan", "--pin", str(q1), "--from-week", "6", "--out", str(tmp_path / "re"), "--no-report")
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(kept(visits(tmp_path / "re"), 6), kept(visits(q1), 6))
     import json
@@ -61,9 +61,22 @@ def test_leave_and_a_new_weak_branch_are_planned_around_kept_visits(q1, tmp_path
     branches.loc[branches["branch_id"] == newly_weak, "weak_lax"] = "是"
     branches.to_csv(tmp_path / "b.csv", index=False)
     sups.to_csv(tmp_path / "s.csv", index=False)
-    done = planner("plan", "--branches", str(tmp_path / "b.csv"), "--supervisors",
-                   str(tmp_path / "s.csv"), "--scenario", str(scf), "--pin", str(q1),
-                   "--from-week", "6", "--out", str(tmp_path / "re"), "--no-report")
+    done = planner(
+        "plan",
+        "--branches",
+        str(tmp_path / "b.csv"),
+        "--supervisors",
+        str(tmp_path / "s.csv"),
+        "--scenario",
+        str(scf),
+        "--pin",
+        str(q1),
+        "--from-week",
+        "6",
+        "--out",
+        str(tmp_path / "re"),
+        "--no-report",
+    )
     assert done.returncode == 0, done.stderr
     assert check_plan_folder(tmp_path / "re", tmp_path / "b.csv", tmp_path / "s.csv") == []
     after = visits(tmp_path / "re")
@@ -74,33 +87,53 @@ def test_leave_and_a_new_weak_branch_are_planned_around_kept_visits(q1, tmp_path
 
 
 def test_kept_visits_beyond_the_new_maximum_are_infeasible_by_name(q1, tmp_path, write):
-    scenario = (datasets.sample_paths()[2]).read_text(encoding="utf-8").replace(
-        "max_visits_per_branch = 3", "max_visits_per_branch = 1").replace(
-        "weak_lax_min_visits = 2", "weak_lax_min_visits = 1")
+    scenario = (
+        (datasets.sample_paths()[2])
+        .read_text(encoding="utf-8")
+        .replace("max_visits_per_branch = 3", "max_visits_per_branch = 1")
+        .replace("weak_lax_min_visits = 2", "weak_lax_min_visits = 1")
+    )
     sc = write("sc.toml", scenario)
-    done = planner("plan", "--scenario", str(sc), "--pin", str(q1), "--from-week", "13",
-                   "--out", str(tmp_path / "re"), "--no-report")
+    done = planner(
+        "plan",
+        "--scenario",
+        str(sc),
+        "--pin",
+        str(q1),
+        "--from-week",
+        "13",
+        "--out",
+        str(tmp_path / "re"),
+        "--no-report",
+    )
     assert done.returncode == 3
     assert "rules.max_visits_per_branch" in done.stderr and "kept visits" in done.stderr
     assert not (tmp_path / "re").exists()
 
 
 def test_pin_needs_the_same_horizon(q1, tmp_path, write):
-    text = datasets.sample_paths()[2].read_text(encoding="utf-8").replace("2027-01-04",
-                                                                          "2027-01-11")
-    done = planner("plan", "--scenario", str(write("sc.toml", text)), "--pin", str(q1),
-                   "--from-week", "3", "--out", str(tmp_path / "re"))
+    text = datasets.sample_paths()[2].read_text(encoding="utf-8").replace("2027-01-04", "2027-01-11")
+    done = planner(
+        "plan",
+        "--scenario",
+        str(write("sc.toml", text)),
+        "--pin",
+        str(q1),
+        "--from-week",
+        "3",
+        "--out",
+        str(tmp_path / "re"),
+    )
     assert done.returncode == 2 and "re-plan the same horizon" in done.stderr
     lone = planner("plan", "--pin", str(q1), "--out", str(tmp_path / "re"))
     assert lone.returncode == 2 and "go together" in lone.stderr
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(small_county(), st.integers(2, 13))
 def test_every_replan_keeps_its_pins_and_obeys_every_rule(tmp_path_factory, case, from_week):
     from planner.errors import InfeasibleError
-    from planner.io import load_inputs
+    from planner.inputs import load_inputs
     from planner.plan import pins_from, plan, read_plan_folder, write_plan
 
     tmp = tmp_path_factory.mktemp("pin")
@@ -118,7 +151,8 @@ def test_every_replan_keeps_its_pins_and_obeys_every_rule(tmp_path_factory, case
     assert check_plan_folder(out, bf, sf) == []
     pd.testing.assert_frame_equal(kept(visits(out), from_week), kept(visits(folder), from_week))
     assert again.summary["objective"] <= first.summary["objective"] + 1e-6 + abs(
-        first.summary["bound"] - first.summary["objective"])
+        first.summary["bound"] - first.summary["objective"]
+    )
     if obeys_mandatory_rules(again.summary["baseline"]):  # a greedy pass may miss a rule
         assert again.summary["objective"] >= again.summary["baseline"]["objective"] - 1e-6
 
@@ -126,17 +160,46 @@ def test_every_replan_keeps_its_pins_and_obeys_every_rule(tmp_path_factory, case
 def test_kept_visits_stand_when_their_supervisor_has_left(tmp_path, write):
     from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 
-    branches = write("b.csv", "\n".join([BRANCH_HEADER, branch_row("A", "东", 40),
-                                         branch_row("B", "东", 50)]) + "\n")
-    sc = write("sc.toml", "[horizon]\nstart = 2027-01-04\nweeks = 8\n[rules]\n"
-                          "weak_lax_min_visits = 0\nmin_weeks_between_visits = 2\n")
+    branches = write(
+        "b.csv", "\n".join([BRANCH_HEADER, branch_row("A", "东", 40), branch_row("B", "东", 50)]) + "\n"
+    )
+    sc = write(
+        "sc.toml",
+        "[horizon]\nstart = 2027-01-04\nweeks = 8\n[rules]\n"
+        "weak_lax_min_visits = 0\nmin_weeks_between_visits = 2\n",
+    )
     before = write("s.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,2,,,\nS2,乙,东,0,,,\n")
-    assert planner("plan", "--branches", str(branches), "--supervisors", str(before),
-                   "--scenario", str(sc), "--out", str(tmp_path / "p"), "--no-report"
-                   ).returncode == 0
+    assert (
+        planner(
+            "plan",
+            "--branches",
+            str(branches),
+            "--supervisors",
+            str(before),
+            "--scenario",
+            str(sc),
+            "--out",
+            str(tmp_path / "p"),
+            "--no-report",
+        ).returncode
+        == 0
+    )
     gone = write("s2.csv", f"{SUPERVISOR_HEADER}\nS1,甲,东,0,,,\nS2,乙,东,1,,,\n")
-    done = planner("plan", "--branches", str(branches), "--supervisors", str(gone),
-                   "--scenario", str(sc), "--pin", str(tmp_path / "p"), "--from-week", "3",
-                   "--out", str(tmp_path / "re"), "--no-report")
+    done = planner(
+        "plan",
+        "--branches",
+        str(branches),
+        "--supervisors",
+        str(gone),
+        "--scenario",
+        str(sc),
+        "--pin",
+        str(tmp_path / "p"),
+        "--from-week",
+        "3",
+        "--out",
+        str(tmp_path / "re"),
+        "--no-report",
+    )
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(kept(visits(tmp_path / "re"), 3), kept(visits(tmp_path / "p"), 3))

@@ -44,35 +44,55 @@ class Page(HTMLParser):
         (self.styles if self._in_style else self.text).append(data)
 
     def external_loads(self) -> list[str]:
-        found = [f"<{tag} {name}={value}>" for tag, attrs in self.tags
-                 for name, value in attrs.items()
-                 if name in ("src", "href", "srcset", "data", "action", "style")
-                 and value and EXTERNAL_URL.search(value)]
+        found = [
+            f"<{tag} {name}={value}>"
+            for tag, attrs in self.tags
+            for name, value in attrs.items()
+            if name in ("src", "href", "srcset", "data", "action", "style")
+            and value
+            and EXTERNAL_URL.search(value)
+        ]
         found += [css for css in self.styles if EXTERNAL_URL.search(css) or "url(" in css]
         return found
 
     def scripts(self) -> list[str]:
-        return [f"<{tag}>" for tag, attrs in self.tags
-                if tag in ("script", "iframe", "object", "embed")
-                or any(name.startswith("on") for name in attrs)]
+        return [
+            f"<{tag}>"
+            for tag, attrs in self.tags
+            if tag in ("script", "iframe", "object", "embed") or any(name.startswith("on") for name in attrs)
+        ]
 
 
 def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture(scope="module")
 def hostile_plan(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hostile")
-    rows = [branch_row("B1", "东镇", 30, name=HOSTILE.replace(",", " ")),
-            branch_row("B2", "东镇", 40, name=HOSTILE_IMG), branch_row("B3", "西镇", 50)]
+    rows = [
+        branch_row("B1", "东镇", 30, name=HOSTILE.replace(",", " ")),
+        branch_row("B2", "东镇", 40, name=HOSTILE_IMG),
+        branch_row("B3", "西镇", 50),
+    ]
     (tmp / "b.csv").write_text("\n".join([BRANCH_HEADER, *rows]) + "\n", encoding="utf-8")
     (tmp / "s.csv").write_text(f"{SUPERVISOR_HEADER}\nS1,<b>王</b>,东镇,1,,,\n", encoding="utf-8")
-    (tmp / "sc.toml").write_text('name = "<i>季度</i>"\n[horizon]\nstart = 2027-01-04\nweeks = 4\n',
-                                 encoding="utf-8")
-    done = planner("plan", "--branches", str(tmp / "b.csv"), "--supervisors", str(tmp / "s.csv"),
-                   "--scenario", str(tmp / "sc.toml"), "--out", str(tmp / "plan"))
+    (tmp / "sc.toml").write_text(
+        'name = "<i>季度</i>"\n[horizon]\nstart = 2027-01-04\nweeks = 4\n', encoding="utf-8"
+    )
+    done = planner(
+        "plan",
+        "--branches",
+        str(tmp / "b.csv"),
+        "--supervisors",
+        str(tmp / "s.csv"),
+        "--scenario",
+        str(tmp / "sc.toml"),
+        "--out",
+        str(tmp / "plan"),
+    )
     assert done.returncode == 0, done.stderr
     return tmp / "plan"
 
@@ -173,12 +193,27 @@ def test_report_renders_in_chromium(sample_plan, tmp_path):
     if browser is None:
         pytest.fail("chromium is missing: `make test` installs it (apt-get install chromium)")
     shot = sample_plan.parent / "report.png"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking", "--disable-sync",
-                    "--disable-component-update", f"--user-data-dir={tmp_path / 'profile'}",
-                    "--hide-scrollbars", "--window-size=1100,1600", f"--screenshot={shot}",
-                    (sample_plan / "report.html").as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-sync",
+            "--disable-component-update",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--hide-scrollbars",
+            "--window-size=1100,1600",
+            f"--screenshot={shot}",
+            (sample_plan / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     image = Image.open(shot).convert("RGB")
     assert image.size == (1100, 1600)
     small = image.resize((220, 320))

@@ -22,8 +22,9 @@ def frame(scores: list[float], last: dt.date | None = None) -> pd.DataFrame:
 
 
 def scenario(weights: dict[str, float] | None = None, staleness: float = 1.0):
-    return parse_scenario({"horizon": {"start": START}, "weights": weights or {},
-                           "risk": {"staleness_weight": staleness}})
+    return parse_scenario(
+        {"horizon": {"start": START}, "weights": weights or {}, "risk": {"staleness_weight": staleness}}
+    )
 
 
 def test_hand_computed_value():
@@ -44,8 +45,9 @@ def test_zero_weight_removes_dimension():
     low, high = [50] * 8, [50] * 8
     high[0] = 100
     s = scenario({"planning": 0.0})
-    assert score(frame(low, START), s).loc[0, "risk_score"] == \
-        score(frame(high, START), s).loc[0, "risk_score"]
+    assert (
+        score(frame(low, START), s).loc[0, "risk_score"] == score(frame(high, START), s).loc[0, "risk_score"]
+    )
     assert "planning" not in score(frame(low, START), s).loc[0, "top_factors"]
 
 
@@ -72,5 +74,7 @@ def test_monotone_in_every_dimension(scores, weights, dim, lower_by, days):
     worse = list(scores)
     worse[dim] = max(0.0, worse[dim] - lower_by)
     last = START - dt.timedelta(days=days)
-    assert score(frame(worse, last), s).loc[0, "risk_score"] >= \
-        score(frame(scores, last), s).loc[0, "risk_score"]
+    assert (
+        score(frame(worse, last), s).loc[0, "risk_score"]
+        >= score(frame(scores, last), s).loc[0, "risk_score"]
+    )

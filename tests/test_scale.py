@@ -7,7 +7,7 @@ import pytest
 
 from planner import datasets, generate, load_inputs, load_scenario, plan, validate_frames
 from planner.errors import InputError
-from planner.io import scaled_capacity
+from planner.inputs import scaled_capacity
 from planner.sweep import parse_values, sweep
 
 
@@ -60,8 +60,15 @@ def test_marginal_values_point_where_capacity_pays(sample):
     assert m["one_more_team_visit_every_week"] > 0
     assert m["binding_rules"][0]["rule"] == "mandatory visits"
     top = max(per_week, key=lambda sid: (per_week[sid], sid))
-    more = plan(scaled_capacity(inputs, 1.0, {top: int(inputs.supervisors.set_index(
-        "supervisor_id").loc[top, "weekly_capacity"]) + 1}), scenario, marginals=False)
+    more = plan(
+        scaled_capacity(
+            inputs,
+            1.0,
+            {top: int(inputs.supervisors.set_index("supervisor_id").loc[top, "weekly_capacity"]) + 1},
+        ),
+        scenario,
+        marginals=False,
+    )
     gained = more.summary["objective"] - first.summary["objective"]
     assert 0.5 * per_week[top] <= gained <= 2 * per_week[top]
 
@@ -70,17 +77,14 @@ def test_marginal_values_point_where_capacity_pays(sample):
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as local:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
         yield local.scheduler_address
 
 
 def test_province_on_dask_equals_local(cluster):
     county = generate(600, 16, n_counties=4, seed=11)
-    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str),
-                             horizon_weeks=13)
-    scenario = load_scenario(None).with_changes(
-        horizon=load_scenario(datasets.sample_paths()[2]).horizon)
+    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str), horizon_weeks=13)
+    scenario = load_scenario(None).with_changes(horizon=load_scenario(datasets.sample_paths()[2]).horizon)
     local = plan(inputs, scenario, workers=1)
     remote = plan(inputs, scenario, dask=cluster)
     assert remote.summary["independent_parts"] == 4
@@ -103,11 +107,13 @@ def test_an_infeasible_province_names_the_counties_once_per_rule():
     from planner.scenario import parse_scenario
 
     county = generate(400, 8, n_counties=4, seed=2)
-    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str),
-                             horizon_weeks=13)
-    scenario = parse_scenario({"horizon": {"start": "2027-01-04"},
-                               "rules": {"district_min_share": 0.9, "overdue_days": 0,
-                                         "weak_lax_min_visits": 0}})
+    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str), horizon_weeks=13)
+    scenario = parse_scenario(
+        {
+            "horizon": {"start": "2027-01-04"},
+            "rules": {"district_min_share": 0.9, "overdue_days": 0, "weak_lax_min_visits": 0},
+        }
+    )
     with pytest.raises(InfeasibleError) as exc:
         plan(inputs, scenario, workers=1)
     rules = [c.rule for c in exc.value.conflicts]
@@ -123,9 +129,12 @@ def test_a_county_short_of_capacity_is_named(write):
     branches = write("b.csv", "\n".join([BRANCH_HEADER + ",county", *rows]) + "\n")
     sups = write("s.csv", f"{SUPERVISOR_HEADER},county\nS1,甲,A镇,1,,,,A县\nS2,乙,B镇,3,,,,B县\n")
     inputs = load_inputs(branches, sups, horizon_weeks=4)
-    scenario = parse_scenario({"horizon": {"start": "2027-01-04", "weeks": 4},
-                               "rules": {"district_min_share": 0.6, "overdue_days": 0,
-                                         "weak_lax_min_visits": 0}})
+    scenario = parse_scenario(
+        {
+            "horizon": {"start": "2027-01-04", "weeks": 4},
+            "rules": {"district_min_share": 0.6, "overdue_days": 0, "weak_lax_min_visits": 0},
+        }
+    )
     with pytest.raises(InfeasibleError) as exc:  # 16 slots for 12 branches, but not in 县 A
         plan(inputs, scenario, workers=1)
     (conflict,) = exc.value.conflicts

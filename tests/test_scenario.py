@@ -29,11 +29,20 @@ def test_unknown_key_has_did_you_mean(write):
 
 def test_bad_values_all_reported():
     with pytest.raises(InputError) as exc:
-        parse_scenario({"horizon": {"weeks": 0}, "rules": {"district_min_share": 1.5,
-                        "one_responsible_supervisor": "yes"}, "solver": {"name": "gurobi"}})
+        parse_scenario(
+            {
+                "horizon": {"weeks": 0},
+                "rules": {"district_min_share": 1.5, "one_responsible_supervisor": "yes"},
+                "solver": {"name": "gurobi"},
+            }
+        )
     columns = {p.column for p in exc.value.problems}
-    assert columns == {"horizon.weeks", "rules.district_min_share",
-                       "rules.one_responsible_supervisor", "solver.name"}
+    assert columns == {
+        "horizon.weeks",
+        "rules.district_min_share",
+        "rules.one_responsible_supervisor",
+        "solver.name",
+    }
 
 
 def test_repeat_value_must_cover_max_visits():
@@ -42,8 +51,14 @@ def test_repeat_value_must_cover_max_visits():
 
 
 def test_toml_round_trip():
-    s = parse_scenario({"name": "试点", "horizon": {"start": dt.date(2027, 1, 4), "weeks": 8},
-                        "weights": {"training": 2.0}, "rules": {"travel_penalty": 1.5}})
+    s = parse_scenario(
+        {
+            "name": "试点",
+            "horizon": {"start": dt.date(2027, 1, 4), "weeks": 8},
+            "weights": {"training": 2.0},
+            "rules": {"travel_penalty": 1.5},
+        }
+    )
     text = scenario_to_toml(s)
     assert parse_scenario(tomllib.loads(text)) == s
     assert "district_min_share" in text  # defaults are written out

@@ -26,12 +26,16 @@ def test_policies_share_the_draws(county):
     inputs, scenario = county
     # with no visits at all the policies cannot differ: only the shared draws move the scores
     idle = inputs.supervisors.assign(weekly_capacity=0)
-    from planner.io import Inputs
+    from planner.inputs import Inputs
 
     none = Inputs(inputs.branches, idle, inputs.sources)
-    sim = simulate.simulate(none, scenario.with_changes(
-        rules=scenario.rules.__class__(overdue_days=0, weak_lax_min_visits=0)),
-        quarters=1, seed=3, policies=("hand_ranking", "round_robin", "random"))
+    sim = simulate.simulate(
+        none,
+        scenario.with_changes(rules=scenario.rules.__class__(overdue_days=0, weak_lax_min_visits=0)),
+        quarters=1,
+        seed=3,
+        policies=("hand_ranking", "round_robin", "random"),
+    )
     rows = sim.weekly_risk.T.drop_duplicates()
     assert len(rows) == 1
 

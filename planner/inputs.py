@@ -68,8 +68,14 @@ def read_table(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError([Problem(path.name, "is neither UTF-8 nor GB18030 text; save it as "
-                                  "CSV UTF-8 or as an Excel workbook.")])
+        raise InputError(
+            [
+                Problem(
+                    path.name,
+                    "is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as an Excel workbook.",
+                )
+            ]
+        )
     if not text.strip():
         raise InputError([Problem(path.name, "is empty.")])
     from io import StringIO
@@ -90,8 +96,9 @@ def _excel_cell_text(value: Any) -> str:
     return str(value)
 
 
-def _map_headers(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
-                 problems: list[Problem]) -> pd.DataFrame:
+def _map_headers(
+    frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
+) -> pd.DataFrame:
     by_name = {s.zh: s.key for s in specs} | {s.key: s.key for s in specs}
     renamed: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -101,8 +108,13 @@ def _map_headers(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
         if key is None:
             continue  # extra columns are kept out of the model and ignored
         if key in seen:
-            problems.append(Problem(file, f"the column appears twice (as '{seen[key]}' and "
-                                    f"'{label}'); keep one.", column=label))
+            problems.append(
+                Problem(
+                    file,
+                    f"the column appears twice (as '{seen[key]}' and '{label}'); keep one.",
+                    column=label,
+                )
+            )
             continue
         seen[key] = label
         renamed[col] = key
@@ -162,14 +174,20 @@ def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
 
 
 _BLANK: dict[str, Callable[[], Any]] = {
-    "text": lambda: None, "org_type": lambda: "党支部", "int": lambda: None,
-    "score": lambda: None, "date": lambda: None, "bool": lambda: False,
-    "list": tuple, "weeks": tuple,
+    "text": lambda: None,
+    "org_type": lambda: "党支部",
+    "int": lambda: None,
+    "score": lambda: None,
+    "date": lambda: None,
+    "bool": lambda: False,
+    "list": tuple,
+    "weeks": tuple,
 }
 
 
-def _parse_columns(text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
-                   problems: list[Problem]) -> pd.DataFrame:
+def _parse_columns(
+    text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
+) -> pd.DataFrame:
     out = {}
     for spec in specs:
         if spec.key not in text.columns:
@@ -181,8 +199,7 @@ def _parse_columns(text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str,
                 continue
             value, error = _parse_cell(spec.kind, cell)
             if error:
-                problems.append(Problem(file, error, row=int(str(i)) + FIRST_DATA_ROW,
-                                        column=spec.zh))
+                problems.append(Problem(file, error, row=int(str(i)) + FIRST_DATA_ROW, column=spec.zh))
             values.append(value)
         series = pd.Series(values, index=text.index, dtype=object)
         if spec.kind in ("int", "score"):
@@ -205,13 +222,16 @@ def _schema(specs: tuple[ColumnSpec, ...], id_key: str) -> pa.DataFrameSchema:
             checks.append(pa.Check.isin(ORG_TYPES))
         columns[s.key] = pa.Column(
             nullable=not (s.required and s.kind in ("text", "org_type", "int", "score")),
-            unique=s.key == id_key, required=s.required, checks=checks,
+            unique=s.key == id_key,
+            required=s.required,
+            checks=checks,
         )
     return pa.DataFrameSchema(columns)
 
 
-def _pandera_problems(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str,
-                      file: str) -> list[Problem]:
+def _pandera_problems(
+    frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str, file: str
+) -> list[Problem]:
     zh = {s.key: s.zh for s in specs}
     try:
         _schema(specs, id_key).validate(frame, lazy=True)
@@ -220,8 +240,11 @@ def _pandera_problems(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key
         for case in exc.failure_cases.itertuples(index=False):
             check, column, value, index = str(case.check), case.column, case.failure_case, case.index
             if check == "column_in_dataframe":
-                problems.append(Problem(file, f"the required column '{value}' ({zh[value]}) is "
-                                        "missing.", column=zh[value]))
+                problems.append(
+                    Problem(
+                        file, f"the required column '{value}' ({zh[value]}) is missing.", column=zh[value]
+                    )
+                )
                 continue
             if pd.isna(index):
                 continue
@@ -246,8 +269,9 @@ def _pandera_problems(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key
     return []
 
 
-def _validate_frame(raw: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str,
-                    file: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _validate_frame(
+    raw: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str, file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     text = _map_headers(raw, specs, file, problems)
     if text.empty:
@@ -257,13 +281,17 @@ def _validate_frame(raw: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: st
     typed = typed.replace({"": None}) if not typed.empty else typed
     parsed = {(p.row, p.column) for p in problems}
     # a cell that could not be parsed is also blank to pandera: report it once
-    problems += [p for p in _pandera_problems(typed, specs, id_key, file)
-                 if not (p.message.startswith("is empty") and (p.row, p.column) in parsed)]
+    problems += [
+        p
+        for p in _pandera_problems(typed, specs, id_key, file)
+        if not (p.message.startswith("is empty") and (p.row, p.column) in parsed)
+    ]
     return typed, problems
 
 
-def _cross_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, horizon_weeks: int,
-                  file: str) -> list[Problem]:
+def _cross_checks(
+    branches: pd.DataFrame, supervisors: pd.DataFrame, horizon_weeks: int, file: str
+) -> list[Problem]:
     problems: list[Problem] = []
     districts = set(branches.get("district", pd.Series(dtype=object)).dropna())
     branch_ids = set(branches.get("branch_id", pd.Series(dtype=object)).dropna())
@@ -272,28 +300,53 @@ def _cross_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, horizon_wee
         r = int(str(i)) + FIRST_DATA_ROW
         home = row.get("home_district")
         if home is not None and districts and home not in districts:
-            problems.append(Problem(file, f"district '{home}' has no branches; known districts: "
-                                    f"{', '.join(sorted(districts)[:12])}.", r, zh["home_district"]))
+            problems.append(
+                Problem(
+                    file,
+                    f"district '{home}' has no branches; known districts: "
+                    f"{', '.join(sorted(districts)[:12])}.",
+                    r,
+                    zh["home_district"],
+                )
+            )
         for skill in row.get("skills") or ():
             if dimension_key(skill) is None:
-                problems.append(Problem(file, f"'{skill}' is not a health dimension (use one of "
-                                        f"{', '.join(DIMENSIONS)} or their Chinese names).",
-                                        r, zh["skills"]))
+                problems.append(
+                    Problem(
+                        file,
+                        f"'{skill}' is not a health dimension (use one of "
+                        f"{', '.join(DIMENSIONS)} or their Chinese names).",
+                        r,
+                        zh["skills"],
+                    )
+                )
         for week in row.get("unavailable_weeks") or ():
             if not 1 <= week <= horizon_weeks:
-                problems.append(Problem(file, f"week {week} is outside the plan's weeks "
-                                        f"1–{horizon_weeks}.", r, zh["unavailable_weeks"]))
+                problems.append(
+                    Problem(
+                        file,
+                        f"week {week} is outside the plan's weeks 1–{horizon_weeks}.",
+                        r,
+                        zh["unavailable_weeks"],
+                    )
+                )
         for bid in row.get("excluded_branches") or ():
             if bid not in branch_ids:
-                problems.append(Problem(file, f"branch '{bid}' is not in the branch file.",
-                                        r, zh["excluded_branches"]))
+                problems.append(
+                    Problem(file, f"branch '{bid}' is not in the branch file.", r, zh["excluded_branches"])
+                )
     return problems
 
 
-def validate_frames(branches_raw: pd.DataFrame | None, supervisors_raw: pd.DataFrame | None, *,
-                    horizon_weeks: int, names: tuple[str, str] = ("branches", "supervisors"),
-                    sources: Mapping[str, str] | None = None,
-                    problems: list[Problem] | None = None) -> Inputs:
+def validate_frames(
+    branches_raw: pd.DataFrame | None,
+    supervisors_raw: pd.DataFrame | None,
+    *,
+    horizon_weeks: int,
+    names: tuple[str, str] = ("branches", "supervisors"),
+    sources: Mapping[str, str] | None = None,
+    problems: list[Problem] | None = None,
+) -> Inputs:
     """Validate raw (text) frames as read from files; raise InputError with every problem.
 
     A frame that could not be read is None; the other is still checked, and `problems` holds
@@ -305,21 +358,22 @@ def validate_frames(branches_raw: pd.DataFrame | None, supervisors_raw: pd.DataF
         branches, found = _validate_frame(branches_raw, BRANCH_COLUMNS, "branch_id", names[0])
         problems += found
     if supervisors_raw is not None:
-        supervisors, found = _validate_frame(supervisors_raw, SUPERVISOR_COLUMNS, "supervisor_id",
-                                             names[1])
+        supervisors, found = _validate_frame(supervisors_raw, SUPERVISOR_COLUMNS, "supervisor_id", names[1])
         problems += found
     if not supervisors.empty and not branches.empty:
         problems += _cross_checks(branches, supervisors, horizon_weeks, names[1])
     if problems:
         raise InputError(problems)
-    return Inputs(branches=_finish_branches(branches), supervisors=_finish_supervisors(supervisors),
-                  sources=dict(sources or {}))
+    return Inputs(
+        branches=_finish_branches(branches),
+        supervisors=_finish_supervisors(supervisors),
+        sources=dict(sources or {}),
+    )
 
 
 def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
     b = b.reset_index(drop=True)
-    for col, default in (("org_type", "党支部"), ("last_visit", None), ("weak_lax", False),
-                         ("county", None)):
+    for col, default in (("org_type", "党支部"), ("last_visit", None), ("weak_lax", False), ("county", None)):
         if col not in b.columns:
             b[col] = default
     b["members"] = b["members"].astype(int)
@@ -357,15 +411,17 @@ def load_inputs(branches: Path, supervisors: Path, *, horizon_weeks: int) -> Inp
         except InputError as exc:
             problems += exc.problems
             frames.append(None)
-    return validate_frames(frames[0], frames[1], horizon_weeks=horizon_weeks,
-                           names=(Path(branches).name, Path(supervisors).name),
-                           sources={Path(p).name: sha256(p) for p in (branches, supervisors)
-                                    if Path(p).is_file()},
-                           problems=problems)
+    return validate_frames(
+        frames[0],
+        frames[1],
+        horizon_weeks=horizon_weeks,
+        names=(Path(branches).name, Path(supervisors).name),
+        sources={Path(p).name: sha256(p) for p in (branches, supervisors) if Path(p).is_file()},
+        problems=problems,
+    )
 
 
-def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None
-                    ) -> Inputs:
+def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None) -> Inputs:
     """The inputs with every weekly capacity scaled by `factor`, then some set outright."""
     sups = inputs.supervisors.copy()
     # halves round up: half of a one-visit week is still a visit
@@ -375,8 +431,9 @@ def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | N
     return Inputs(inputs.branches, sups, inputs.sources)
 
 
-def load_outcomes(path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str],
-                  first_day: dt.date, last_day: dt.date) -> pd.DataFrame:
+def load_outcomes(
+    path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str], first_day: dt.date, last_day: dt.date
+) -> pd.DataFrame:
     """The visit log of a plan: one row per reported visit, validated against the plan.
 
     Columns of the result: row, branch_id, date, happened, and the dimensions (NaN: not assessed).
@@ -406,27 +463,43 @@ def load_outcomes(path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str]
         if vid and vid not in planned:
             problems.append(Problem(file, f"visit '{vid}' is not in the plan.", r, zh["visit_id"]))
         elif vid and bid and planned[vid] != bid:
-            problems.append(Problem(file, f"visit '{vid}' is planned for branch '{planned[vid]}', "
-                                    f"not '{bid}'.", r, zh["branch_id"]))
+            problems.append(
+                Problem(
+                    file,
+                    f"visit '{vid}' is planned for branch '{planned[vid]}', not '{bid}'.",
+                    r,
+                    zh["branch_id"],
+                )
+            )
         elif not vid and not bid:
-            problems.append(Problem(file, "give the visit_id or the branch_id of the visit.", r,
-                                    zh["visit_id"]))
+            problems.append(
+                Problem(file, "give the visit_id or the branch_id of the visit.", r, zh["visit_id"])
+            )
         bid = bid or planned.get(vid)
         if bid and bid not in branch_ids:
-            problems.append(Problem(file, f"branch '{bid}' is not in the branch file.", r,
-                                    zh["branch_id"]))
+            problems.append(Problem(file, f"branch '{bid}' is not in the branch file.", r, zh["branch_id"]))
         day = row["date"]
-        if row["happened"] and day is None and not any(p.row == r and p.column == zh["date"]
-                                                        for p in problems):
+        if (
+            row["happened"]
+            and day is None
+            and not any(p.row == r and p.column == zh["date"] for p in problems)
+        ):
             problems.append(Problem(file, "a visit that happened needs its date.", r, zh["date"]))
         elif day is not None and not first_day <= day <= last_day:
-            problems.append(Problem(file, f"{day} is outside the plan ({first_day} – {last_day}).",
-                                    r, zh["date"]))
+            problems.append(
+                Problem(file, f"{day} is outside the plan ({first_day} – {last_day}).", r, zh["date"])
+            )
         branch.append(bid)
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({"row": typed.index + FIRST_DATA_ROW, "branch_id": branch,
-                        "date": typed["date"], "happened": typed["happened"].astype(bool)})
+    out = pd.DataFrame(
+        {
+            "row": typed.index + FIRST_DATA_ROW,
+            "branch_id": branch,
+            "date": typed["date"],
+            "happened": typed["happened"].astype(bool),
+        }
+    )
     for d in DIMENSIONS:
         out[d] = pd.to_numeric(typed[d], errors="coerce") if d in typed.columns else float("nan")
     return out

@@ -65,8 +65,7 @@ def _weeks_by_k(entries: dict[tuple[int, ...], int], owner: int) -> dict[int, li
     return out
 
 
-def expand(inst: Instance, alloc: Allocation, deficits: np.ndarray,
-           skills: np.ndarray) -> pd.DataFrame:
+def expand(inst: Instance, alloc: Allocation, deficits: np.ndarray, skills: np.ndarray) -> pd.DataFrame:
     """One row per visit: branch, supervisor, week, visit_no (positions, 1-based weeks)."""
     members = inst.group_members()
     # riskiest first, then file order: the riskiest branches get the earliest weeks
@@ -81,9 +80,14 @@ def expand(inst: Instance, alloc: Allocation, deficits: np.ndarray,
     return visits.sort_values(["week", "supervisor", "branch"], kind="stable").reset_index(drop=True)
 
 
-def _expand_responsible(inst: Instance, alloc: Allocation, deficits: np.ndarray,
-                        skills: np.ndarray, members: list[list[int]],
-                        order: dict[int, tuple[float, int]]) -> list[tuple[int, int, int, int]]:
+def _expand_responsible(
+    inst: Instance,
+    alloc: Allocation,
+    deficits: np.ndarray,
+    skills: np.ndarray,
+    members: list[list[int]],
+    order: dict[int, tuple[float, int]],
+) -> list[tuple[int, int, int, int]]:
     served = alloc.served
     responsible: dict[int, int] = {}
     for g, group in enumerate(inst.groups):
@@ -108,16 +112,22 @@ def _expand_responsible(inst: Instance, alloc: Allocation, deficits: np.ndarray,
             branches = [b for b in mine if alloc.visits[b] == n]
             seqs = sorted(c for c in chains if len(c) == n)
             if len(branches) != len(seqs):
-                raise CalendarError(f"supervisor {s}: {len(branches)} branches with {n} visits, "
-                                    f"{len(seqs)} week sequences")
+                raise CalendarError(
+                    f"supervisor {s}: {len(branches)} branches with {n} visits, {len(seqs)} week sequences"
+                )
             for b, seq in zip(branches, seqs, strict=True):
                 rows += [(b, s, w, i + 1) for i, w in enumerate(seq)]
     return rows
 
 
-def _expand_shared(inst: Instance, alloc: Allocation, deficits: np.ndarray,
-                   skills: np.ndarray, members: list[list[int]],
-                   order: dict[int, tuple[float, int]]) -> list[tuple[int, int, int, int]]:
+def _expand_shared(
+    inst: Instance,
+    alloc: Allocation,
+    deficits: np.ndarray,
+    skills: np.ndarray,
+    members: list[list[int]],
+    order: dict[int, tuple[float, int]],
+) -> list[tuple[int, int, int, int]]:
     rows = []
     for g, group in enumerate(inst.groups):
         if group.pinned:
@@ -125,12 +135,12 @@ def _expand_shared(inst: Instance, alloc: Allocation, deficits: np.ndarray,
         chains = build_chains(_weeks_by_k(alloc.kth_in_week, g), inst.gap, inst.max_visits)
         in_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for n in range(1, inst.max_visits + 1):
-            branches = sorted((b for b in members[g] if alloc.visits[b] == n),
-                              key=order.__getitem__)
+            branches = sorted((b for b in members[g] if alloc.visits[b] == n), key=order.__getitem__)
             seqs = sorted(c for c in chains if len(c) == n)
             if len(branches) != len(seqs):
-                raise CalendarError(f"group {g}: {len(branches)} branches with {n} visits, "
-                                    f"{len(seqs)} week sequences")
+                raise CalendarError(
+                    f"group {g}: {len(branches)} branches with {n} visits, {len(seqs)} week sequences"
+                )
             for b, seq in zip(branches, seqs, strict=True):
                 for i, w in enumerate(seq):
                     in_week[w].append((b, i + 1))

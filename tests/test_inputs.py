@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from planner.errors import InputError
-from planner.io import load_inputs
+from planner.inputs import load_inputs
 from planner.schema import DIMENSION_ZH, DIMENSIONS
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 
@@ -18,8 +18,17 @@ S1,王芳,东镇,2,"training、planning",3 4,B2
 S2,李强,西镇,1,,,
 """
 
-BRANCHES = "\n".join([BRANCH_HEADER, branch_row("B1", "东镇", 60, weak="是"),
-                      branch_row("B2", "东镇", 80, last=""), branch_row("B3", "西镇", 90)]) + "\n"
+BRANCHES = (
+    "\n".join(
+        [
+            BRANCH_HEADER,
+            branch_row("B1", "东镇", 60, weak="是"),
+            branch_row("B2", "东镇", 80, last=""),
+            branch_row("B3", "西镇", 90),
+        ]
+    )
+    + "\n"
+)
 
 
 def problems(exc: pytest.ExceptionInfo[InputError]) -> list[tuple[int | None, str | None, str]]:
@@ -41,9 +50,16 @@ def test_english_headers_utf8(write):
 
 def _to_chinese(text: str) -> str:
     header, *rest = text.strip().split("\n")
-    zh = {"branch_id": "组织编号", "name": "组织名称", "district": "所属片区", "org_type": "组织类型",
-          "members": "党员人数", "last_visit": "上次督导日期", "weak_lax": "软弱涣散",
-          **DIMENSION_ZH}
+    zh = {
+        "branch_id": "组织编号",
+        "name": "组织名称",
+        "district": "所属片区",
+        "org_type": "组织类型",
+        "members": "党员人数",
+        "last_visit": "上次督导日期",
+        "weak_lax": "软弱涣散",
+        **DIMENSION_ZH,
+    }
     cols = header.split(",")
     cols = [zh[c] for c in cols]
     # reversed column order: headers are matched by name, not position
@@ -60,8 +76,9 @@ def test_chinese_headers_any_order_and_encodings(write, encoding):
     chinese = _to_chinese(BRANCHES)
     zh_header = "督导员编号,姓名,所在片区,每周可督导次数,专长,不可用周次,回避组织"
     sup = SUPERVISORS.replace(SUPERVISOR_HEADER, zh_header)
-    inputs = load_inputs(write("组织.csv", chinese, encoding), write("督导员.csv", sup, encoding),
-                         horizon_weeks=13)
+    inputs = load_inputs(
+        write("组织.csv", chinese, encoding), write("督导员.csv", sup, encoding), horizon_weeks=13
+    )
     assert list(inputs.branches["name"]) == ["B1党支部", "B2党支部", "B3党支部"]
     assert list(inputs.branches["weak_lax"]) == [True, False, False]
     assert inputs.supervisors.loc[0, "name"] == "王芳"
@@ -80,11 +97,12 @@ def test_xlsx_first_sheet(tmp_path, write):
 
 
 def test_booleans_and_separators(write):
-    rows = [BRANCH_HEADER] + [branch_row(f"B{i}", "东镇", 70, weak=w)
-                              for i, w in enumerate(["yes", "TRUE", "1", "否", "no", "", "0"])]
-    sup = f"{SUPERVISOR_HEADER}\nS1,甲,东镇,2,\"教育培训; planning,function\",\"1，2;3\",\"B0、B1\"\n"
-    inputs = load_inputs(write("b.csv", "\n".join(rows) + "\n"), write("s.csv", sup),
-                         horizon_weeks=13)
+    rows = [BRANCH_HEADER] + [
+        branch_row(f"B{i}", "东镇", 70, weak=w)
+        for i, w in enumerate(["yes", "TRUE", "1", "否", "no", "", "0"])
+    ]
+    sup = f'{SUPERVISOR_HEADER}\nS1,甲,东镇,2,"教育培训; planning,function","1，2;3","B0、B1"\n'
+    inputs = load_inputs(write("b.csv", "\n".join(rows) + "\n"), write("s.csv", sup), horizon_weeks=13)
     assert inputs.branches["weak_lax"].tolist() == [True, True, True, False, False, False, False]
     s = inputs.supervisors.loc[0]
     assert s["skills"] == ("planning", "function", "training")
@@ -93,16 +111,21 @@ def test_booleans_and_separators(write):
 
 
 def test_every_problem_reported_with_row_and_column(write):
-    bad_branches = "\n".join([
-        BRANCH_HEADER,
-        branch_row("B1", "东镇", 60),
-        branch_row("B1", "东镇", 70),                      # row 3: duplicate id
-        branch_row("B3", "东镇", 70).replace(",10,", ",-4,", 1),   # row 4: negative members
-        branch_row("B4", "东镇", 70).replace("70", "abc", 1),      # row 5: not a number
-        branch_row("B5", "东镇", 70).replace("70", "130", 1),      # row 6: out of range
-        branch_row("B6", "东镇", 70, last="2026-13-45"),            # row 7: bad date
-        branch_row("B7", "东镇", 70, weak="maybe"),                 # row 8: not yes/no
-    ]) + "\n"
+    bad_branches = (
+        "\n".join(
+            [
+                BRANCH_HEADER,
+                branch_row("B1", "东镇", 60),
+                branch_row("B1", "东镇", 70),  # row 3: duplicate id
+                branch_row("B3", "东镇", 70).replace(",10,", ",-4,", 1),  # row 4: negative members
+                branch_row("B4", "东镇", 70).replace("70", "abc", 1),  # row 5: not a number
+                branch_row("B5", "东镇", 70).replace("70", "130", 1),  # row 6: out of range
+                branch_row("B6", "东镇", 70, last="2026-13-45"),  # row 7: bad date
+                branch_row("B7", "东镇", 70, weak="maybe"),  # row 8: not yes/no
+            ]
+        )
+        + "\n"
+    )
     bad_sups = f"""
     {SUPERVISOR_HEADER}
     S1,甲,南镇,2,,,
@@ -119,11 +142,11 @@ def test_every_problem_reported_with_row_and_column(write):
     assert (6, "主动谋划") in where
     assert (7, "上次督导日期") in where
     assert (8, "软弱涣散") in where
-    assert (2, "所在片区") in where           # unknown district
-    assert (3, "每周可督导次数") in where      # not a number
-    assert (4, "专长") in where               # unknown skill
-    assert (4, "不可用周次") in where          # week outside the horizon
-    assert (4, "回避组织") in where            # unknown branch
+    assert (2, "所在片区") in where  # unknown district
+    assert (3, "每周可督导次数") in where  # not a number
+    assert (4, "专长") in where  # unknown skill
+    assert (4, "不可用周次") in where  # week outside the horizon
+    assert (4, "回避组织") in where  # unknown branch
     files = {p.file for p in exc.value.problems}
     assert files == {"b.csv", "s.csv"}
     dup = next(m for r, c, m in found if (r, c) == (3, "组织编号"))
@@ -142,8 +165,7 @@ def test_missing_column_and_empty_file(write):
 
 def test_header_only_file_has_no_rows(write):
     with pytest.raises(InputError) as exc:
-        load_inputs(write("b.csv", BRANCH_HEADER + "\n"), write("s.csv", SUPERVISORS),
-                    horizon_weeks=13)
+        load_inputs(write("b.csv", BRANCH_HEADER + "\n"), write("s.csv", SUPERVISORS), horizon_weeks=13)
     assert any("no data rows" in str(p) for p in exc.value.problems)
 
 
@@ -154,10 +176,15 @@ def test_missing_file(tmp_path: Path, write):
 
 
 def test_blank_required_numbers_are_reported(write):
-    rows = [branch_row("B1", "东", 60).replace(",60,", ",,", 1),
-            branch_row("B2", "东", 60).replace(",10,", ",,", 1)]
+    rows = [
+        branch_row("B1", "东", 60).replace(",60,", ",,", 1),
+        branch_row("B2", "东", 60).replace(",10,", ",,", 1),
+    ]
     with pytest.raises(InputError) as exc:
-        load_inputs(write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n"),
-                    write("s.csv", SUPERVISORS), horizon_weeks=13)
+        load_inputs(
+            write("b.csv", "\n".join([BRANCH_HEADER, *rows]) + "\n"),
+            write("s.csv", SUPERVISORS),
+            horizon_weeks=13,
+        )
     where = {(p.row, p.column) for p in exc.value.problems}
     assert (2, "主动谋划") in where and (3, "党员人数") in where

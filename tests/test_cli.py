@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,12 +10,7 @@ from planner import datasets
 from planner.cli import main
 from tests.checker import check_plan_folder
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=cwd, check=False
-    )
+from tests.helpers import run_planner as run
 
 
 def test_plan_sample_prints_folder_last(tmp_path):

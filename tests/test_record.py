@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,12 +9,7 @@ import pytest
 
 from planner import datasets
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
-
-
-def planner(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False, cwd=cwd
-    )
+from tests.helpers import run_planner as planner
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,13 +12,8 @@ from hypothesis import strategies as st
 from planner import datasets
 from planner.kpis import obeys_mandatory_rules
 from tests.checker import check_plan_folder
+from tests.helpers import run_planner as planner
 from tests.test_plan import _plan_generated, small_county
-
-
-def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False
-    )
 
 
 def visits(folder: Path) -> pd.DataFrame:

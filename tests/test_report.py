@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from icalendar import Calendar
 from PIL import Image
 
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
+from tests.helpers import run_planner as planner
 
 HOSTILE = "<script>alert('x')</script>"
 HOSTILE_IMG = '<img src="https://evil.example/x.png" onerror="alert(1)">'
@@ -61,12 +61,6 @@ class Page(HTMLParser):
             for tag, attrs in self.tags
             if tag in ("script", "iframe", "object", "embed") or any(name.startswith("on") for name in attrs)
         ]
-
-
-def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False
-    )
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,15 @@ nbval: install
 
 # the package as a user gets it: a wheel in a fresh venv, the sample county planned from another folder
 wheel: install
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(BIN)/python -m pip wheel -q --no-deps -w "$$tmp/dist" . && \
-	  $(PY) -m venv "$$tmp/venv" && "$$tmp/venv/bin/python" -m pip install -q "$$tmp"/dist/*.whl && \
-	  cd "$$tmp" && "$$tmp/venv/bin/planner" plan --out "$$tmp/plan" | tail -n 1 && \
-	  test -s "$$tmp/plan/report.html" && test -s "$$tmp/plan/plan.xlsx" && \
-	  "$$tmp/venv/bin/planner" report "$$tmp/plan" --lang en >/dev/null && echo "wheel: OK"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && log="$$tmp/install.log" && \
+	  { $(BIN)/python -m pip wheel --no-deps -w "$$tmp/dist" . && $(PY) -m venv "$$tmp/venv" && \
+	    "$$tmp/venv/bin/python" -m pip install "$$tmp"/dist/*.whl; } >"$$log" 2>&1 \
+	  || { tail -n 30 "$$log"; echo "wheel: building or installing the wheel failed"; exit 1; } && \
+	  cd "$$tmp" && "$$tmp/venv/bin/planner" plan --out "$$tmp/plan" >"$$tmp/plan.log" 2>&1 \
+	  || { tail -n 30 "$$tmp/plan.log"; echo "wheel: planning the sample from the installed wheel failed"; exit 1; } && \
+	  test -s "$$tmp/plan/report.html" && test -s "$$tmp/plan/plan.xlsx" && test -s "$$tmp/plan/visits.csv" && \
+	  "$$tmp/venv/bin/planner" report "$$tmp/plan" --lang en >/dev/null 2>&1 && \
+	  echo "wheel: the installed wheel planned the sample county from $$tmp, report included"
 
 test: system-deps lint typecheck unit nbval wheel
 

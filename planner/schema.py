@@ -46,42 +46,135 @@ Kind = Literal["text", "int", "score", "date", "bool", "list", "weeks", "org_typ
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """One input column, described once: parsing, validation, templates and the docs use it."""
+
     key: str
     zh: str
     kind: Kind
     required: bool
+    help_en: str = ""
+    help_zh: str = ""
+    example: str = ""
 
+
+_SCORE_EN = "health score 0-100, higher is healthier"
+_SCORE_ZH = "健康评分 0-100，越高越好"
+_LIST_EN = "separated by , ; 、 or spaces"
+_LIST_ZH = "用 , ; 、 或空格分隔"
 
 BRANCH_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("branch_id", "组织编号", "text", True),
-    ColumnSpec("name", "组织名称", "text", True),
-    ColumnSpec("district", "所属片区", "text", True),
-    ColumnSpec("org_type", "组织类型", "org_type", False),
-    ColumnSpec("members", "党员人数", "int", True),
-    *(ColumnSpec(d, DIMENSION_ZH[d], "score", True) for d in DIMENSIONS),
-    ColumnSpec("last_visit", "上次督导日期", "date", False),
-    ColumnSpec("weak_lax", "软弱涣散", "bool", False),
+    ColumnSpec("branch_id", "组织编号", "text", True, "unique id", "唯一编号", "B0001"),
+    ColumnSpec("name", "组织名称", "text", True, "name of the organisation", "组织全称", "城关镇第一党支部"),
+    ColumnSpec(
+        "district", "所属片区", "text", True, "district (town, street, system)", "乡镇/街道/系统", "城关镇"
+    ),
+    ColumnSpec(
+        "org_type",
+        "组织类型",
+        "org_type",
+        False,
+        "党委, 党总支 or 党支部; blank = 党支部",
+        "党委、党总支或党支部；空白为党支部",
+        "党支部",
+    ),
+    ColumnSpec(
+        "members", "党员人数", "int", True, "party members, whole number >= 0", "党员人数，非负整数", "23"
+    ),
+    *(ColumnSpec(d, DIMENSION_ZH[d], "score", True, _SCORE_EN, _SCORE_ZH, "62") for d in DIMENSIONS),
+    ColumnSpec(
+        "last_visit",
+        "上次督导日期",
+        "date",
+        False,
+        "date YYYY-MM-DD; blank = never",
+        "日期 YYYY-MM-DD；空白为从未督导",
+        "2026-05-12",
+    ),
+    ColumnSpec("weak_lax", "软弱涣散", "bool", False, "是/否, yes/no; blank = no", "是/否；空白为否", "否"),
     # Extension of the contract: supervisors serve only branches of their own county.
-    ColumnSpec("county", "所属县区", "text", False),
+    ColumnSpec(
+        "county", "所属县区", "text", False, "county, for a province's file", "所属县区（全省文件时填写）", ""
+    ),
 )
 
 SUPERVISOR_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("supervisor_id", "督导员编号", "text", True),
-    ColumnSpec("name", "姓名", "text", True),
-    ColumnSpec("home_district", "所在片区", "text", True),
-    ColumnSpec("weekly_capacity", "每周可督导次数", "int", True),
-    ColumnSpec("skills", "专长", "list", False),
-    ColumnSpec("unavailable_weeks", "不可用周次", "weeks", False),
-    ColumnSpec("excluded_branches", "回避组织", "list", False),
-    ColumnSpec("county", "所属县区", "text", False),
+    ColumnSpec("supervisor_id", "督导员编号", "text", True, "unique id", "唯一编号", "S01"),
+    ColumnSpec("name", "姓名", "text", True, "full name", "姓名", "张伟"),
+    ColumnSpec(
+        "home_district",
+        "所在片区",
+        "text",
+        True,
+        "a district of the branches",
+        "须为组织表中的片区",
+        "城关镇",
+    ),
+    ColumnSpec(
+        "weekly_capacity",
+        "每周可督导次数",
+        "int",
+        True,
+        "visits a week, whole number >= 0",
+        "每周最多走访次数",
+        "3",
+    ),
+    ColumnSpec(
+        "skills",
+        "专长",
+        "list",
+        False,
+        f"dimension names, {_LIST_EN}; blank = all",
+        f"维度名称，{_LIST_ZH}；空白为全部",
+        "教育培训、制度建设",
+    ),
+    ColumnSpec(
+        "unavailable_weeks",
+        "不可用周次",
+        "weeks",
+        False,
+        f"week numbers, {_LIST_EN}",
+        f"周次，{_LIST_ZH}",
+        "5、6",
+    ),
+    ColumnSpec(
+        "excluded_branches",
+        "回避组织",
+        "list",
+        False,
+        f"branch ids to avoid (conflict of interest), {_LIST_EN}",
+        f"需回避的组织编号，{_LIST_ZH}",
+        "",
+    ),
+    ColumnSpec(
+        "county", "所属县区", "text", False, "county, for a province's file", "所属县区（全省文件时填写）", ""
+    ),
 )
 
 OUTCOME_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("visit_id", "走访编号", "text", False),
-    ColumnSpec("branch_id", "组织编号", "text", False),
-    ColumnSpec("date", "走访日期", "date", True),
-    ColumnSpec("happened", "是否完成", "bool", False),
-    *(ColumnSpec(d, DIMENSION_ZH[d], "score", False) for d in DIMENSIONS),
+    ColumnSpec(
+        "visit_id",
+        "走访编号",
+        "text",
+        False,
+        "the visit's id from visits.csv",
+        "visits.csv 中的走访编号",
+        "V0001",
+    ),
+    ColumnSpec(
+        "branch_id",
+        "组织编号",
+        "text",
+        False,
+        "for a visit that was not planned",
+        "计划外走访时填写组织编号",
+        "",
+    ),
+    ColumnSpec("date", "走访日期", "date", True, "date YYYY-MM-DD", "日期 YYYY-MM-DD", "2027-01-06"),
+    ColumnSpec("happened", "是否完成", "bool", False, "是/否; blank = yes", "是/否；空白为是", "是"),
+    *(
+        ColumnSpec(d, DIMENSION_ZH[d], "score", False, "score assessed at the visit", "走访时评定的分数", "")
+        for d in DIMENSIONS
+    ),
 )
 
 TRUE_WORDS = frozenset({"是", "yes", "y", "true", "t", "1", "对", "√"})

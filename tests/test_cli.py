@@ -229,3 +229,13 @@ def test_repo_example_data_is_the_packaged_sample():
     packaged = datasets.sample_paths()[0].parent
     for name in ("branches.csv", "supervisors.csv", "scenario.toml"):
         assert (repo_data / name).read_bytes() == (packaged / name).read_bytes(), name
+
+
+def test_column_guide_is_generated_from_the_schema():
+    from planner.guide import column_guide
+    from planner.schema import BRANCH_COLUMNS, OUTCOME_COLUMNS, SUPERVISOR_COLUMNS
+
+    for spec in (*BRANCH_COLUMNS, *SUPERVISOR_COLUMNS, *OUTCOME_COLUMNS):
+        assert spec.help_en and spec.help_zh, f"column {spec.key} has no help text"
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "columns.md").read_text(encoding="utf-8")
+    assert committed == column_guide(), "docs/columns.md is stale: python -m planner.guide > docs/columns.md"

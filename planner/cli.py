@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -76,12 +77,29 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="next cycle's branch file (must not exist; default: branches-after-<plan folder>.csv)",
     )
-    sim = sub.add_parser("simulate", help="compare visit policies over several quarters")
+    sim = sub.add_parser("simulate", help="compare visit policies over several quarters and many seeds")
+    sim.add_argument(
+        "--dynamics",
+        default="additive,proportional,deteriorating",
+        help="how branches change: additive, proportional, deteriorating, or several joined by commas",
+    )
+    sim.add_argument("--dynamics-file", type=Path, help="TOML overriding the dynamics' parameters")
     sim.add_argument("--quarters", type=int, default=4)
-    sim.add_argument("--seed", type=int, default=0)
-    sim.add_argument("--branches", type=int, default=600, help="branches of the generated county")
-    sim.add_argument("--supervisors", type=int, default=16)
-    sim.add_argument("--out", type=Path, help="folder for simulation.csv and simulation.png")
+    sim.add_argument("--seeds", type=int, default=20, help="seeds (counties and luck) per dynamics")
+    sim.add_argument("--seed", type=int, default=0, help="the first seed")
+    sim.add_argument("--branches", type=int, default=250, help="branches of the generated county")
+    sim.add_argument("--supervisors", type=int, default=7)
+    sim.add_argument("--workers", type=int, help="local processes (default: every core)")
+    sim.add_argument("--lang", choices=("zh", "en"), default="zh")
+    sim.add_argument(
+        "--out", type=Path, help="new folder for the tables, charts and an office's history per dynamics"
+    )
+    imp = sub.add_parser("impact", help="estimate what visits did from successive branch files")
+    imp.add_argument("branch_files", type=Path, nargs="+", help="the branch files, oldest first")
+    imp.add_argument("--dates", required=True, help="each file's date, YYYY-MM-DD joined by commas")
+    imp.add_argument("--history", type=Path, required=True, help="the visit log: branch_id, date, focus")
+    imp.add_argument("--out", type=Path, help="CSV to write (new; default: plans/impact-<time>.csv)")
+    imp.add_argument("--lang", choices=("zh", "en"), default="zh")
     a = sub.add_parser("app", help="serve the scenario workbook in the browser (Voilà)")
     _add_inputs(a)
     a.add_argument("--port", type=int, default=8866)
@@ -293,18 +311,119 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from planner import simulate
 
-    if args.quarters < 1:
-        raise InputError([_usage("--quarters must be 1 or more.")])
-    inputs, scenario = simulate.generated_county(args.branches, args.supervisors, args.seed)
-    result = simulate.simulate(inputs, scenario, quarters=args.quarters, seed=args.seed)
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(result.figures.to_string())
+    problems = []
+    for flag, value, low in (
+        ("--quarters", args.quarters, 1),
+        ("--seeds", args.seeds, 2),
+        ("--branches", args.branches, 10),
+        ("--supervisors", args.supervisors, 1),
+    ):
+        if value < low:
+            problems.append(_usage(f"{flag} must be {low} or more."))
+    if problems:
+        raise InputError(problems)
+    names = [n.strip() for n in args.dynamics.split(",") if n.strip()]
+    dynamics = [simulate.load_dynamics(n, args.dynamics_file) for n in names]
     if args.out:
         _new_folder(args.out)
-        args.out.mkdir(parents=True, exist_ok=True)
-        result.figures.to_csv(args.out / "simulation.csv", encoding="utf-8-sig")
-        simulate.chart(result).savefig(args.out / "simulation.png")
+    ev = simulate.evidence(
+        dynamics,
+        seeds=args.seeds,
+        n_branches=args.branches,
+        n_supervisors=args.supervisors,
+        quarters=args.quarters,
+        first_seed=args.seed,
+        workers=args.workers,
+        progress="seeds",
+    )
+    wide, diff = simulate.wide_table(ev, args.lang), simulate.difference_table(ev, args.lang)
+    with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 40):
+        print(wide.to_string(index=False))
+        print()
+        print(diff.to_string(index=False))
+    if args.out:
+        import shutil
+
+        # everything goes to a hidden folder first, renamed when complete: nothing half-written
+        tmp = args.out.with_name(f".{args.out.name}.partial-{os.getpid()}")
+        try:
+            _write_evidence(ev, dynamics, args, tmp, wide)
+            if args.out.is_dir():
+                args.out.rmdir()  # empty: checked above
+            tmp.rename(args.out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         print(args.out)
+    return EXIT_OK
+
+
+def _write_evidence(
+    ev: Any, dynamics: list[Any], args: argparse.Namespace, out: Path, wide: pd.DataFrame
+) -> None:
+    """The simulation's tables and charts, and per dynamics an office's files for `planner impact`
+    (the optimizer's quarters on the first seed: branch files, visit log, the true effect)."""
+    from planner import simulate
+    from planner.impact import write_table
+
+    write_table(ev.per_seed, out / "simulation.csv")
+    write_table(wide, out / "summary.csv")
+    write_table(ev.differences(), out / "differences.csv")
+    simulate.chart(ev, args.lang).savefig(out / "simulation.png")
+    simulate.difference_chart(ev, lang=args.lang).savefig(out / "differences.png")
+    for dyn in dynamics:
+        inputs, scenario = simulate.generated_county(args.branches, args.supervisors, args.seed)
+        sim = simulate.simulate(
+            inputs,
+            scenario,
+            quarters=args.quarters,
+            seed=args.seed,
+            dynamics=dyn,
+            policies=("optimizer",),
+            record="optimizer",
+        )
+        if sim.history is None:
+            continue
+        folder = out / f"history-{dyn.name}"
+        for day, snap in zip(sim.history.dates, sim.history.snapshots, strict=True):
+            write_table(snap, folder / f"branches-{day.isoformat()}.csv")
+        write_table(sim.history.visits, folder / "visits.csv")
+        (folder / "true_effect.txt").write_text(f"{sim.history.true_effect:.4f}\n", encoding="utf-8")
+
+
+def _cmd_impact(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from planner import impact
+
+    if len(args.branch_files) < 2:
+        raise InputError([_usage("give at least two branch files, oldest first.")])
+    dates = impact.parse_dates(args.dates, len(args.branch_files))
+    out = args.out or Path("plans") / f"impact-{dt.datetime.now():%Y%m%d-%H%M%S}.csv"
+    if out.exists():
+        raise InputError([_usage(f"--out {out} already exists; outputs are never overwritten.")])
+    problems: list[Problem] = []
+    snapshots = []
+    for path in args.branch_files:
+        try:
+            snapshots.append(impact.load_branch_file(path))
+        except InputError as exc:
+            problems += exc.problems
+    try:
+        history = impact.load_history(args.history)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    result = impact.impact(snapshots, dates, history)
+    table = result.table(args.lang)
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False, na_rep="–", float_format=lambda x: f"{x:.3f}"))
+    if result.unchanged_unvisited:
+        print(
+            f"Note: {result.unchanged_unvisited} branch-periods had no visit and not one changed score; "
+            "if those branches were not re-assessed, the estimate compares against stale scores."
+        )
+    print(impact.write_table(table, out))
     return EXIT_OK
 
 
@@ -336,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "app": _cmd_app,
         "record": _cmd_record,
         "simulate": _cmd_simulate,
+        "impact": _cmd_impact,
         "sweep": _cmd_sweep,
     }
     try:

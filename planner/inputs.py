@@ -515,3 +515,12 @@ def raw_branch_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         if key and key not in where:
             where[key] = col
     return raw, where
+
+
+def load_branches(path: Path) -> pd.DataFrame:
+    """One branch file read and validated on its own (no supervisors), as `planner impact` needs."""
+    path = Path(path)
+    branches, problems = _validate_frame(read_table(path), BRANCH_COLUMNS, "branch_id", path.name)
+    if problems:
+        raise InputError(problems)
+    return _finish_branches(branches)

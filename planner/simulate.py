@@ -1,71 +1,239 @@
 """Evidence that planning helps: several quarters of a county under four visit policies.
 
-The model of how branches change, week by week (every branch, every dimension):
-
-    score -= drift_per_week + Normal(0, noise_sd)                     without support
-    score += focus_gain + Normal(0, gain_sd)   on a visit's focus dimension
-    score += general_gain                      on the visited branch's other dimensions
-
-clipped to 0–100; a visit also sets the branch's last visit date. The random draws depend only
-on the seed, the quarter and the week, never on the policy, so every policy meets the same luck.
+How branches change is one of a family of named dynamics (`additive`, `proportional`,
+`deteriorating`), documented with their defaults and reasoning in `planner/dynamics.toml`.
+They are assumptions, not field data; `planner impact` measures the real effect from an
+office's own files.
 
 Policies, each quarter, under the same scenario:
   optimizer      `planner.plan`
   hand_ranking   the spreadsheet baseline (mandatory first, then by risk)
-  round_robin    one visit each, longest since the last visit first
+  round_robin    one visit each, longest since the last visit first (fixed-interval practice)
   random         one visit each, in a random order
 
-Figures per policy:
-  unattended_risk_weeks    Σ over weeks and branches of the risk of branches with no visit in the
-                           last 13 weeks (lower is better)
-  weeks_sooner_than_round_robin
-                           how much sooner, on average, the weakest tenth of the branches (by risk
-                           at the start) get their first visit than under round robin
-  weak_lax_lifted_share    of the weak-and-lax branches in the high tier at the start, the share
-                           out of it at the end
-  visits_per_supervisor    mean visits per supervisor per quarter (min–max across supervisors)
+Figures per policy and run (FIGURES; BETTER says which direction is better):
+  mean_risk_end        mean risk score at the end
+  risk_weeks           Σ over weeks of the mean risk score
+  high_tier_end        branches in the 高 tier at the end
+  weakest_first_visit  mean week of the first visit of the weakest tenth (by risk at the
+                       start); never visited counts as the week after the last
+  coverage             share of branches visited at least once in the first 52 weeks
+                       (in all the simulated weeks when fewer)
+  weak_lax_lifted      of the weak-and-lax branches in 高 at the start, the share out of it at the end
+  visits               visits made (the same capacity for every policy)
+
+The random draws depend only on the seed, the quarter and the week, never on the policy, so
+every policy meets the same luck; `evidence` repeats a run over many seeds (a different
+generated county and different luck each) and reports 95 % intervals of every figure and of
+the paired differences optimizer − other policy on the same seeds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from planner import baseline, instance, risk
 from planner.datasets import generate
+from planner.errors import InputError, Problem
+from planner.evidence_labels import Lang, label
 from planner.inputs import Inputs, validate_frames
+from planner.parallel import run_map
 from planner.plan import plan, visit_table
 from planner.scenario import Horizon, Scenario, parse_scenario
 from planner.schema import DIMENSIONS
 
 POLICIES = ("optimizer", "hand_ranking", "round_robin", "random")
+DYNAMICS = ("additive", "proportional", "deteriorating")
 QUARTER_WEEKS = 13
-MEMORY_WEEKS = 13  # a visit in the last quarter counts as attention
+YEAR_WEEKS = 52
+FIGURES = (
+    "mean_risk_end",
+    "risk_weeks",
+    "high_tier_end",
+    "weakest_first_visit",
+    "coverage",
+    "weak_lax_lifted",
+    "visits",
+)
+# +1: higher is better, -1: lower is better, 0: not a merit (the same for every policy)
+BETTER: dict[str, int] = {
+    "mean_risk_end": -1,
+    "risk_weeks": -1,
+    "high_tier_end": -1,
+    "weakest_first_visit": -1,
+    "coverage": 1,
+    "weak_lax_lifted": 1,
+    "visits": 0,
+}
+
+
+class VisitEffect(StrEnum):
+    POINTS = "points"  # a visit adds fixed points
+    SHARE = "share"  # a visit closes a share of the gap to 100
 
 
 @dataclass(frozen=True)
 class Dynamics:
-    drift_per_week: float = 0.25
-    noise_sd: float = 0.6
-    focus_gain: float = 8.0
-    gain_sd: float = 2.0
-    general_gain: float = 2.0
+    """One named dynamics; the meaning of every parameter is in `planner/dynamics.toml`."""
+
+    name: str
+    visit_effect: VisitEffect
+    drift_per_week: float
+    noise_sd: float
+    focus_gain: float
+    general_gain: float
+    focus_share: float
+    general_share: float
+    gain_sd: float
+    support_weeks: int
+    weak_drift_per_week: float
+    relapse_per_week: float
+    relapse_points: float
+
+
+_PARAMETERS = [f.name for f in fields(Dynamics) if f.name not in ("name", "visit_effect")]
+_SHARES = ("focus_share", "general_share", "relapse_per_week")
+
+
+def _dynamics_tables(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(file, f"is not valid TOML: {exc}.")]) from exc
+
+
+def load_dynamics(name: str, path: Path | None = None) -> Dynamics:
+    """The named dynamics: the package's defaults, overridden by `path`'s table of that name."""
+    defaults = _dynamics_tables(
+        files("planner").joinpath("dynamics.toml").read_text("utf-8"), "dynamics.toml"
+    )
+    problems: list[Problem] = []
+    if name not in DYNAMICS:
+        raise InputError(
+            [Problem("command line", f"unknown dynamics '{name}'; choose one of {', '.join(DYNAMICS)}.")]
+        )
+    values: dict[str, Any] = dict(defaults[name])
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise InputError([Problem(path.name, f"does not exist ({path}).")])
+        given = _dynamics_tables(path.read_text("utf-8"), path.name)
+        for table, body in given.items():
+            if table not in DYNAMICS or not isinstance(body, dict):
+                problems.append(
+                    Problem(path.name, f"[{table}] is not a dynamics; use {', '.join(DYNAMICS)}.")
+                )
+                continue
+            for key in body:
+                if key not in [*_PARAMETERS, "visit_effect"]:
+                    problems.append(Problem(path.name, f"unknown key '{table}.{key}'."))
+        values.update({k: v for k, v in given.get(name, {}).items() if k in values})
+    effect = values["visit_effect"]
+    if effect not in tuple(VisitEffect):
+        problems.append(
+            Problem(str(path or "dynamics.toml"), f"{name}.visit_effect must be points or share.")
+        )
+    for key in _PARAMETERS:
+        v = values[key]
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+        ok = ok and (key not in _SHARES or v <= 1) and (key != "support_weeks" or float(v).is_integer())
+        if not ok:
+            bound = "between 0 and 1" if key in _SHARES else "a number ≥ 0"
+            problems.append(
+                Problem(str(path or "dynamics.toml"), f"{name}.{key} must be {bound}, not {v!r}.")
+            )
+    if problems:
+        raise InputError(problems)
+    return Dynamics(
+        name=name,
+        visit_effect=VisitEffect(effect),
+        **{k: int(values[k]) if k == "support_weeks" else float(values[k]) for k in _PARAMETERS},
+    )
+
+
+# ---------------------------------------------------------------- one quarter of the dynamics
+
+
+def _week_draws(seed: int, quarter: int, week: int, shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng([seed, quarter, week])
+    return rng.normal(0, 1, size=shape), rng.normal(0, 1, size=shape), rng.random(shape[0])
 
 
 @dataclass(frozen=True)
-class Simulation:
-    figures: pd.DataFrame  # one row per policy
-    weekly_risk: pd.DataFrame  # mean risk per week (rows) and policy (columns)
+class QuarterPath:
+    scores: np.ndarray  # (weeks, branches, dimensions): scores after each week
+    last_day: np.ndarray  # (weeks, branches): day of the last visit from the start (NaN: never)
+
+
+def run_quarter(
+    dyn: Dynamics,
+    scores: np.ndarray,
+    last_day: np.ndarray,
+    weak_lax: np.ndarray,
+    visits: np.ndarray,
+    *,
+    seed: int,
+    quarter: int,
+) -> QuarterPath:
+    """13 weeks from `scores` with `visits` (rows: week 1..13, branch position, focus index).
+
+    Days count from the simulation's start; week w of quarter q begins on day 7·(13q + w − 1),
+    and a visit that week sets the branch's last visit to that day.
+    """
+    s = scores.astype(float, copy=True)
+    ld = last_day.astype(float, copy=True)
+    out_s = np.empty((QUARTER_WEEKS, *s.shape))
+    out_ld = np.empty((QUARTER_WEEKS, len(ld)))
+    for w in range(1, QUARTER_WEEKS + 1):
+        noise, gain, uniform = _week_draws(seed, quarter, w, s.shape)
+        today = 7.0 * (quarter * QUARTER_WEEKS + w - 1)
+        with np.errstate(invalid="ignore"):
+            unsupported = ~(today - ld < 7.0 * dyn.support_weeks)
+        deficit = (100.0 - s) / 100.0
+        s -= dyn.drift_per_week + dyn.noise_sd * noise
+        if dyn.weak_drift_per_week:
+            s -= dyn.weak_drift_per_week * deficit * unsupported[:, None]
+        if dyn.relapse_per_week:
+            s[weak_lax & unsupported & (uniform < dyn.relapse_per_week)] -= dyn.relapse_points
+        now = visits[visits[:, 0] == w]
+        b, f = now[:, 1], now[:, 2]
+        if len(b):
+            if dyn.visit_effect is VisitEffect.POINTS:
+                add = np.full((len(b), s.shape[1]), dyn.general_gain)
+                add[np.arange(len(b)), f] = dyn.focus_gain
+            else:
+                gap = 100.0 - s[b]
+                add = dyn.general_share * gap
+                add[np.arange(len(b)), f] = dyn.focus_share * gap[np.arange(len(b)), f]
+            add[np.arange(len(b)), f] += dyn.gain_sd * gain[b, f]
+            s[b] += add
+            ld[b] = today
+        np.clip(s, 0, 100, out=s)
+        out_s[w - 1], out_ld[w - 1] = s, ld
+    return QuarterPath(out_s, out_ld)
+
+
+# ---------------------------------------------------------------- policies
 
 
 def _policy_visits(policy: str, inputs: Inputs, scenario: Scenario, rng: np.random.Generator) -> pd.DataFrame:
     if policy == "optimizer":
-        return plan(inputs, scenario, workers=1).visits
+        return plan(inputs, scenario, workers=1, marginals=False).visits
     scores = risk.score(inputs.branches, scenario)
     need = instance.mandatory(inputs, scenario, scores["risk_tier"])
     inst = instance.build(inputs, scenario, scores["risk_score"], need.visits)
@@ -81,9 +249,47 @@ def _policy_visits(policy: str, inputs: Inputs, scenario: Scenario, rng: np.rand
     return visit_table(raw, inputs, scenario, scores)
 
 
-def _week_draws(seed: int, quarter: int, week: int, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng([seed, quarter, week])
-    return rng.normal(0, 1, size=shape), rng.normal(0, 1, size=shape)
+def _risk(scores: np.ndarray, last_day: np.ndarray, day: float, scenario: Scenario) -> np.ndarray:
+    """risk.score's risk_score on arrays, at `day` (days from the start)."""
+    w = np.array([float(scenario.weights[d]) for d in DIMENSIONS])
+    w_t = scenario.risk.staleness_weight
+    stale = np.minimum(np.clip(day - last_day, 0, None) / scenario.risk.staleness_full_days, 1.0)
+    stale = np.where(np.isnan(last_day), 1.0, stale)
+    return 100.0 * (((100.0 - scores) / 100.0) @ w + w_t * stale) / (w.sum() + w_t)
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass(frozen=True)
+class History:
+    """What an office would have after the quarters under one policy: its branch file at each
+    quarter's start and end (every branch re-assessed), the visit log, and the true effect."""
+
+    snapshots: tuple[pd.DataFrame, ...]
+    dates: tuple[dt.date, ...]
+    visits: pd.DataFrame  # branch_id, supervisor_id, date, focus
+    true_effect: float  # mean over visited (branch, focus, quarter) of the focus's gain by the quarter's end
+    true_effect_by_dimension: Mapping[str, float]
+    true_effects: pd.DataFrame  # per visited (branch_id, period, dimension): the effect
+
+
+@dataclass(frozen=True)
+class Simulation:
+    figures: pd.DataFrame  # one row per policy, FIGURES as columns
+    weekly_risk: pd.DataFrame  # mean risk per week (rows) and policy (columns)
+    history: History | None = None
+
+
+def _snapshot(
+    branches: pd.DataFrame, scores: np.ndarray, last_day: np.ndarray, start: dt.date
+) -> pd.DataFrame:
+    out = branches.copy()
+    out[list(DIMENSIONS)] = np.round(scores, 2)
+    out["last_visit"] = [
+        None if math.isnan(d) else start + dt.timedelta(days=int(d)) for d in last_day.tolist()
+    ]
+    return out
 
 
 def simulate(
@@ -94,77 +300,104 @@ def simulate(
     seed: int = 0,
     dynamics: Dynamics | None = None,
     policies: tuple[str, ...] = POLICIES,
+    record: str | None = None,
 ) -> Simulation:
-    """Run every policy over `quarters` quarters from the same start and the same draws."""
-    dyn = dynamics or Dynamics()
+    """Run every policy over `quarters` quarters from the same start and the same draws.
+
+    With `record` (a policy), also return that policy's `History`: the branch files, the visit
+    log and the true effect of the visits, by running each quarter again without each focus's
+    visits on the same draws.
+    """
+    dyn = dynamics or load_dynamics("additive")
     start = scenario.horizon.start
     first = risk.score(inputs.branches, scenario)
-    weakest = first["risk_score"].rank(method="first", ascending=False) <= max(1, len(first) // 10)
-    weak_high = inputs.branches["weak_lax"] & (first["risk_tier"] == "高")
+    n = len(first)
+    weakest = (first["risk_score"].rank(method="first", ascending=False) <= max(1, n // 10)).to_numpy()
+    weak_lax = inputs.branches["weak_lax"].astype(bool).to_numpy()
+    weak_high = weak_lax & (first["risk_tier"] == "高").to_numpy()
+    last0 = pd.to_datetime(inputs.branches["last_visit"], errors="coerce")
+    last_day0 = (last0 - pd.Timestamp(start)).dt.days.astype(float).to_numpy()
     total_weeks = quarters * QUARTER_WEEKS
+    ids = inputs.branches["branch_id"].tolist()
+    pos = {bid: i for i, bid in enumerate(ids)}
     rows, weekly = [], {}
+    history: History | None = None
     for policy in policies:
         branches = inputs.branches.copy()
-        last_week = np.full(len(branches), -(10**6))
-        first_visit = np.full(len(branches), total_weeks + 1)
-        per_supervisor = pd.Series(0, index=inputs.supervisors["supervisor_id"])
-        unattended, means = 0.0, []
+        scores = branches[list(DIMENSIONS)].to_numpy(float, copy=True)
+        last_day = last_day0.copy()
+        first_visit = np.full(n, total_weeks + 1)
+        n_visits, means = 0, []
         rng = np.random.default_rng([seed, 99])
+        snapshots, dates, log, effects, cells = [], [], [], [], []
+        effect_dim: dict[int, list[float]] = {d: [] for d in range(len(DIMENSIONS))}
         for q in range(quarters):
-            sc = replace(
-                scenario, horizon=Horizon(start + dt.timedelta(weeks=QUARTER_WEEKS * q), QUARTER_WEEKS)
-            )
-            now = Inputs(branches, inputs.supervisors, inputs.sources)
-            visits = _policy_visits(policy, now, sc, rng)
-            per_supervisor = per_supervisor.add(visits["supervisor_id"].value_counts(), fill_value=0)
-            pos = {bid: i for i, bid in enumerate(branches["branch_id"])}
-            scores = branches[list(DIMENSIONS)].to_numpy(float, copy=True)
-            for w in range(1, QUARTER_WEEKS + 1):
-                noise, gain = _week_draws(seed, q, w, scores.shape)
-                scores -= dyn.drift_per_week + dyn.noise_sd * noise
-                week_abs = q * QUARTER_WEEKS + w
-                for v in visits[visits["week"] == w].itertuples():
-                    b, d = pos[v.branch_id], DIMENSIONS.index(str(v.focus))
-                    scores[b] += dyn.general_gain
-                    scores[b, d] += dyn.focus_gain - dyn.general_gain + dyn.gain_sd * gain[b, d]
-                    last_week[b] = week_abs
-                    first_visit[b] = min(first_visit[b], week_abs)
-                    branches.loc[b, "last_visit"] = sc.horizon.week_start(w)
-                np.clip(scores, 0, 100, out=scores)
-                branches[list(DIMENSIONS)] = scores
-                today = replace(sc, horizon=Horizon(sc.horizon.week_start(w), QUARTER_WEEKS))
-                r = risk.score(branches, today)["risk_score"].to_numpy()
-                means.append(float(r.mean()))
-                unattended += float(r[week_abs - last_week >= MEMORY_WEEKS].sum())
-        end = risk.score(
-            branches,
-            replace(scenario, horizon=Horizon(start + dt.timedelta(weeks=total_weeks), QUARTER_WEEKS)),
-        )
-        lifted = (end["risk_tier"][weak_high] != "高").mean() if weak_high.any() else np.nan
-        counts = per_supervisor / quarters
+            q_start = start + dt.timedelta(weeks=QUARTER_WEEKS * q)
+            sc = replace(scenario, horizon=Horizon(q_start, QUARTER_WEEKS))
+            now = _snapshot(branches, scores, last_day, start)
+            if policy == record:
+                snapshots.append(now)
+                dates.append(q_start)
+            visits = _policy_visits(policy, Inputs(now, inputs.supervisors, inputs.sources), sc, rng)
+            n_visits += len(visits)
+            arr = np.column_stack(
+                [
+                    visits["week"].to_numpy(int),
+                    visits["branch_id"].map(pos).to_numpy(int),
+                    visits["focus"].map(DIMENSIONS.index).to_numpy(int),
+                ]
+            ).reshape(-1, 3)
+            path = run_quarter(dyn, scores, last_day, weak_lax, arr, seed=seed, quarter=q)
+            for w, b, _ in arr:
+                first_visit[b] = min(first_visit[b], q * QUARTER_WEEKS + w)
+            for w in range(QUARTER_WEEKS):
+                day = 7.0 * (q * QUARTER_WEEKS + w)
+                means.append(float(_risk(path.scores[w], path.last_day[w], day, scenario).mean()))
+            if policy == record:
+                for v, (w, b, f) in zip(visits.itertuples(), arr, strict=True):
+                    log.append((v.branch_id, v.supervisor_id, sc.horizon.week_start(int(w)), DIMENSIONS[f]))
+                for f in np.unique(arr[:, 2]):
+                    without = run_quarter(
+                        dyn, scores, last_day, weak_lax, arr[arr[:, 2] != f], seed=seed, quarter=q
+                    )
+                    treated = np.unique(arr[arr[:, 2] == f, 1])
+                    gain = path.scores[-1][treated, f] - without.scores[-1][treated, f]
+                    effects.extend(gain.tolist())
+                    effect_dim[int(f)].extend(gain.tolist())
+                    cells.extend((ids[b], q, DIMENSIONS[f], g) for b, g in zip(treated, gain, strict=True))
+            scores, last_day = path.scores[-1].copy(), path.last_day[-1].copy()
+        end_day = 7.0 * total_weeks
+        end_risk = _risk(scores, last_day, end_day, scenario)
+        end_tier = risk.tier(pd.Series(end_risk.round(2)), scenario).to_numpy()
+        year = min(YEAR_WEEKS, total_weeks)
         rows.append(
             {
                 "policy": policy,
-                "unattended_risk_weeks": round(unattended, 1),
-                "weakest_first_visit_week": round(float(first_visit[weakest].mean()), 2),
-                "weak_lax_lifted_share": round(float(lifted), 3),
-                "visits_per_supervisor": round(float(counts.mean()), 1),
-                "visits_per_supervisor_min": int(counts.min()),
-                "visits_per_supervisor_max": int(counts.max()),
-                "mean_risk_at_end": round(float(end["risk_score"].mean()), 2),
+                "mean_risk_end": float(end_risk.mean()),
+                "risk_weeks": float(sum(means)),
+                "high_tier_end": int((end_tier == "高").sum()),
+                "weakest_first_visit": float(first_visit[weakest].mean()),
+                "coverage": float((first_visit <= year).mean()),
+                "weak_lax_lifted": float((end_tier[weak_high] != "高").mean()) if weak_high.any() else np.nan,
+                "visits": n_visits,
             }
         )
         weekly[policy] = means
+        if policy == record:
+            end = start + dt.timedelta(weeks=total_weeks)
+            history = History(
+                snapshots=(*snapshots, _snapshot(branches, scores, last_day, start)),
+                dates=(*dates, end),
+                visits=pd.DataFrame(log, columns=["branch_id", "supervisor_id", "date", "focus"]),
+                true_effect=float(np.mean(effects)) if effects else np.nan,
+                true_effect_by_dimension={
+                    DIMENSIONS[d]: float(np.mean(v)) for d, v in effect_dim.items() if v
+                },
+                true_effects=pd.DataFrame(cells, columns=["branch_id", "period", "dimension", "effect"]),
+            )
     figures = pd.DataFrame(rows).set_index("policy")
-    if "round_robin" in figures.index:
-        reference = figures["weakest_first_visit_week"].astype(float)["round_robin"]
-        figures.insert(
-            2,
-            "weeks_sooner_than_round_robin",
-            (reference - figures["weakest_first_visit_week"].astype(float)).round(2),
-        )
     weekly_risk = pd.DataFrame(weekly, index=pd.RangeIndex(1, total_weeks + 1, name="week"))
-    return Simulation(figures=figures, weekly_risk=weekly_risk)
+    return Simulation(figures=figures, weekly_risk=weekly_risk, history=history)
 
 
 def generated_county(
@@ -179,25 +412,237 @@ def generated_county(
     return inputs, scenario
 
 
-def chart(sim: Simulation) -> Figure:
-    fig, ax = plt.subplots(figsize=(8, 3.2), dpi=90)
-    styles = {
-        "optimizer": "#c0392b",
-        "hand_ranking": "#7f8c8d",
-        "round_robin": "#2980b9",
-        "random": "#bdc3c7",
-    }
-    for policy in sim.weekly_risk.columns:
-        ax.plot(
-            sim.weekly_risk.index,
-            sim.weekly_risk[policy],
-            label=policy,
-            color=styles.get(policy),
-            linewidth=2 if policy == "optimizer" else 1.3,
+# ---------------------------------------------------------------- many seeds
+
+
+@dataclass(frozen=True)
+class Job:
+    dynamics: Dynamics
+    seed: int
+    n_branches: int
+    n_supervisors: int
+    quarters: int
+
+
+def run_job(job: Job) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One seed of one dynamics: (figures per policy, weekly mean risk per policy), long form."""
+    inputs, scenario = generated_county(job.n_branches, job.n_supervisors, job.seed)
+    with threadpool_limits(1):  # seeds run side by side: one BLAS thread each
+        sim = simulate(inputs, scenario, quarters=job.quarters, seed=job.seed, dynamics=job.dynamics)
+    figures = sim.figures.reset_index().assign(dynamics=job.dynamics.name, seed=job.seed)
+    weekly = (
+        sim.weekly_risk.reset_index()
+        .melt(id_vars="week", var_name="policy", value_name="mean_risk")
+        .assign(dynamics=job.dynamics.name, seed=job.seed)
+    )
+    return figures, weekly
+
+
+def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
+    """Mean and its 95 % t-interval over independent seeds (NaNs left out)."""
+    x = np.asarray(values, float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return (np.nan, np.nan, np.nan)
+    m = float(x.mean())
+    if len(x) < 2:
+        return (m, np.nan, np.nan)
+    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return (m, m - half, m + half)
+
+
+class Verdict(StrEnum):
+    AHEAD = "ahead"
+    LEVEL = "level"
+    BEHIND = "behind"
+
+
+def verdict(figure: str, low: float, high: float) -> Verdict:
+    """Ahead only when the interval of optimizer − other excludes 0 on the better side."""
+    sign = BETTER[figure]
+    if sign == 0 or np.isnan(low) or np.isnan(high) or low <= 0 <= high:
+        return Verdict.LEVEL
+    better = (low > 0) if sign > 0 else (high < 0)
+    return Verdict.AHEAD if better else Verdict.BEHIND
+
+
+@dataclass(frozen=True)
+class Evidence:
+    per_seed: pd.DataFrame  # dynamics, seed, policy, FIGURES
+    weekly: pd.DataFrame  # dynamics, seed, policy, week, mean_risk
+    n_branches: int
+    n_supervisors: int
+    quarters: int
+
+    @property
+    def seeds(self) -> int:
+        return int(self.per_seed["seed"].nunique())
+
+    def table(self) -> pd.DataFrame:
+        """Per dynamics, policy and figure: mean, low, high (95 % over seeds)."""
+        rows = []
+        for (d, p), g in self.per_seed.groupby(["dynamics", "policy"], sort=False):
+            for f in FIGURES:
+                m, lo, hi = interval(g[f].to_numpy(float))
+                # a figure's interval stays within what the figure can be (shares 0-1, counts >= 0)
+                lo, hi = max(lo, 0.0), (min(hi, 1.0) if f in _PERCENT else hi)
+                rows.append({"dynamics": d, "policy": p, "figure": f, "mean": m, "low": lo, "high": hi})
+        return pd.DataFrame(rows)
+
+    def differences(self, reference: str = "optimizer") -> pd.DataFrame:
+        """Paired optimizer − other on the same seeds, per dynamics and figure, with a verdict."""
+        rows = []
+        for d, g in self.per_seed.groupby("dynamics", sort=False):
+            ref = g[g["policy"] == reference].set_index("seed")
+            for other in [p for p in g["policy"].unique() if p != reference]:
+                o = g[g["policy"] == other].set_index("seed").reindex(ref.index)
+                for f in FIGURES:
+                    if BETTER[f] == 0:
+                        continue
+                    m, lo, hi = interval((ref[f].astype(float) - o[f].astype(float)).to_numpy())
+                    rows.append(
+                        {
+                            "dynamics": d,
+                            "versus": other,
+                            "figure": f,
+                            "difference": m,
+                            "low": lo,
+                            "high": hi,
+                            "verdict": verdict(f, lo, hi).value,
+                        }
+                    )
+        return pd.DataFrame(rows)
+
+
+def evidence(
+    dynamics: Sequence[Dynamics],
+    *,
+    seeds: int = 20,
+    n_branches: int = 250,
+    n_supervisors: int = 7,
+    quarters: int = 4,
+    first_seed: int = 0,
+    workers: int | None = None,
+    progress: str | None = None,
+) -> Evidence:
+    """Every dynamics over seeds first_seed..first_seed+seeds-1, the seeds in parallel."""
+    jobs = [
+        Job(d, s, n_branches, n_supervisors, quarters)
+        for d in dynamics
+        for s in range(first_seed, first_seed + seeds)
+    ]
+    results = run_map(run_job, jobs, workers=workers, progress=progress)
+    return Evidence(
+        per_seed=pd.concat([r[0] for r in results], ignore_index=True),
+        weekly=pd.concat([r[1] for r in results], ignore_index=True),
+        n_branches=n_branches,
+        n_supervisors=n_supervisors,
+        quarters=quarters,
+    )
+
+
+# ---------------------------------------------------------------- presentation
+
+_COLOURS = {"optimizer": "#c0392b", "hand_ranking": "#7f8c8d", "round_robin": "#2980b9", "random": "#bdc3c7"}
+_DECIMALS = {"mean_risk_end": 2, "risk_weeks": 1, "high_tier_end": 1, "weakest_first_visit": 2, "visits": 0}
+_PERCENT = ("coverage", "weak_lax_lifted")
+
+
+def _fmt(figure: str, x: float) -> str:
+    if np.isnan(x):
+        return "–"
+    if figure in _PERCENT:
+        return f"{100 * x:.1f} %"
+    return f"{x:,.{_DECIMALS[figure]}f}"
+
+
+def cell(figure: str, mean: float, low: float, high: float) -> str:
+    """'27.31 (27.02 – 27.60)'; signed for differences is the caller's choice."""
+    if np.isnan(low):
+        return _fmt(figure, mean)
+    return f"{_fmt(figure, mean)} ({_fmt(figure, low)} – {_fmt(figure, high)})"
+
+
+def wide_table(ev: Evidence, lang: Lang = "en", figures: Sequence[str] = FIGURES[:-1]) -> pd.DataFrame:
+    """Rows dynamics × policy, a column per figure: 'mean (low – high)'."""
+    t = ev.table()
+    rows = []
+    for (d, p), g in t.groupby(["dynamics", "policy"], sort=False):
+        g = g.set_index("figure")
+        rows.append(
+            {
+                label("dynamics", lang): label(str(d), lang),
+                label("policy", lang): label(str(p), lang),
+                **{label(f, lang): cell(f, *g.loc[f, ["mean", "low", "high"]]) for f in figures},
+            }
         )
-    ax.set_xlabel("week")
-    ax.set_ylabel("mean risk score")
-    ax.legend(frameon=False, ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    return pd.DataFrame(rows)
+
+
+def difference_table(ev: Evidence, lang: Lang = "en") -> pd.DataFrame:
+    """Rows dynamics × other policy, a column per figure: 'difference (low – high) verdict'."""
+    t = ev.differences()
+    rows = []
+    for (d, o), g in t.groupby(["dynamics", "versus"], sort=False):
+        g = g.set_index("figure")
+        rows.append(
+            {
+                label("dynamics", lang): label(str(d), lang),
+                label("versus", lang): label(str(o), lang),
+                **{
+                    label(f, lang): f"{cell(f, *g.loc[f, ['difference', 'low', 'high']])} "
+                    f"{label(str(g.loc[f, 'verdict']), lang)}"
+                    for f in g.index
+                },
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def chart(ev: Evidence, lang: Lang = "en") -> Figure:
+    """Mean risk week by week (mean over seeds), one panel per dynamics."""
+    names = list(ev.weekly["dynamics"].unique())
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), dpi=90, sharey=True, squeeze=False)
+    mean = ev.weekly.groupby(["dynamics", "policy", "week"], sort=False)["mean_risk"].mean()
+    for ax, d in zip(axes[0], names, strict=True):
+        for p in ev.weekly["policy"].unique():
+            s = mean.loc[(d, p)]
+            ax.plot(
+                s.index,
+                s.to_numpy(),
+                label=label(p, lang),
+                color=_COLOURS.get(p),
+                linewidth=2 if p == "optimizer" else 1.3,
+            )
+        ax.set_title(label(d, lang))
+        ax.set_xlabel(label("week", lang))
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0][0].set_ylabel(label("weekly_mean_risk", lang))
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def difference_chart(ev: Evidence, figure: str = "risk_weeks", lang: Lang = "en") -> Figure:
+    """Optimizer − each other policy on one figure, per dynamics, with 95 % intervals."""
+    t = ev.differences()
+    t = t[t["figure"] == figure].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.2), dpi=90)
+    y = np.arange(len(t))[::-1]
+    colours = [_COLOURS.get(str(o), "#333") for o in t["versus"]]
+    for yi, c, row in zip(y, colours, t.itertuples(), strict=True):
+        ax.plot([row.low, row.high], [yi, yi], color=c, linewidth=2)
+        ax.plot([row.difference], [yi], "o", color=c)
+    ax.axvline(0, color="#555", linewidth=0.8)
+    ax.set_yticks(
+        y,
+        [
+            f"{label(str(d), lang)} · {label(str(o), lang)}"
+            for d, o in zip(t["dynamics"], t["versus"], strict=True)
+        ],
+    )
+    ax.set_xlabel(f"{label('difference', lang)}: {label(figure, lang)}")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     plt.close(fig)

@@ -8,8 +8,8 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 

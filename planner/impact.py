@@ -28,6 +28,7 @@ planner chooses them. Visits chosen on something the files do not show would bia
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import os
 import warnings
@@ -159,8 +160,6 @@ def _controls(p: pd.DataFrame, pooled: bool) -> pd.DataFrame:
             "gap_recent": gap * recent / 100.0,
             "gap2_recent": gap**2 * recent / 1e4,
             "over_2_periods": (since >= 2 * p["period_weeks"]).astype(float),
-            "over_a_year": (since >= 52).astype(float),
-            "never": (since >= NEVER_WEEKS).astype(float),
             "weak_lax": p["weak_lax"],
         },
         index=p.index,
@@ -297,7 +296,7 @@ def parse_dates(text: str, n_files: int) -> list[dt.date]:
                 "command line", f"--dates gives {len(dates)} dates for {n_files} branch files; give one each."
             )
         )
-    if not problems and any(a >= b for a, b in zip(dates, dates[1:], strict=False)):
+    if not problems and any(a >= b for a, b in itertools.pairwise(dates)):
         problems.append(Problem("command line", "--dates must be in increasing order, as the files are."))
     if problems:
         raise InputError(problems)

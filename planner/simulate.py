@@ -159,11 +159,9 @@ def load_dynamics(name: str, path: Path | None = None) -> Dynamics:
             )
     if problems:
         raise InputError(problems)
-    return Dynamics(
-        name=name,
-        visit_effect=VisitEffect(effect),
-        **{k: int(values[k]) if k == "support_weeks" else float(values[k]) for k in _PARAMETERS},
-    )
+    numbers: dict[str, Any] = {k: float(values[k]) for k in _PARAMETERS}
+    numbers["support_weeks"] = int(values["support_weeks"])
+    return Dynamics(name=name, visit_effect=VisitEffect(effect), **numbers)
 
 
 # ---------------------------------------------------------------- one quarter of the dynamics
@@ -273,6 +271,14 @@ class History:
     true_effect_by_dimension: Mapping[str, float]
     true_effects: pd.DataFrame  # per visited (branch_id, period, dimension): the effect
 
+    def true_effect_on_comparable(self) -> float:
+        """The true effect averaged over the cells `planner impact` speaks for (`impact.comparable`)."""
+        from planner import impact
+
+        p = impact.panel(self.snapshots, self.dates, self.visits)
+        p = p.merge(self.true_effects, on=["branch_id", "period", "dimension"], how="left")
+        return float(p.loc[(p["treated"] == 1) & impact.comparable(p), "effect"].mean())
+
 
 @dataclass(frozen=True)
 class Simulation:
@@ -329,7 +335,8 @@ def simulate(
         first_visit = np.full(n, total_weeks + 1)
         n_visits, means = 0, []
         rng = np.random.default_rng([seed, 99])
-        snapshots, dates, log, effects, cells = [], [], [], [], []
+        snapshots, dates, log, effects = [], [], [], []
+        cells: list[tuple[str, int, str, float]] = []
         effect_dim: dict[int, list[float]] = {d: [] for d in range(len(DIMENSIONS))}
         for q in range(quarters):
             q_start = start + dt.timedelta(weeks=QUARTER_WEEKS * q)
@@ -354,7 +361,7 @@ def simulate(
                 day = 7.0 * (q * QUARTER_WEEKS + w)
                 means.append(float(_risk(path.scores[w], path.last_day[w], day, scenario).mean()))
             if policy == record:
-                for v, (w, b, f) in zip(visits.itertuples(), arr, strict=True):
+                for v, (w, _, f) in zip(visits.itertuples(), arr, strict=True):
                     log.append((v.branch_id, v.supervisor_id, sc.horizon.week_start(int(w)), DIMENSIONS[f]))
                 for f in np.unique(arr[:, 2]):
                     without = run_quarter(
@@ -631,9 +638,10 @@ def difference_chart(ev: Evidence, figure: str = "risk_weeks", lang: Lang = "en"
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.2), dpi=90)
     y = np.arange(len(t))[::-1]
     colours = [_COLOURS.get(str(o), "#333") for o in t["versus"]]
-    for yi, c, row in zip(y, colours, t.itertuples(), strict=True):
-        ax.plot([row.low, row.high], [yi, yi], color=c, linewidth=2)
-        ax.plot([row.difference], [yi], "o", color=c)
+    lows, highs, mids = (t[c].to_numpy(float) for c in ("low", "high", "difference"))
+    for i, c in enumerate(colours):
+        ax.plot([lows[i], highs[i]], [y[i], y[i]], color=c, linewidth=2)
+        ax.plot([mids[i]], [y[i]], "o", color=c)
     ax.axvline(0, color="#555", linewidth=0.8)
     ax.set_yticks(
         y,
@@ -647,3 +655,45 @@ def difference_chart(ev: Evidence, figure: str = "risk_weeks", lang: Lang = "en"
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def recovery(
+    dynamics: Sequence[Dynamics],
+    *,
+    n_branches: int = 250,
+    n_supervisors: int = 7,
+    quarters: int = 4,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """Per dynamics: the optimizer's quarters as an office would record them, what `planner
+    impact` estimates from them, and the simulation's true effect on the same cells."""
+    from planner import impact
+
+    rows = []
+    for dyn in dynamics:
+        inputs, scenario = generated_county(n_branches, n_supervisors, seed)
+        history = simulate(
+            inputs,
+            scenario,
+            quarters=quarters,
+            seed=seed,
+            dynamics=dyn,
+            policies=("optimizer",),
+            record="optimizer",
+        ).history
+        assert history is not None
+        pooled = impact.impact(history.snapshots, history.dates, history.visits).effects[0]
+        truth = history.true_effect_on_comparable()
+        rows.append(
+            {
+                "dynamics": dyn.name,
+                "true_effect": round(truth, 2),
+                "estimate": round(pooled.effect, 2),
+                "ci_low": round(pooled.ci_low, 2),
+                "ci_high": round(pooled.ci_high, 2),
+                "recovered": bool(pooled.ci_low <= truth <= pooled.ci_high),
+                "treated": pooled.treated,
+                "excluded": pooled.excluded,
+            }
+        )
+    return pd.DataFrame(rows)

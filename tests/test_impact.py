@@ -30,18 +30,11 @@ def office(request):
     return request.param, sim.history
 
 
-def true_effect_on_comparable(history: simulate.History) -> float:
-    """The simulation's effect averaged over the cells the estimate speaks for."""
-    p = impact.panel(history.snapshots, history.dates, history.visits)
-    p = p.merge(history.true_effects, on=["branch_id", "period", "dimension"], how="left")
-    return float(p.loc[(p["treated"] == 1) & impact.comparable(p), "effect"].mean())
-
-
 def test_recovers_the_true_effect_within_its_interval(office):
     name, history = office
     result = impact.impact(history.snapshots, history.dates, history.visits)
     pooled = result.effects[0]
-    truth = true_effect_on_comparable(history)
+    truth = history.true_effect_on_comparable()
     assert pooled.dimension == "all"
     assert pooled.ci_low <= truth <= pooled.ci_high, (name, truth, pooled)
     assert pooled.ci_high - pooled.ci_low < 0.15 * truth  # and it says something: a narrow interval
@@ -66,7 +59,7 @@ def test_a_naive_comparison_is_biased_under_deterioration():
     p = impact.panel(history.snapshots, history.dates, history.visits)
     naive = p.loc[p["treated"] == 1, "change"].mean() - p.loc[p["treated"] == 0, "change"].mean()
     pooled = impact.impact(history.snapshots, history.dates, history.visits).effects[0]
-    truth = true_effect_on_comparable(history)
+    truth = history.true_effect_on_comparable()
     assert not pooled.ci_low <= naive <= pooled.ci_high
     assert abs(naive - truth) > 3 * abs(pooled.effect - truth)
 
@@ -91,7 +84,9 @@ def test_a_known_effect_on_a_hand_made_panel():
             break
         focus = rng.integers(0, 8, size=n)
         visited = rng.random(n) < 0.4
-        visits += [(ids[i], dates[t] + dt.timedelta(days=14), DIMENSIONS[focus[i]]) for i in np.flatnonzero(visited)]
+        visits += [
+            (ids[i], dates[t] + dt.timedelta(days=14), DIMENSIONS[focus[i]]) for i in np.flatnonzero(visited)
+        ]
         scores = scores - 2 + rng.normal(0, 1.5, size=scores.shape)
         scores[np.flatnonzero(visited), focus[visited]] += 4
     log = pd.DataFrame(visits, columns=["branch_id", "date", "focus"])
@@ -149,7 +144,9 @@ def test_cli_bad_input_names_the_problem(tmp_path, capsys):
     assert main(["impact", *files, "--dates", "2027-01-04", "--history", str(log), "--out", str(out)]) == 2
     assert "--dates gives 1 dates for 2 branch files" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
-    bad.write_text("组织编号,走访日期,督导重点\nB00001,2027-02-01,跳舞\nB00002,2027-13-01,planning\n", "utf-8")
+    bad.write_text(
+        "组织编号,走访日期,督导重点\nB00001,2027-02-01,跳舞\nB00002,2027-13-01,planning\n", "utf-8"
+    )
     dates = "2027-01-04,2027-04-05"
     assert main(["impact", *files, "--dates", dates, "--history", str(bad), "--out", str(out)]) == 2
     err = capsys.readouterr().err

@@ -162,3 +162,24 @@ def test_evidence_runs_seeds_in_parallel_with_the_same_results():
     wide = simulate.wide_table(one, "en")
     assert len(wide) == len(simulate.POLICIES)
     assert " – " in wide.iloc[0, 2]  # every figure with its interval
+
+
+def test_cli_simulate_writes_a_new_folder_and_checks_its_arguments(tmp_path, capsys):
+    from planner.cli import main
+
+    out = tmp_path / "evidence"
+    args = ["simulate", "--seeds", "2", "--branches", "40", "--supervisors", "2", "--quarters", "1"]
+    assert main([*args, "--dynamics", "additive", "--out", str(out), "--lang", "en", "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "round robin" in printed and printed.strip().endswith(str(out))
+    names = {p.name for p in out.iterdir()}
+    assert {"simulation.csv", "summary.csv", "differences.csv", "simulation.png", "differences.png"} <= names
+    history = out / "history-additive"
+    assert (history / "visits.csv").is_file() and len(list(history.glob("branches-*.csv"))) == 2
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no partial folder left
+    assert main([*args, "--dynamics", "additive", "--out", str(out)]) == 2  # never overwritten
+    assert main([*args, "--dynamics", "linear"]) == 2
+    assert "unknown dynamics 'linear'" in capsys.readouterr().err
+    assert main(["simulate", "--seeds", "1"]) == 2
+    assert main([*args, "--dynamics-file", str(tmp_path / "missing.toml")]) == 2
+    assert "missing.toml" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.model import Instance
+from planner.problem import Instance
 
 
 def _weeks_for(load: np.ndarray, cap: np.ndarray, taken: list[int], need: int, gap: int) -> list[int]:

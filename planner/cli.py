@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -14,10 +15,14 @@ from typing import Any
 import pandas as pd
 
 from planner import datasets
+from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
+from planner.folder import Writer, default_out, read_plan, write_plan
 from planner.inputs import Inputs, load_inputs, sha256
-from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
+from planner.plan import plan
+from planner.replan import pins_from
 from planner.scenario import Scenario, load_scenario
+from planner.solver import SolveTimeoutError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 
@@ -150,18 +155,6 @@ def _usage(message: str) -> Problem:
     return Problem("command line", message)
 
 
-def _new_folder(path: Path, flag: str = "--out") -> None:
-    """Outputs go to a new (or empty) folder: nothing a user has is overwritten."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise InputError(
-            [
-                _usage(
-                    f"{flag} {path} already exists and is not an empty folder; outputs are never overwritten."
-                )
-            ]
-        )
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     b, s = inputs.branches, inputs.supervisors
@@ -176,12 +169,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     out = args.out or default_out(scenario)
-    _new_folder(out)
+    check_writable(out, "--out")  # before the solve: a read-only or full disk fails now
     pins = None
     if (args.pin is None) != (args.from_week is None):
         raise InputError([_usage("--pin and --from-week go together.")])
     if args.pin is not None:
-        pins = pins_from(read_plan_folder(args.pin), inputs, scenario, args.from_week)
+        pins = pins_from(read_plan(args.pin), inputs, scenario, args.from_week)
     result = plan(inputs, scenario, pins=pins, dask=args.dask)
     from planner import exports, report
 
@@ -191,18 +184,18 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     ]
     if not args.no_report:
         extras.append(lambda p, d: report.render(d, args.lang))
-    folder = write_plan(result, out, extras)
+    folder = write_plan(result, out, extras, flag="--out")
     sm = result.summary
-    k, base = sm["kpis"], sm["baseline"]
+    k, base = sm.kpis, sm.baseline
     print(
-        f"{sm['scenario']}: {sm['status']} plan, objective {sm['objective']:.1f} "
-        f"(bound {sm['bound']:.1f}, gap {sm['gap']:.4%}), solved in {sm['solve_seconds']:.2f} s"
+        f"{sm.scenario}: {sm.status.value} plan, objective {sm.objective:.1f} "
+        f"(bound {sm.bound:.1f}, gap {sm.gap:.4%}), solved in {sm.solve_seconds:.2f} s"
     )
     print(
-        f"{k['visits']} visits to {k['branches_visited']} of {sm['n_branches']} branches; "
-        f"mandatory visits met {k['mandatory_visits_met']}/{k['mandatory_visits_required']}; "
-        f"hand ranking would reach {base['objective']:.1f} "
-        f"({sm['improvement_over_baseline']:+.2%} for the optimizer)"
+        f"{k.visits} visits to {k.branches_visited} of {sm.n_branches} branches; "
+        f"mandatory visits met {k.mandatory_visits_met}/{k.mandatory_visits_required}; "
+        f"hand ranking would reach {base.objective:.1f} "
+        f"({sm.improvement_over_baseline:+.2%} for the optimizer)"
     )
     if not args.no_report:
         print(f"report: {folder / 'report.html'}")
@@ -223,13 +216,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     from planner import report
 
-    folders = [read_plan_folder(d) for d in args.plan_dirs]
+    folders = [read_plan(d) for d in args.plan_dirs]
+    out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
+    check_writable(out, "--out")
     table = report.comparison(folders, args.lang)
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.to_string(index=False))
-    out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
-    if out.exists():
-        raise InputError([_usage(f"--out {out} already exists; outputs are never overwritten.")])
     print(report.write_comparison(folders, out, args.lang))
     return EXIT_OK
 
@@ -284,7 +276,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     values = sweep.parse_values(args.values)
     out = args.out or Path("plans") / f"sweep-{dt.datetime.now():%Y%m%d-%H%M%S}"
-    _new_folder(out)
+    check_writable(out, "--out")
     sweep.point(inputs, scenario, args.param, values[0])  # a bad --param stops here
     table = sweep.sweep(
         inputs, scenario, args.param, values, workers=args.workers, dask=args.dask, progress=True
@@ -301,9 +293,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     ]
     with pd.option_context("display.width", 200):
         print(table[cols].to_string(index=False))
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "sweep.csv", index=False, encoding="utf-8-sig")
-    sweep.chart(table).savefig(out / "sweep.png")
+    with atomic_output(out, folder=True, flag="--out") as tmp:
+        table.to_csv(tmp / "sweep.csv", index=False, encoding="utf-8-sig")
+        sweep.chart(table).savefig(tmp / "sweep.png")
     print(out)
     return EXIT_OK
 
@@ -325,7 +317,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.dynamics.split(",") if n.strip()]
     dynamics = [simulate.load_dynamics(n, args.dynamics_file) for n in names]
     if args.out:
-        _new_folder(args.out)
+        check_writable(args.out, "--out")  # before the simulation: a read-only or full disk fails now
     ev = simulate.evidence(
         dynamics,
         seeds=args.seeds,
@@ -342,17 +334,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         print()
         print(diff.to_string(index=False))
     if args.out:
-        import shutil
-
-        # everything goes to a hidden folder first, renamed when complete: nothing half-written
-        tmp = args.out.with_name(f".{args.out.name}.partial-{os.getpid()}")
-        try:
+        with atomic_output(args.out, folder=True, flag="--out") as tmp:
             _write_evidence(ev, dynamics, args, tmp, wide)
-            if args.out.is_dir():
-                args.out.rmdir()  # empty: checked above
-            tmp.rename(args.out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
         print(args.out)
     return EXIT_OK
 
@@ -399,8 +382,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
         raise InputError([_usage("give at least two branch files, oldest first.")])
     dates = impact.parse_dates(args.dates, len(args.branch_files))
     out = args.out or Path("plans") / f"impact-{dt.datetime.now():%Y%m%d-%H%M%S}.csv"
-    if out.exists():
-        raise InputError([_usage(f"--out {out} already exists; outputs are never overwritten.")])
+    check_writable(out, "--out")
     problems: list[Problem] = []
     snapshots = []
     for path in args.branch_files:
@@ -428,7 +410,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    _new_folder(args.out)
+    check_writable(args.out, "--out")
     try:
         county = datasets.generate(
             args.branches,
@@ -439,7 +421,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise InputError([_usage(str(exc) + ".")]) from exc
-    for path in datasets.write_county(county, args.out):
+    for path in datasets.write_county(county, args.out, flag="--out"):
         print(path)
     return EXIT_OK
 
@@ -458,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "impact": _cmd_impact,
         "sweep": _cmd_sweep,
     }
+    previous = _terminate_as_interrupt()
     try:
         return commands[args.command](args)
     except InputError as exc:
@@ -477,6 +460,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing was written.", file=sys.stderr)
         return EXIT_UNEXPECTED
+    except SolveTimeoutError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_UNEXPECTED
     except Exception as exc:
         print(
             f"Unexpected error: {exc.__class__.__name__}: {exc}. Nothing was written. "
@@ -486,6 +472,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DUDAO_DEBUG"):
             traceback.print_exc()
         return EXIT_UNEXPECTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate_as_interrupt() -> Any:
+    """SIGTERM stops a run like Ctrl-C, so partial outputs are removed; returns the old handler."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner.atomic import atomic_output
 from planner.resources import sample_dir
 from planner.schema import DIMENSIONS
 
@@ -251,13 +252,12 @@ def _county(
     return branches, pd.DataFrame(sups)
 
 
-def write_county(county: County, out: Path) -> tuple[Path, Path]:
-    """Write branches.csv and supervisors.csv (UTF-8) into `out`; return their paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = out / "branches.csv", out / "supervisors.csv"
-    county.branches.to_csv(paths[0], index=False, encoding="utf-8")
-    county.supervisors.to_csv(paths[1], index=False, encoding="utf-8")
-    return paths
+def write_county(county: County, out: Path, *, flag: str | None = None) -> tuple[Path, Path]:
+    """Write branches.csv and supervisors.csv (UTF-8) into the new (or empty) folder `out`."""
+    with atomic_output(Path(out), folder=True, flag=flag) as tmp:
+        county.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8")
+        county.supervisors.to_csv(tmp / "supervisors.csv", index=False, encoding="utf-8")
+    return out / "branches.csv", out / "supervisors.csv"
 
 
 SAMPLE_SEED = 2027

@@ -10,7 +10,7 @@ import pandas as pd
 from icalendar import Calendar, Event
 from openpyxl.utils import get_column_letter
 
-from planner.plan import Plan
+from planner.folder import Plan
 from planner.report import COLUMNS, KPI_LABELS, dimension_label, t
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -74,12 +74,12 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
         "risk_score",
         "visit_no",
     ]
-    plan_k, base_k = p.summary["kpis"], p.summary["baseline"]
+    plan_k, base_k = p.summary.kpis, p.summary.baseline
     kpis = pd.DataFrame(
         {
             COLUMNS["kpi"][lang]: [label[lang] for label in KPI_LABELS.values()],
-            t("plan", lang): [plan_k[k] for k in KPI_LABELS],
-            t("baseline", lang): [base_k[k] for k in KPI_LABELS],
+            t("plan", lang): [getattr(plan_k, k) for k in KPI_LABELS],
+            t("baseline", lang): [getattr(base_k, k) for k in KPI_LABELS],
         }
     )
     used: set[str] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.errors import Conflict
-from planner.model import Allocation, Instance
+from planner.problem import Allocation, Instance
 
 
 def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ import pandas as pd
 import statsmodels.api as sm
 from threadpoolctl import threadpool_limits
 
+from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
 from planner.evidence_labels import Lang, label
 from planner.inputs import FIRST_DATA_ROW, load_branches, read_table
@@ -306,16 +306,6 @@ def parse_dates(text: str, n_files: int) -> list[dt.date]:
 def write_table(table: pd.DataFrame, out: Path) -> Path:
     """CSV (UTF-8 with BOM, so Excel reads the Chinese), written atomically; never overwrites."""
     out = Path(out)
-    taken = [Problem(str(out), "already exists; choose a new --out (nothing is ever overwritten).")]
-    if out.exists():
-        raise InputError(taken)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    try:
+    with atomic_output(out) as partial:
         table.to_csv(partial, index=False, encoding="utf-8-sig")
-        os.link(partial, out)  # fails if `out` appeared meanwhile: never overwrites
-    except FileExistsError as exc:
-        raise InputError(taken) from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return out

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs import Inputs
-from planner.model import Group, Instance
+from planner.problem import Group, Instance
 from planner.risk import days_since_visit
 from planner.scenario import Scenario
 

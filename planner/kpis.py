@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from planner.scenario import Rules
+from planner.summary import Kpis
 
 
 def visit_counts(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:
@@ -29,9 +28,7 @@ def objective(
     return addressed - rules.travel_penalty * away, addressed, away
 
 
-def kpis(
-    visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame, rules: Rules
-) -> dict[str, Any]:
+def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame, rules: Rules) -> Kpis:
     """branches: branch_id, district, risk_score, risk_tier, mandatory_visits."""
     counts = visit_counts(visits, branches["branch_id"])
     visited = counts > 0
@@ -42,26 +39,26 @@ def kpis(
     obj, addressed, away = objective(visits, branches, supervisors, rules)
     share = visited.groupby(branches["district"]).mean()
     below = int((share < rules.district_min_share - 1e-9).sum())
-    return {
-        "objective": round(obj, 4),
-        "risk_addressed": round(addressed, 4),
-        "visits": len(visits),
-        "branches_visited": int(visited.sum()),
-        "high_risk_branches": int(high.sum()),
-        "high_risk_visited_share": round(float(visited[high].mean()) if high.any() else 1.0, 4),
-        "risk_share_of_visited_branches": round(
+    return Kpis(
+        objective=round(obj, 4),
+        risk_addressed=round(addressed, 4),
+        visits=len(visits),
+        branches_visited=int(visited.sum()),
+        high_risk_branches=int(high.sum()),
+        high_risk_visited_share=round(float(visited[high].mean()) if high.any() else 1.0, 4),
+        risk_share_of_visited_branches=round(
             float(branches.loc[visited, "risk_score"].sum()) / total_risk if total_risk else 0.0, 4
         ),
-        "mandatory_visits_required": int(need.sum()),
-        "mandatory_visits_met": int(np.minimum(counts, need).sum()),
-        "mandatory_branches_short": int((counts < need).sum()),
-        "visits_per_supervisor_min": int(per_sup.min()) if len(per_sup) else 0,
-        "visits_per_supervisor_max": int(per_sup.max()) if len(per_sup) else 0,
-        "visits_outside_home_district": away,
-        "districts_below_share": below,
-    }
+        mandatory_visits_required=int(need.sum()),
+        mandatory_visits_met=int(np.minimum(counts, need).sum()),
+        mandatory_branches_short=int((counts < need).sum()),
+        visits_per_supervisor_min=int(per_sup.min()) if len(per_sup) else 0,
+        visits_per_supervisor_max=int(per_sup.max()) if len(per_sup) else 0,
+        visits_outside_home_district=away,
+        districts_below_share=below,
+    )
 
 
-def obeys_mandatory_rules(k: dict[str, Any]) -> bool:
+def obeys_mandatory_rules(k: Kpis) -> bool:
     """Whether a plan with these KPIs meets every mandatory visit and district share."""
-    return k["mandatory_branches_short"] == 0 and k["districts_below_share"] == 0
+    return k.mandatory_branches_short == 0 and k.districts_below_share == 0

@@ -1,4 +1,7 @@
-"""The optimisation model: the only module that imports PuLP.
+"""The optimisation model in PuLP: building it, and reading its answer back.
+
+Running it (solver options, status, bound, the time guard) is `planner.solver`; the plain
+data it is built from and answers with is `planner.problem`.
 
 Branches that are interchangeable for every rule (same district, same county, same excluded
 supervisors) form a *group*. The model decides, per branch, how many visits it gets; per group
@@ -16,84 +19,12 @@ visits that obeys every rule (see `planner.schedule`, whose tests check it), bec
 
 from __future__ import annotations
 
-import math
-import re
-import tempfile
-import time
 from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pulp
 
-Key = tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Group:
-    district: int
-    candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
-    pinned: bool = False  # a single branch with visits kept from an earlier plan
-
-
-@dataclass(frozen=True)
-class Instance:
-    """Everything the model needs, as plain arrays indexed by position."""
-
-    risk: np.ndarray  # per branch
-    group_of: np.ndarray  # per branch: index into groups
-    min_visits: np.ndarray  # per branch: mandatory visits (weak-and-lax, overdue)
-    groups: tuple[Group, ...]
-    district_min_branches: dict[int, int]  # district -> branches that must be visited
-    capacity: np.ndarray  # supervisors x weeks: visits allowed (0 in unavailable weeks)
-    home: np.ndarray  # per supervisor: district index
-    max_visits: int
-    gap: int  # min weeks between two visits to a branch
-    repeat_value: tuple[float, ...]
-    one_responsible: bool
-    travel_penalty: float
-    # re-planning: visits kept from an earlier plan, (supervisor, week) per branch, all in
-    # weeks before `from_week`; new visits fall in `from_week` and later
-    pinned: tuple[tuple[tuple[int, int], ...], ...] = ()
-    from_week: int = 1
-
-    def pinned_visits(self, b: int) -> tuple[tuple[int, int], ...]:
-        return self.pinned[b] if self.pinned else ()
-
-    @property
-    def n_branches(self) -> int:
-        return len(self.risk)
-
-    @property
-    def weeks(self) -> int:
-        return int(self.capacity.shape[1])
-
-    def group_members(self) -> list[list[int]]:
-        members: list[list[int]] = [[] for _ in self.groups]
-        for b, g in enumerate(self.group_of):
-            members[int(g)].append(b)
-        return members
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """The solver's answer, still aggregated; `planner.schedule` expands it into visits."""
-
-    status: str  # optimal | feasible | infeasible
-    visits: np.ndarray  # per branch: number of visits
-    # one responsible supervisor: (group, supervisor, k) -> branches with >= k visits from s
-    served: dict[Key, int] = field(default_factory=dict)
-    # (supervisor, k, week) -> k-th visits by s in week, or (group, k, week) without 责任人
-    kth_in_week: dict[Key, int] = field(default_factory=dict)
-    # without 责任人: (group, supervisor, week) -> visits
-    group_supervisor_week: dict[Key, int] = field(default_factory=dict)
-    # new visits of branches with pinned visits: (branch, supervisor, week)
-    pinned_new: tuple[Key, ...] = ()
-    objective: float = 0.0
-    bound: float = 0.0
-    seconds: float = 0.0
-    shortfall: dict[str, float] = field(default_factory=dict)  # elastic model only
+from planner.problem import Allocation, Instance, Key, Marginals, SolveStatus
 
 
 def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
@@ -101,7 +32,9 @@ def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpressi
     return pulp.LpAffineExpression(pairs)
 
 
-class _Builder:
+class Model:
+    """A built model: the PuLP problem and the variables and rows to read back."""
+
     def __init__(self, inst: Instance, elastic: bool, explicit_capacity: bool = False) -> None:
         self.inst = inst
         self.elastic = elastic
@@ -115,6 +48,10 @@ class _Builder:
         # (supervisor, week) -> visits that use that week's capacity
         self.load: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         self.pinned_new: dict[Key, pulp.LpVariable] = {}
+        self.served: dict[Key, pulp.LpVariable] = {}  # one responsible supervisor
+        self.kth: dict[Key, pulp.LpVariable] = {}
+        self.by_sup: dict[Key, pulp.LpVariable] = {}  # shared supervision
+        self.offset = 0.0
 
     def add(self, pairs: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float, name: str) -> None:
         self.prob.addConstraint(pulp.LpConstraint(_affine(pairs), sense, name, rhs))
@@ -271,7 +208,6 @@ class _Builder:
     def _responsible_supervisor_flows(self) -> None:
         inst = self.inst
         members = inst.group_members()
-        self.served: dict[Key, pulp.LpVariable] = {}
         by_supervisor: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         for g, group in enumerate(inst.groups):
             size = len(members[g])
@@ -295,7 +231,6 @@ class _Builder:
                         )
                 pairs += [(self.gets_visit[b][k - 1], -1.0) for b in members[g]]
                 self.add(pairs, pulp.LpConstraintEQ, 0, f"group_{g}_visit_{k}_has_a_supervisor")
-        self.kth: dict[Key, pulp.LpVariable] = {}
         for s in range(len(inst.home)):
             cap = inst.capacity[s]
             kth = {k: self._week_vars(f"supervisor_{s}", k, cap) for k in range(1, inst.max_visits + 1)}
@@ -312,8 +247,6 @@ class _Builder:
     def _shared_supervision_flows(self) -> None:
         inst = self.inst
         members = inst.group_members()
-        self.kth = {}
-        self.by_sup: dict[Key, pulp.LpVariable] = {}
         for g, group in enumerate(inst.groups):
             if not members[g] or not group.candidates or group.pinned:
                 continue
@@ -354,170 +287,50 @@ class _Builder:
                 )
 
 
-_BANNER_SHOWN = False
+def build(inst: Instance, *, elastic: bool = False, explicit_capacity: bool = False) -> Model:
+    """The PuLP model of an instance: maximise risk addressed (elastic: minimise shortfall).
+
+    `explicit_capacity` keeps a capacity row (and its dual) where a bound would do; marginal
+    values need it. `planner.solver` runs the model; `allocation` and `marginals` read it back.
+    """
+    model = Model(inst, elastic, explicit_capacity)
+    model.build()
+    return model
 
 
-def _silence_highs_banner() -> None:
-    """HiGHS prints a banner on the first Highs() of a process, whatever output_flag says."""
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        return
-    import os
-    import sys
-
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(devnull)
-        os.close(saved)
-    _BANNER_SHOWN = True
-
-
-PRESOLVE_UP_TO_BRANCHES = 3000
-
-
-def _solver(name: str, time_limit_s: float, gap: float, log: Path | None, n_branches: int) -> pulp.LpSolver:
-    if name == "cbc":
-        return pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1, logPath=str(log) if log else None
-        )
-    _silence_highs_banner()
-    # one thread: forked worker processes must not inherit a HiGHS thread pool
-    return pulp.HiGHS(
-        msg=False,
-        timeLimit=time_limit_s,
-        gapRel=gap,
-        threads=1,
-        random_seed=0,
-        mip_feasibility_tolerance=1e-7,
-        # measured: presolve halves a 1,000-branch solve but makes a 10,000-branch
-        # one four times slower while removing about 1 % of the model
-        presolve="on" if n_branches <= PRESOLVE_UP_TO_BRANCHES else "off",
-    )
-
-
-def _cbc_bound(log: Path, objective: float, optimal: bool) -> float:
-    text = log.read_text(errors="replace") if log.exists() else ""
-    # CBC reports in its own (minimisation) sense; with -max the values are negated in the log
-    found = re.findall(r"(?:Lower|Upper) bound:\s*(-?[\d.eE+]+)", text)
-    if found:
-        return max(abs(float(found[-1])), objective)
-    return objective if optimal else math.inf
-
-
-def solve(
-    inst: Instance,
-    *,
-    solver: str = "highs",
-    time_limit_s: float = 60.0,
-    gap: float = 0.001,
-    elastic: bool = False,
+def allocation(
+    model: Model, status: SolveStatus, *, objective: float, bound: float, seconds: float
 ) -> Allocation:
-    """Maximise risk addressed under every rule (or, elastic, minimise the rules' shortfall)."""
-    return solve_with_marginals(
-        inst, solver=solver, time_limit_s=time_limit_s, gap=gap, elastic=elastic, marginals=False
-    )[0]
+    """The solved model's answer, still aggregated."""
 
+    def values(variables: dict[Key, pulp.LpVariable]) -> dict[Key, int]:
+        return {k: round(v.varValue or 0) for k, v in variables.items() if round(v.varValue or 0)}
 
-def solve_with_marginals(
-    inst: Instance,
-    *,
-    solver: str = "highs",
-    time_limit_s: float = 60.0,
-    gap: float = 0.001,
-    elastic: bool = False,
-    marginals: bool = True,
-) -> tuple[Allocation, Marginals | None]:
-    """`solve`, then (when feasible) the LP relaxation's duals on the same model."""
-    builder = _Builder(inst, elastic, explicit_capacity=marginals)
-    builder.build()
-    prob = builder.prob
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "cbc.log" if solver == "cbc" else None
-        prob.solve(_solver(solver, time_limit_s, gap, log, inst.n_branches))
-        seconds = time.perf_counter() - started
-        status = pulp.LpStatus[prob.status]
-        has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-        if status != "Infeasible" and not has_solution and seconds < 0.9 * time_limit_s:
-            raise RuntimeError(
-                f"the {solver} solver stopped without an answer (status {status}) after {seconds:.1f} s"
-            )
-        if status == "Infeasible" or not has_solution:
-            return Allocation(
-                status="infeasible" if status == "Infeasible" else "no_solution",
-                visits=np.zeros(inst.n_branches, int),
-                seconds=seconds,
-            ), None
-        objective = float(pulp.value(prob.objective) or 0.0) + builder.offset
-        optimal_status = prob.sol_status == pulp.LpSolutionOptimal
-        if solver == "cbc":
-            assert log is not None
-            bound = _cbc_bound(log, objective - builder.offset, optimal_status) + builder.offset
-        else:
-            info = prob.solverModel.getInfo()
-            bound = -float(info.mip_dual_bound) if not elastic else float(info.mip_dual_bound)
-            bound = bound + builder.offset if math.isfinite(bound) else objective
-    visits = np.array([sum(round(v.varValue or 0) for v in row) for row in builder.gets_visit], dtype=int)
-    rel_gap = abs(bound - objective) / max(abs(objective), 1e-9)
-    proven = rel_gap <= gap + 1e-9
-    alloc = Allocation(
-        status="optimal" if proven else "feasible",
+    visits = np.array([sum(round(v.varValue or 0) for v in row) for row in model.gets_visit], dtype=int)
+    return Allocation(
+        status=status,
         visits=visits,
         objective=objective,
         bound=bound,
         seconds=seconds,
-        kth_in_week={k: round(v.varValue or 0) for k, v in builder.kth.items() if round(v.varValue or 0)},
-        served={
-            k: round(v.varValue or 0)
-            for k, v in getattr(builder, "served", {}).items()
-            if round(v.varValue or 0)
-        },
-        group_supervisor_week={
-            k: round(v.varValue or 0)
-            for k, v in getattr(builder, "by_sup", {}).items()
-            if round(v.varValue or 0)
-        },
-        pinned_new=tuple(sorted(k for k, v in builder.pinned_new.items() if round(v.varValue or 0))),
-        shortfall={rule: sum(v.varValue or 0.0 for v in vs) for rule, vs in builder.shortfall_vars.items()},
+        kth_in_week=values(model.kth),
+        served=values(model.served),
+        group_supervisor_week=values(model.by_sup),
+        pinned_new=tuple(sorted(k for k, v in model.pinned_new.items() if round(v.varValue or 0))),
+        shortfall={rule: sum(v.varValue or 0.0 for v in vs) for rule, vs in model.shortfall_vars.items()},
     )
-    return alloc, (_duals(builder) if marginals else None)
 
 
-@dataclass(frozen=True)
-class Marginals:
-    """What more capacity would add, and what the rules cost, from the LP relaxation's duals.
-
-    Duals are rates of the relaxation's objective: exact for small changes of the relaxation,
-    an estimate for one whole extra visit (the plan is integer). The relaxation is tight on our
-    models (its bound is the optimum to within the gap), so the estimates are close; a test
-    compares them with re-solving.
-    """
-
-    slot: np.ndarray  # supervisors x weeks: value of one more visit that week
-    district_share: dict[int, float]  # district -> value lost to its share rule, per branch
-    mandatory: float  # value given up to meet the mandatory visits (the LP's reduced costs)
-
-
-def _duals(builder: _Builder) -> Marginals:
-    """Solve the LP relaxation of a built model with explicit capacity rows; read its duals."""
-    inst = builder.inst
-    _silence_highs_banner()
-    builder.prob.solve(pulp.HiGHS(mip=False, msg=False, threads=1))
+def marginals(model: Model) -> Marginals:
+    """The duals of the model's LP relaxation, once solved (with explicit capacity rows)."""
+    inst = model.inst
     slot = np.zeros_like(inst.capacity, dtype=float)
-    for (s, w), row in builder.capacity_rows.items():
+    for (s, w), row in model.capacity_rows.items():
         slot[s, w - 1] = max(0.0, -(row.pi or 0.0))  # HiGHS minimises -objective
-    share = {d: max(0.0, row.pi or 0.0) for d, row in builder.share_rows.items()}
+    share = {d: max(0.0, row.pi or 0.0) for d, row in model.share_rows.items()}
     mandatory = 0.0
     for b in range(inst.n_branches):
         need = max(int(inst.min_visits[b]), len(inst.pinned_visits(b)))
         for k in range(min(need, inst.max_visits)):
-            mandatory += max(0.0, builder.gets_visit[b][k].dj or 0.0)
+            mandatory += max(0.0, model.gets_visit[b][k].dj or 0.0)
     return Marginals(slot=slot, district_share=share, mandatory=mandatory)

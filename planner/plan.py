@@ -1,67 +1,30 @@
-"""`plan(inputs, scenario) -> Plan`: the one entry point from validated inputs to a visit plan,
-and `write_plan`, which puts a plan folder in place atomically."""
+"""`plan(inputs, scenario) -> Plan`: the one entry point from validated inputs to a visit plan.
+
+Writing and reading plan folders is `planner.folder`; re-planning's kept visits `planner.replan`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import re
-import shutil
 import time
-import tomllib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from planner import baseline, feasibility, instance, kpis, risk, schedule
-from planner.errors import Conflict, InfeasibleError, InputError, Problem
+from planner.errors import Conflict, InfeasibleError
+from planner.folder import BRANCH_COLUMNS, VISIT_COLUMNS, Plan
 from planner.inputs import Inputs
-from planner.model import Allocation, Instance, Marginals, solve, solve_with_marginals
 from planner.parallel import run_map
-from planner.scenario import Scenario, parse_scenario, scenario_to_toml
+from planner.problem import Allocation, Instance, Marginals, SolveStatus
+from planner.replan import Pins
+from planner.scenario import Scenario
 from planner.schema import DIMENSIONS
+from planner.solver import solve, solve_with_marginals
+from planner.summary import BindingRule, InputChecksum, MarginalValues, Pinned, Summary
 
-VISIT_COLUMNS = [
-    "visit_id",
-    "branch_id",
-    "branch_name",
-    "district",
-    "supervisor_id",
-    "supervisor_name",
-    "week",
-    "week_start",
-    "focus",
-    "risk_score",
-    "visit_no",
-]
-BRANCH_COLUMNS = [
-    "branch_id",
-    "name",
-    "district",
-    "risk_score",
-    "risk_tier",
-    "top_factors",
-    "visits",
-    "responsible_supervisor_id",
-    "mandatory_reason",
-    "mandatory_visits",
-    "baseline_visits",
-]
+__all__ = ["Plan", "plan", "supervisor_skills", "visit_table"]
+
 PARALLEL_FROM_BRANCHES = 4000
-
-
-@dataclass(frozen=True)
-class Plan:
-    scenario: Scenario
-    visits: pd.DataFrame  # one row per visit, VISIT_COLUMNS
-    branches: pd.DataFrame  # one row per input branch, BRANCH_COLUMNS
-    baseline_visits: pd.DataFrame  # the hand-ranking baseline, VISIT_COLUMNS
-    summary: dict[str, Any]
 
 
 def _solve_part(args: tuple[instance.Part, Scenario, bool]) -> tuple[Allocation, Marginals | None]:
@@ -80,67 +43,6 @@ def _solve_parts(
     if dask is None and (len(parts) == 1 or n < PARALLEL_FROM_BRANCHES):
         workers = 1  # starting processes costs more than a small solve
     return run_map(_solve_part, jobs, workers=workers, dask=dask)
-
-
-@dataclass(frozen=True)
-class Pins:
-    """Visits kept from an earlier plan when re-planning from `from_week` on."""
-
-    visits: pd.DataFrame  # branch_id, supervisor_id, week (all before from_week)
-    from_week: int
-    source: str
-
-
-def pins_from(folder: PlanFolder, inputs: Inputs, scenario: Scenario, from_week: int) -> Pins:
-    """The earlier plan's visits before `from_week`, checked against today's inputs."""
-    problems = []
-    name = folder.path.name
-    if folder.scenario.horizon.start != scenario.horizon.start:
-        problems.append(
-            Problem(
-                name,
-                f"starts on {folder.scenario.horizon.start}, the scenario "
-                f"on {scenario.horizon.start}; re-plan the same horizon.",
-                column="horizon.start",
-            )
-        )
-    if not 1 <= from_week <= scenario.horizon.weeks:
-        problems.append(
-            Problem(
-                "command line",
-                f"--from-week must be a week from 1 to {scenario.horizon.weeks}, got {from_week}.",
-            )
-        )
-    kept = folder.visits[folder.visits["week"] < from_week]
-    branches = set(inputs.branches["branch_id"])
-    sups = set(inputs.supervisors["supervisor_id"])
-    for i, v in kept.iterrows():
-        row = int(str(i)) + 2
-        if v["branch_id"] not in branches:
-            problems.append(
-                Problem(
-                    f"{name}/visits.csv",
-                    f"kept visit {v['visit_id']} is to "
-                    f"branch '{v['branch_id']}', which the branch file no longer "
-                    "has.",
-                    row,
-                    "branch_id",
-                )
-            )
-        if v["supervisor_id"] not in sups:
-            problems.append(
-                Problem(
-                    f"{name}/visits.csv",
-                    f"kept visit {v['visit_id']} is by "
-                    f"supervisor '{v['supervisor_id']}', who is not in the "
-                    "supervisor file.",
-                    row,
-                    "supervisor_id",
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    return Pins(kept[["branch_id", "supervisor_id", "week"]].reset_index(drop=True), from_week, name)
 
 
 def plan(
@@ -176,7 +78,7 @@ def plan(
     parts = instance.split(inst)
     solved = _solve_parts(parts, scenario, workers, dask, marginals)
     allocs = [a for a, _ in solved]
-    if any(a.status in ("infeasible", "no_solution") for a in allocs):
+    if not all(a.status.has_plan for a in allocs):
         raise _why_not(parts, allocs, scenario, inputs, workers, dask)
 
     deficits = risk.weighted_deficits(b, scenario).to_numpy()
@@ -207,42 +109,43 @@ def plan(
     )[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
     base_kpis = kpis.kpis(base, table, s, scenario.rules)
-    objective = plan_kpis["objective"]
+    objective = plan_kpis.objective
     solver_objective = sum(a.objective for a in allocs)
     if abs(solver_objective - objective) > 1e-6 * max(1.0, abs(objective)):
         raise schedule.CalendarError(f"the visits are worth {objective}, the solver said {solver_objective}")
     bound = max(sum(a.bound for a in allocs), objective)
-    summary = {
-        "scenario": scenario.name,
-        "status": "optimal" if all(a.status == "optimal" for a in allocs) else "feasible",
-        "objective": objective,
-        "bound": round(bound, 4),
-        "gap": round((bound - objective) / max(abs(objective), 1e-9), 6),
-        "solver": scenario.solver.name,
-        "solve_seconds": round(sum(a.seconds for a in allocs), 3),
-        "plan_seconds": round(time.perf_counter() - started, 3),
-        "n_branches": len(b),
-        "n_supervisors": len(s),
-        "n_visits": len(visits),
-        "independent_parts": len(parts),
-        "horizon": {"start": scenario.horizon.start.isoformat(), "weeks": scenario.horizon.weeks},
-        "kpis": plan_kpis,
-        "baseline": base_kpis,
-        "improvement_over_baseline": round(
-            (objective - base_kpis["objective"]) / max(abs(base_kpis["objective"]), 1e-9), 6
+    summary = Summary(
+        scenario=scenario.name,
+        status=SolveStatus.OPTIMAL
+        if all(a.status == SolveStatus.OPTIMAL for a in allocs)
+        else SolveStatus.FEASIBLE,
+        objective=objective,
+        bound=round(bound, 4),
+        gap=round((bound - objective) / max(abs(objective), 1e-9), 6),
+        solver=scenario.solver.name,
+        solve_seconds=round(sum(a.seconds for a in allocs), 3),
+        plan_seconds=round(time.perf_counter() - started, 3),
+        n_branches=len(b),
+        n_supervisors=len(s),
+        n_visits=len(visits),
+        independent_parts=len(parts),
+        horizon_start=scenario.horizon.start,
+        horizon_weeks=scenario.horizon.weeks,
+        kpis=plan_kpis,
+        baseline=base_kpis,
+        improvement_over_baseline=round(
+            (objective - base_kpis.objective) / max(abs(base_kpis.objective), 1e-9), 6
         ),
-        "inputs": dict(inputs.sources),
-    }
-    if marginals:
-        summary["marginal_values"] = _marginal_summary(
+        inputs=tuple(InputChecksum(f, h) for f, h in inputs.sources.items()),
+        marginal_values=_marginal_summary(
             parts, [m for _, m in solved], s, inst, instance.district_names(inputs)
         )
-    if pins:
-        summary["pinned"] = {
-            "plan": pins.source,
-            "from_week": pins.from_week,
-            "kept_visits": len(pins.visits),
-        }
+        if marginals
+        else None,
+        pinned=Pinned(plan=pins.source, from_week=pins.from_week, kept_visits=len(pins.visits))
+        if pins
+        else None,
+    )
     return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base, summary=summary)
 
 
@@ -252,7 +155,7 @@ def _marginal_summary(
     supervisors: pd.DataFrame,
     inst: Instance,
     district_names: list[str],
-) -> dict[str, Any]:
+) -> MarginalValues:
     slot = np.zeros_like(inst.capacity, dtype=float)
     share: dict[int, float] = {}
     mandatory = 0.0
@@ -269,15 +172,14 @@ def _marginal_summary(
     costs = [("mandatory visits", round(mandatory, 2))]
     costs += [(f"district share ({district_names[d]})", round(c, 2)) for d, c in share.items() if c > 1e-9]
     costs.sort(key=lambda rc: -rc[1])
-    rules = [{"rule": r, "cost": c} for r, c in costs]
-    return {
-        "method": "duals of the LP relaxation: rates, a lower estimate for a whole extra visit; "
+    return MarginalValues(
+        method="duals of the LP relaxation: rates, a lower estimate for a whole extra visit; "
         "planner sweep re-solves for exact figures",
-        "one_more_visit_per_week_by_supervisor": per_week,
-        "best_single_extra_slot_by_supervisor": best_slot,
-        "one_more_team_visit_every_week": round(float(slot.max(axis=0, initial=0.0).sum()), 2),
-        "binding_rules": rules,
-    }
+        one_more_visit_per_week_by_supervisor=per_week,
+        best_single_extra_slot_by_supervisor=best_slot,
+        one_more_team_visit_every_week=round(float(slot.max(axis=0, initial=0.0).sum()), 2),
+        binding_rules=tuple(BindingRule(r, c) for r, c in costs),
+    )
 
 
 def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:
@@ -304,7 +206,7 @@ def _why_not(
     workers: int | None,
     dask: str | None,
 ) -> InfeasibleError:
-    if any(a.status == "no_solution" for a in allocs):
+    if any(a.status == SolveStatus.NO_SOLUTION for a in allocs):
         return InfeasibleError(
             [
                 Conflict(
@@ -314,7 +216,7 @@ def _why_not(
                 )
             ]
         )
-    failed = [p for p, a in zip(parts, allocs, strict=True) if a.status == "infeasible"]
+    failed = [p for p, a in zip(parts, allocs, strict=True) if a.status == SolveStatus.INFEASIBLE]
     elastic = run_map(
         _elastic, [(p, scenario) for p in failed], workers=workers if len(failed) > 1 else 1, dask=dask
     )
@@ -359,93 +261,3 @@ def _responsible(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:
     counts = counts.sort_values(["branch_id", "n", "supervisor_id"], ascending=[True, False, True])
     first = counts.drop_duplicates("branch_id").set_index("branch_id")["supervisor_id"]
     return branch_ids.map(first).fillna("")
-
-
-def _folder_name(scenario: Scenario, now: dt.datetime) -> str:
-    safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", scenario.name).strip("_.")[:60] or "plan"
-    return f"{now:%Y%m%d-%H%M%S}-{safe}"
-
-
-def default_out(scenario: Scenario, root: Path = Path("plans")) -> Path:
-    out = root / _folder_name(scenario, dt.datetime.now())
-    n = 2
-    while out.exists():
-        out = root / f"{_folder_name(scenario, dt.datetime.now())}-{n}"
-        n += 1
-    return out
-
-
-Writer = Callable[[Plan, Path], object]
-
-
-def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
-    """Write the plan folder to a temporary sibling and rename it into place when complete.
-
-    `out` must not exist or must be an empty folder: an earlier plan is never overwritten.
-    """
-    out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(
-            f"{out} already exists and is not empty; plans are never overwritten. Choose another --out."
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
-        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
-        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
-        (tmp / "summary.json").write_text(
-            json.dumps(p.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
-        for extra in extras:
-            extra(p, tmp)
-        if out.exists():
-            out.rmdir()
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
-@dataclass(frozen=True)
-class PlanFolder:
-    """A plan as read back from its folder: what `planner report` and `compare` work from."""
-
-    path: Path
-    scenario: Scenario
-    visits: pd.DataFrame
-    branches: pd.DataFrame
-    baseline_visits: pd.DataFrame
-    summary: dict[str, Any]
-
-
-def read_plan_folder(path: Path) -> PlanFolder:
-    path = Path(path)
-    missing = [
-        f for f in ("visits.csv", "branches.csv", "summary.json", "scenario.toml") if not (path / f).is_file()
-    ]
-    if missing:
-        raise InputError([Problem(str(path), f"is not a plan folder: {', '.join(missing)} missing.")])
-    ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
-
-    def table(name: str) -> pd.DataFrame:
-        return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
-
-    base = path / "baseline_visits.csv"
-    return PlanFolder(
-        path=path,
-        scenario=parse_scenario(
-            tomllib.loads((path / "scenario.toml").read_text(encoding="utf-8")),
-            file=str(path / "scenario.toml"),
-        ),
-        visits=table("visits.csv"),
-        branches=table("branches.csv"),
-        baseline_visits=table("baseline_visits.csv")
-        if base.is_file()
-        else pd.DataFrame(columns=VISIT_COLUMNS),
-        summary=json.loads((path / "summary.json").read_text(encoding="utf-8")),
-    )

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
+from planner.folder import read_plan
 from planner.inputs import load_outcomes, raw_branch_table, sha256
-from planner.plan import read_plan_folder
 from planner.schema import DIMENSIONS
 
 
@@ -47,7 +48,7 @@ def next_branches(
 
 def record(plan_dir: Path, outcomes_file: Path, branches_file: Path, out: Path) -> tuple[Path, int]:
     """Validate the visit log against the plan and write the next cycle's branch file."""
-    folder = read_plan_folder(plan_dir)
+    folder = read_plan(plan_dir)
     problems = []
     if out.exists():
         problems.append(
@@ -56,7 +57,7 @@ def record(plan_dir: Path, outcomes_file: Path, branches_file: Path, out: Path) 
     if out.resolve() == Path(branches_file).resolve():
         problems.append(Problem(str(out), "is the input branch file; inputs are never edited."))
     digest = sha256(branches_file) if Path(branches_file).is_file() else None
-    if digest and digest not in folder.summary.get("inputs", {}).values():
+    if digest and digest not in folder.summary.input_digests():
         problems.append(
             Problem(
                 Path(branches_file).name,
@@ -75,12 +76,9 @@ def record(plan_dir: Path, outcomes_file: Path, branches_file: Path, out: Path) 
         last_day=weeks.week_start(weeks.weeks) + dt.timedelta(days=6),
     )
     table, changed = next_branches(raw, where, outcomes)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
-    if out.suffix.lower() == ".xlsx":
-        table.to_excel(partial.with_suffix(".xlsx"), index=False)
-        partial.with_suffix(".xlsx").rename(out)
-    else:
-        table.to_csv(partial, index=False, encoding="utf-8-sig")
-        partial.rename(out)
+    with atomic_output(out, flag="--out") as partial:
+        if out.suffix.lower() == ".xlsx":
+            table.to_excel(partial, index=False)
+        else:
+            table.to_csv(partial, index=False, encoding="utf-8-sig")
     return out, changed

@@ -9,7 +9,6 @@ can run as code in the report.
 from __future__ import annotations
 
 import html
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,7 +19,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from planner.plan import PlanFolder, read_plan_folder
+from planner.atomic import atomic_output, temp_dir
+from planner.folder import Plan, read_plan
 from planner.resources import notebook
 from planner.schema import DIMENSION_ZH, DIMENSIONS
 
@@ -194,60 +194,64 @@ def _esc(value: object) -> str:
     return html.escape(str(value))
 
 
-def load(plan_dir: str | Path | None) -> PlanFolder:
+def load(plan_dir: str | Path | None) -> Plan:
     """The plan folder to report on; none given: the sample county, planned now."""
     if plan_dir:
-        return read_plan_folder(Path(plan_dir))
+        return read_plan(Path(plan_dir))
     from planner.datasets import sample_paths
+    from planner.folder import write_plan
     from planner.inputs import load_inputs
-    from planner.plan import plan, write_plan
+    from planner.plan import plan
     from planner.scenario import load_scenario
 
     branches, supervisors, scenario_file = sample_paths()
     scenario = load_scenario(scenario_file)
     result = plan(load_inputs(branches, supervisors, horizon_weeks=scenario.horizon.weeks), scenario)
     folder = Path(tempfile.mkdtemp(prefix="dudao-sample-")) / "plan"
-    return read_plan_folder(write_plan(result, folder))
+    return read_plan(write_plan(result, folder))
 
 
-def header(p: PlanFolder, lang: str) -> str:
+def header(p: Plan, lang: str) -> str:
     s, sc = p.summary, p.scenario
     horizon = t("weeks_from", lang, weeks=sc.horizon.weeks, start=sc.horizon.start)
     solved = t(
         "objective_line",
         lang,
-        objective=s["objective"],
-        bound=s["bound"],
-        gap=s["gap"],
-        solver=s["solver"],
-        seconds=s["solve_seconds"],
+        objective=s.objective,
+        bound=s.bound,
+        gap=s.gap,
+        solver=s.solver,
+        seconds=s.solve_seconds,
     )
     return (
         f"<h1>{_esc(t('title', lang))}</h1>"
         f"<p class='lead'><b>{_esc(t('scenario', lang))}</b>：{_esc(sc.name)}<br>"
         f"<b>{_esc(t('horizon', lang))}</b>：{_esc(horizon)}<br>"
-        f"<b>{_esc(t('status', lang))}</b>：{_esc(t(s['status'], lang))}；{_esc(solved)}</p>"
+        f"<b>{_esc(t('status', lang))}</b>：{_esc(t(s.status.value, lang))}；{_esc(solved)}</p>"
     )
 
 
-def marginal_values(p: PlanFolder, lang: str) -> str:
-    m = p.summary.get("marginal_values")
-    if not m:
+def marginal_values(p: Plan, lang: str) -> str:
+    m = p.summary.marginal_values
+    if m is None:
         return ""
     names = p.visits.drop_duplicates("supervisor_id").set_index("supervisor_id")["supervisor_name"]
     table = pd.DataFrame(
         {
-            "supervisor_id": list(m["one_more_visit_per_week_by_supervisor"]),
-            t("per_week", lang): list(m["one_more_visit_per_week_by_supervisor"].values()),
-            t("best_slot", lang): list(m["best_single_extra_slot_by_supervisor"].values()),
+            "supervisor_id": list(m.one_more_visit_per_week_by_supervisor),
+            t("per_week", lang): list(m.one_more_visit_per_week_by_supervisor.values()),
+            t("best_slot", lang): list(m.best_single_extra_slot_by_supervisor.values()),
         }
     )
     table.insert(1, "supervisor_name", table["supervisor_id"].map(names).fillna(""))
     table = table.sort_values([t("per_week", lang), "supervisor_id"], ascending=[False, True])
-    rules = pd.DataFrame(m["binding_rules"]).rename(
-        columns={"rule": COLUMNS["rule"][lang], "cost": t("binding", lang)}
+    rules = pd.DataFrame(
+        {
+            COLUMNS["rule"][lang]: [r.rule for r in m.binding_rules],
+            t("binding", lang): [r.cost for r in m.binding_rules],
+        }
     )
-    intro = t("marginal_intro", lang, team=m["one_more_team_visit_every_week"])
+    intro = t("marginal_intro", lang, team=m.one_more_team_visit_every_week)
     return (
         f"<p>{_esc(intro)}</p>"
         + table_html(table, lang, classes="narrow")
@@ -261,7 +265,7 @@ def heading(key: str, lang: str, *, new_page: bool = False) -> str:
     return f"<h2{cls}>{_esc(t(key, lang))}</h2>"
 
 
-def rules_table(p: PlanFolder, lang: str) -> str:
+def rules_table(p: Plan, lang: str) -> str:
     r = p.scenario.rules
     rows = []
     for key, label in RULE_LABELS.items():
@@ -276,14 +280,14 @@ def rules_table(p: PlanFolder, lang: str) -> str:
     return table_html(pd.DataFrame(rows), lang, classes="narrow")
 
 
-def kpi_table(p: PlanFolder, lang: str) -> str:
-    plan_k, base_k = p.summary["kpis"], p.summary["baseline"]
+def kpi_table(p: Plan, lang: str) -> str:
+    plan_k, base_k = p.summary.kpis, p.summary.baseline
     rows = []
     for key in KPI_LABELS:
-        a, b = plan_k[key], base_k[key]
+        a, b = getattr(plan_k, key), getattr(base_k, key)
         if key == "mandatory_visits_met":
-            fa = f"{a}/{plan_k['mandatory_visits_required']}"
-            fb = f"{b}/{base_k['mandatory_visits_required']}"
+            fa = f"{a}/{plan_k.mandatory_visits_required}"
+            fb = f"{b}/{base_k.mandatory_visits_required}"
             diff = f"{a - b:+d}"
         elif key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
             fa, fb, diff = f"{a:.1%}", f"{b:.1%}", f"{(a - b) * 100:+.1f} pp"
@@ -298,7 +302,7 @@ def kpi_table(p: PlanFolder, lang: str) -> str:
     return table_html(frame, lang, classes="narrow")
 
 
-def district_summary(p: PlanFolder) -> pd.DataFrame:
+def district_summary(p: Plan) -> pd.DataFrame:
     b = p.branches.copy()
     b["is_visited"] = b["visits"] > 0
     b["is_high"] = b["risk_tier"] == "高"
@@ -320,11 +324,11 @@ def district_summary(p: PlanFolder) -> pd.DataFrame:
     return out.reset_index()
 
 
-def district_table(p: PlanFolder, lang: str) -> str:
+def district_table(p: Plan, lang: str) -> str:
     return table_html(district_summary(p), lang)
 
 
-def district_chart(p: PlanFolder, lang: str) -> Figure:
+def district_chart(p: Plan, lang: str) -> Figure:
     d = district_summary(p).sort_values("total_risk", ascending=True)
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(d) + 1)), dpi=90)
     y = np.arange(len(d))
@@ -339,7 +343,7 @@ def district_chart(p: PlanFolder, lang: str) -> Figure:
     return fig
 
 
-def weekly_chart(p: PlanFolder, lang: str) -> Figure:
+def weekly_chart(p: Plan, lang: str) -> Figure:
     weeks = p.scenario.horizon.weeks
     counts = p.visits["week"].value_counts().reindex(range(1, weeks + 1), fill_value=0)
     base = (
@@ -367,13 +371,13 @@ def _with_focus_label(visits: pd.DataFrame, lang: str) -> pd.DataFrame:
     return v
 
 
-def schedule_by_week(p: PlanFolder, lang: str) -> str:
+def schedule_by_week(p: Plan, lang: str) -> str:
     v = _with_focus_label(p.visits, lang)
     cols = ["week", "week_start", "supervisor_name", "branch_name", "district", "focus", "risk_score"]
     return table_html(v[cols], lang, classes="schedule")
 
 
-def supervisor_grid(p: PlanFolder, lang: str) -> str:
+def supervisor_grid(p: Plan, lang: str) -> str:
     v = p.visits
     if v.empty:
         return ""
@@ -391,7 +395,7 @@ def supervisor_grid(p: PlanFolder, lang: str) -> str:
     return table_html(grid, lang, classes="grid")
 
 
-def schedule_by_supervisor(p: PlanFolder, lang: str) -> str:
+def schedule_by_supervisor(p: Plan, lang: str) -> str:
     v = _with_focus_label(p.visits, lang)
     parts = []
     for (sid, name), rows in v.groupby(["supervisor_id", "supervisor_name"], sort=True):
@@ -406,7 +410,7 @@ def schedule_by_supervisor(p: PlanFolder, lang: str) -> str:
     return "\n".join(parts)
 
 
-def unvisited(p: PlanFolder, lang: str, limit: int = 30) -> str:
+def unvisited(p: Plan, lang: str, limit: int = 30) -> str:
     b = p.branches
     chosen = b[(b["visits"] > 0) & (b["mandatory_visits"] == 0)]
     cutoff = float(chosen["risk_score"].min()) if len(chosen) else float("inf")
@@ -441,7 +445,7 @@ def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def mandatory(p: PlanFolder, lang: str) -> str:
+def mandatory(p: Plan, lang: str) -> str:
     b = p.branches[p.branches["mandatory_visits"] > 0].copy()
     met = int(np.minimum(b["visits"], b["mandatory_visits"]).sum())
     required = int(b["mandatory_visits"].sum())
@@ -506,8 +510,8 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
 
     plan_dir = Path(plan_dir)
     out = out or plan_dir / "report.html"
-    title = read_plan_folder(plan_dir).scenario.name
-    with tempfile.TemporaryDirectory(prefix="dudao-report-") as tmp:
+    title = read_plan(plan_dir).scenario.name
+    with temp_dir("dudao-report-") as tmp:
         executed = Path(tmp) / "report.ipynb"
         papermill.execute_notebook(
             str(notebook("report.ipynb")),
@@ -525,13 +529,13 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
         f'<meta charset="utf-8">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n'
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    partial.write_text(page, encoding="utf-8")
-    shutil.move(partial, out)
+    # `planner report` re-renders a plan's report in place: the one output that is replaced
+    with atomic_output(out, replace=True) as partial:
+        partial.write_text(page, encoding="utf-8")
     return out
 
 
-def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
+def comparison(folders: list[Plan], lang: str) -> pd.DataFrame:
     """The KPIs of several plans side by side: one column per plan."""
     rows: dict[str, list[object]] = {
         COLUMNS["kpi"][lang]: [
@@ -545,26 +549,26 @@ def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
         ]
     }
     for i, f in enumerate(folders, start=1):
-        s, k = f.summary, f.summary["kpis"]
+        s, k = f.summary, f.summary.kpis
         values: list[object] = [
             f.scenario.name,
-            t(s["status"], lang),
+            t(s.status.value, lang),
             t("weeks_from", lang, weeks=f.scenario.horizon.weeks, start=f.scenario.horizon.start),
         ]
         for key in KPI_LABELS:
-            value = k[key]
+            value = getattr(k, key)
             if key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
                 value = f"{value:.1%}"
             elif key == "mandatory_visits_met":
-                value = f"{value}/{k['mandatory_visits_required']}"
+                value = f"{value}/{k.mandatory_visits_required}"
             values.append(value)
-        values += [s["baseline"]["objective"], f"{s['improvement_over_baseline']:+.2%}", f"{s['gap']:.4%}"]
-        label = f.path.name if f.path.name not in rows else f"{i}. {f.path}"
+        values += [s.baseline.objective, f"{s.improvement_over_baseline:+.2%}", f"{s.gap:.4%}"]
+        label = f.name if f.name not in rows else f"{i}. {f.path or f.name}"
         rows[label] = values
     return pd.DataFrame(rows)
 
 
-def write_comparison(folders: list[PlanFolder], out: Path, lang: str = "zh") -> Path:
+def write_comparison(folders: list[Plan], out: Path, lang: str = "zh") -> Path:
     table = comparison(folders, lang)
     title = t("compare_title", lang)
     body = f"<h1>{_esc(title)}</h1>" + table.to_html(index=False, escape=True, border=0, classes="dudao")
@@ -573,10 +577,6 @@ def write_comparison(folders: list[PlanFolder], out: Path, lang: str = "zh") -> 
         f'<meta charset="utf-8">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n'
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-    if out.exists():
-        raise FileExistsError(f"{out} already exists; choose a new --out.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    partial.write_text(page, encoding="utf-8")
-    partial.rename(out)
+    with atomic_output(out, flag="--out") as partial:
+        partial.write_text(page, encoding="utf-8")
     return out

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from planner.model import Allocation, Instance
+from planner.problem import Allocation, Instance
 
 
 class CalendarError(RuntimeError):

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.inputs import Inputs, scaled_capacity
 from planner.plan import plan
+from planner.problem import SolveStatus
 from planner.scenario import Scenario, parse_scenario, scenario_to_dict
 
 KPI_COLUMNS = (
@@ -98,22 +99,22 @@ def solve_point(p: Point) -> dict[str, Any]:
     try:
         result = plan(p.inputs, p.scenario, workers=1, marginals=False)
     except InfeasibleError as exc:
-        return {**row, "status": "infeasible", "note": str(exc.conflicts[0])}
-    s, k = result.summary, result.summary["kpis"]
+        return {**row, "status": SolveStatus.INFEASIBLE.value, "note": str(exc.conflicts[0])}
+    s, k = result.summary, result.summary.kpis
     return {
         **row,
-        "status": s["status"],
-        "objective": s["objective"],
-        "bound": s["bound"],
-        "gap": s["gap"],
-        "visits": k["visits"],
-        "branches_visited": k["branches_visited"],
-        "high_risk_visited_share": k["high_risk_visited_share"],
-        "risk_share_of_visited_branches": k["risk_share_of_visited_branches"],
-        "mandatory_visits_met": k["mandatory_visits_met"],
-        "visits_outside_home_district": k["visits_outside_home_district"],
-        "baseline_objective": s["baseline"]["objective"],
-        "solve_seconds": s["solve_seconds"],
+        "status": s.status.value,
+        "objective": s.objective,
+        "bound": s.bound,
+        "gap": s.gap,
+        "visits": k.visits,
+        "branches_visited": k.branches_visited,
+        "high_risk_visited_share": k.high_risk_visited_share,
+        "risk_share_of_visited_branches": k.risk_share_of_visited_branches,
+        "mandatory_visits_met": k.mandatory_visits_met,
+        "visits_outside_home_district": k.visits_outside_home_district,
+        "baseline_objective": s.baseline.objective,
+        "solve_seconds": s.solve_seconds,
         "note": "",
     }
 
@@ -145,7 +146,7 @@ def sweep(
 def chart(table: pd.DataFrame) -> Figure:
     """The frontier: risk addressed (optimizer and hand ranking) along the swept value."""
     fig, ax = plt.subplots(figsize=(8, 3.4), dpi=90)
-    ok = table[table["status"] != "infeasible"]
+    ok = table[table["status"] != SolveStatus.INFEASIBLE.value]
     ax.plot(ok["value"], ok["objective"], marker="o", color="#c0392b", label="optimizer")
     ax.plot(
         ok["value"],
@@ -155,7 +156,7 @@ def chart(table: pd.DataFrame) -> Figure:
         label="ranking by hand",
         linestyle="--",
     )
-    for v in table.loc[table["status"] == "infeasible", "value"]:
+    for v in table.loc[table["status"] == SolveStatus.INFEASIBLE.value, "value"]:
         ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
     ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
     ax.set_ylabel("objective (risk addressed)")

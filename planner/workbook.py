@@ -17,13 +17,16 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
+from planner.atomic import atomic_output
 from planner.datasets import sample_paths
 from planner.errors import InfeasibleError, InputError
+from planner.folder import Plan, write_plan
 from planner.inputs import Inputs, load_inputs, scaled_capacity
-from planner.plan import Plan, plan, write_plan
+from planner.plan import plan
 from planner.report import COLUMNS, KPI_LABELS, dimension_label, t, weekly_chart
 from planner.scenario import Horizon, Scenario, load_scenario, scenario_to_toml
 from planner.schema import DIMENSIONS
+from planner.summary import Kpis
 
 KPI_KEYS = (
     "objective",
@@ -304,8 +307,8 @@ class Workbook:
         self.history.append((label, result))
         s = result.summary
         self.message = (
-            f"{label}: {t(s['status'], self.lang)}，目标值 {s['objective']:.1f}，"
-            f"较人工排序 {s['improvement_over_baseline']:+.2%}"
+            f"{label}: {t(s.status.value, self.lang)}，目标值 {s.objective:.1f}，"
+            f"较人工排序 {s.improvement_over_baseline:+.2%}"
         )
         self.status.value = _escape(self.message)
         self.supervisor_filter.options = [ALL, *sorted(result.visits["supervisor_name"].unique())]
@@ -317,7 +320,7 @@ class Workbook:
         """The plan's KPIs beside the hand-ranking baseline's, formatted for reading."""
         if self.result is None:
             return pd.DataFrame()
-        k, b = self.result.summary["kpis"], self.result.summary["baseline"]
+        k, b = self.result.summary.kpis, self.result.summary.baseline
         frame = pd.DataFrame(
             {
                 t("plan", self.lang): [_fmt(key, k) for key in KPI_KEYS],
@@ -364,14 +367,14 @@ class Workbook:
         """Every scenario solved in this session, side by side."""
         rows = {}
         for label, p in self.history:
-            s, k = p.summary, p.summary["kpis"]
+            s, k = p.summary, p.summary.kpis
             rows[label] = {
-                "objective": s["objective"],
-                "visits": k["visits"],
-                "branches_visited": k["branches_visited"],
-                "high_risk_visited_share": k["high_risk_visited_share"],
-                "mandatory_visits_met": k["mandatory_visits_met"],
-                "gain_over_hand_ranking": s["improvement_over_baseline"],
+                "objective": s.objective,
+                "visits": k.visits,
+                "branches_visited": k.branches_visited,
+                "high_risk_visited_share": k.high_risk_visited_share,
+                "mandatory_visits_met": k.mandatory_visits_met,
+                "gain_over_hand_ranking": s.improvement_over_baseline,
             }
         return pd.DataFrame(rows)
 
@@ -391,23 +394,20 @@ class Workbook:
                 display(content)
         self.chart_out.clear_output()
         if self.result is not None:
-            from planner.plan import PlanFolder
-
-            folder = PlanFolder(
-                Path("."),
-                self.result.scenario,
-                self.result.visits,
-                self.result.branches,
-                self.result.baseline_visits,
-                self.result.summary,
-            )
             with self.chart_out:
-                display(weekly_chart(folder, self.lang))
+                display(weekly_chart(self.result, self.lang))
         self.show_schedule()
 
-    def save_scenario(self, path: str | Path | None = None) -> Path:
+    def save_scenario(self, path: str | Path | None = None) -> Path | None:
+        """Write the scenario as TOML to a new file (an existing file is never overwritten)."""
         target = Path(path or self.save_path.value)
-        target.write_text(scenario_to_toml(self.scenario()), encoding="utf-8")
+        try:
+            with atomic_output(target) as partial:
+                partial.write_text(scenario_to_toml(self.scenario()), encoding="utf-8")
+        except InputError as exc:
+            self.message = str(exc)
+            self.status.value = f"<b style='color:#a61b1b'>{_escape(self.message)}</b>"
+            return None
         self.status.value = _escape(f"已保存 {target}")
         return target
 
@@ -472,14 +472,14 @@ class Workbook:
         return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])
 
 
-def _fmt(key: str, kpis: dict[str, float]) -> str:
-    value = kpis[key]
+def _fmt(key: str, kpis: Kpis) -> str:
+    value = getattr(kpis, key)
     if key == "objective":
         return f"{value:.1f}"
     if key.endswith("share") or key == "risk_share_of_visited_branches":
         return f"{value:.1%}"
     if key == "mandatory_visits_met":
-        return f"{value}/{kpis['mandatory_visits_required']}"
+        return f"{value}/{kpis.mandatory_visits_required}"
     return str(value)
 
 

@@ -1,0 +1,135 @@
+"""The plan folder: `Plan` (a plan in memory, with the folder it was read from, if any),
+`write_plan` (puts a plan folder in place atomically) and `read_plan` (reads one back)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from planner.atomic import atomic_output
+from planner.errors import InputError, Problem
+from planner.scenario import Scenario, parse_scenario, scenario_to_toml
+from planner.summary import Summary
+
+VISIT_COLUMNS = [
+    "visit_id",
+    "branch_id",
+    "branch_name",
+    "district",
+    "supervisor_id",
+    "supervisor_name",
+    "week",
+    "week_start",
+    "focus",
+    "risk_score",
+    "visit_no",
+]
+BRANCH_COLUMNS = [
+    "branch_id",
+    "name",
+    "district",
+    "risk_score",
+    "risk_tier",
+    "top_factors",
+    "visits",
+    "responsible_supervisor_id",
+    "mandatory_reason",
+    "mandatory_visits",
+    "baseline_visits",
+]
+# what every plan folder has; the rest (report, workbook, calendars) is optional
+REQUIRED_FILES = ("visits.csv", "branches.csv", "summary.json", "scenario.toml")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan: solved now (`path` None) or read back from its folder."""
+
+    scenario: Scenario
+    visits: pd.DataFrame  # one row per visit, VISIT_COLUMNS
+    branches: pd.DataFrame  # one row per input branch, BRANCH_COLUMNS
+    baseline_visits: pd.DataFrame  # the hand-ranking baseline, VISIT_COLUMNS
+    summary: Summary
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The plan folder's name, or the scenario's for a plan not written yet."""
+        return self.path.name if self.path else self.scenario.name
+
+
+Writer = Callable[[Plan, Path], object]
+
+
+def _folder_name(scenario: Scenario, now: dt.datetime) -> str:
+    safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", scenario.name).strip("_.")[:60] or "plan"
+    return f"{now:%Y%m%d-%H%M%S}-{safe}"
+
+
+def default_out(scenario: Scenario, root: Path = Path("plans")) -> Path:
+    out = root / _folder_name(scenario, dt.datetime.now())
+    n = 2
+    while out.exists():
+        out = root / f"{_folder_name(scenario, dt.datetime.now())}-{n}"
+        n += 1
+    return out
+
+
+def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = (), *, flag: str | None = None) -> Path:
+    """Write the plan folder to a temporary sibling and rename it into place when complete.
+
+    `out` must not exist or must be an empty folder: an earlier plan is never overwritten.
+    `extras` write more files into the folder (workbook, calendars, report) before it is in place.
+    """
+    with atomic_output(Path(out), folder=True, flag=flag) as tmp:
+        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
+        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
+        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
+        (tmp / "summary.json").write_text(
+            json.dumps(p.summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
+        written = replace(p, path=tmp)
+        for extra in extras:
+            extra(written, tmp)
+    return Path(out)
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan folder read back: what `planner report`, `compare`, `record` and `--pin` work from."""
+    path = Path(path)
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if missing:
+        raise InputError([Problem(str(path), f"is not a plan folder: {', '.join(missing)} missing.")])
+    ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
+
+    def table(name: str) -> pd.DataFrame:
+        return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+
+    base = path / "baseline_visits.csv"
+    try:
+        summary = Summary.from_dict(json.loads((path / "summary.json").read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(
+            [Problem(str(path / "summary.json"), f"is not a plan summary ({exc.__class__.__name__}: {exc}).")]
+        ) from exc
+    return Plan(
+        scenario=parse_scenario(
+            tomllib.loads((path / "scenario.toml").read_text(encoding="utf-8")),
+            file=str(path / "scenario.toml"),
+        ),
+        visits=table("visits.csv"),
+        branches=table("branches.csv"),
+        baseline_visits=table("baseline_visits.csv")
+        if base.is_file()
+        else pd.DataFrame(columns=VISIT_COLUMNS),
+        summary=summary,
+        path=path,
+    )

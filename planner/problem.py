@@ -1,0 +1,108 @@
+"""The optimisation problem's plain data: what the model is given and what the solver answers.
+
+No PuLP here: these types travel between processes (the guarded solve runs in a child process)
+and are read by the calendar, the baseline and the feasibility checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+Key = tuple[int, ...]
+
+
+class SolveStatus(StrEnum):
+    """How a solve ended; a plan's status is OPTIMAL or FEASIBLE."""
+
+    OPTIMAL = "optimal"  # proven optimal within the scenario's gap
+    FEASIBLE = "feasible"  # a plan, not proven optimal (time limit)
+    INFEASIBLE = "infeasible"  # the rules cannot all hold
+    NO_SOLUTION = "no_solution"  # the time limit passed before any plan was found
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Group:
+    district: int
+    candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
+    pinned: bool = False  # a single branch with visits kept from an earlier plan
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the model needs, as plain arrays indexed by position."""
+
+    risk: np.ndarray  # per branch
+    group_of: np.ndarray  # per branch: index into groups
+    min_visits: np.ndarray  # per branch: mandatory visits (weak-and-lax, overdue)
+    groups: tuple[Group, ...]
+    district_min_branches: dict[int, int]  # district -> branches that must be visited
+    capacity: np.ndarray  # supervisors x weeks: visits allowed (0 in unavailable weeks)
+    home: np.ndarray  # per supervisor: district index
+    max_visits: int
+    gap: int  # min weeks between two visits to a branch
+    repeat_value: tuple[float, ...]
+    one_responsible: bool
+    travel_penalty: float
+    # re-planning: visits kept from an earlier plan, (supervisor, week) per branch, all in
+    # weeks before `from_week`; new visits fall in `from_week` and later
+    pinned: tuple[tuple[tuple[int, int], ...], ...] = ()
+    from_week: int = 1
+
+    def pinned_visits(self, b: int) -> tuple[tuple[int, int], ...]:
+        return self.pinned[b] if self.pinned else ()
+
+    @property
+    def n_branches(self) -> int:
+        return len(self.risk)
+
+    @property
+    def weeks(self) -> int:
+        return int(self.capacity.shape[1])
+
+    def group_members(self) -> list[list[int]]:
+        members: list[list[int]] = [[] for _ in self.groups]
+        for b, g in enumerate(self.group_of):
+            members[int(g)].append(b)
+        return members
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The solver's answer, still aggregated; `planner.schedule` expands it into visits."""
+
+    status: SolveStatus
+    visits: np.ndarray  # per branch: number of visits
+    # one responsible supervisor: (group, supervisor, k) -> branches with >= k visits from s
+    served: dict[Key, int] = field(default_factory=dict)
+    # (supervisor, k, week) -> k-th visits by s in week, or (group, k, week) without 责任人
+    kth_in_week: dict[Key, int] = field(default_factory=dict)
+    # without 责任人: (group, supervisor, week) -> visits
+    group_supervisor_week: dict[Key, int] = field(default_factory=dict)
+    # new visits of branches with pinned visits: (branch, supervisor, week)
+    pinned_new: tuple[Key, ...] = ()
+    objective: float = 0.0
+    bound: float = 0.0
+    seconds: float = 0.0
+    shortfall: dict[str, float] = field(default_factory=dict)  # elastic model only
+
+
+@dataclass(frozen=True)
+class Marginals:
+    """What more capacity would add, and what the rules cost, from the LP relaxation's duals.
+
+    Duals are rates of the relaxation's objective: exact for small changes of the relaxation,
+    an estimate for one whole extra visit (the plan is integer). The relaxation is tight on our
+    models (its bound is the optimum to within the gap), so the estimates are close; a test
+    compares them with re-solving.
+    """
+
+    slot: np.ndarray  # supervisors x weeks: value of one more visit that week
+    district_share: dict[int, float]  # district -> value lost to its share rule, per branch
+    mandatory: float  # value given up to meet the mandatory visits (the LP's reduced costs)

@@ -1,0 +1,177 @@
+"""What `summary.json` holds, typed: the plan's figures, its KPIs and the baseline's.
+
+`Summary.to_dict()` / `Summary.from_dict()` are the only place where the JSON's keys are
+spelled; everything else reads attributes. The keys are the contract of DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from planner.problem import SolveStatus
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """What a planner reads off a plan (or off the hand-ranking baseline)."""
+
+    objective: float
+    risk_addressed: float
+    visits: int
+    branches_visited: int
+    high_risk_branches: int
+    high_risk_visited_share: float
+    risk_share_of_visited_branches: float
+    mandatory_visits_required: int
+    mandatory_visits_met: int
+    mandatory_branches_short: int
+    visits_per_supervisor_min: int
+    visits_per_supervisor_max: int
+    visits_outside_home_district: int
+    districts_below_share: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Kpis:
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class InputChecksum:
+    """One input file by name and its SHA-256."""
+
+    file: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BindingRule:
+    rule: str
+    cost: float  # risk the plan could address more without the rule (a rate)
+
+
+@dataclass(frozen=True)
+class MarginalValues:
+    """Estimates from the LP relaxation's duals (see `planner.problem.Marginals`)."""
+
+    method: str
+    one_more_visit_per_week_by_supervisor: Mapping[str, float]
+    best_single_extra_slot_by_supervisor: Mapping[str, float]
+    one_more_team_visit_every_week: float
+    binding_rules: tuple[BindingRule, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "one_more_visit_per_week_by_supervisor": dict(self.one_more_visit_per_week_by_supervisor),
+            "best_single_extra_slot_by_supervisor": dict(self.best_single_extra_slot_by_supervisor),
+            "one_more_team_visit_every_week": self.one_more_team_visit_every_week,
+            "binding_rules": [asdict(r) for r in self.binding_rules],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MarginalValues:
+        return cls(
+            method=data["method"],
+            one_more_visit_per_week_by_supervisor=dict(data["one_more_visit_per_week_by_supervisor"]),
+            best_single_extra_slot_by_supervisor=dict(data["best_single_extra_slot_by_supervisor"]),
+            one_more_team_visit_every_week=data["one_more_team_visit_every_week"],
+            binding_rules=tuple(BindingRule(r["rule"], r["cost"]) for r in data["binding_rules"]),
+        )
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A re-plan: the earlier plan whose visits before `from_week` were kept."""
+
+    plan: str
+    from_week: int
+    kept_visits: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    scenario: str
+    status: SolveStatus
+    objective: float
+    bound: float
+    gap: float
+    solver: str
+    solve_seconds: float
+    plan_seconds: float
+    n_branches: int
+    n_supervisors: int
+    n_visits: int
+    independent_parts: int
+    horizon_start: dt.date
+    horizon_weeks: int
+    kpis: Kpis
+    baseline: Kpis
+    improvement_over_baseline: float
+    inputs: tuple[InputChecksum, ...]
+    marginal_values: MarginalValues | None = None
+    pinned: Pinned | None = None
+
+    def input_digests(self) -> set[str]:
+        return {c.sha256 for c in self.inputs}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of `summary.json`."""
+        out: dict[str, Any] = {
+            "scenario": self.scenario,
+            "status": self.status.value,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "solver": self.solver,
+            "solve_seconds": self.solve_seconds,
+            "plan_seconds": self.plan_seconds,
+            "n_branches": self.n_branches,
+            "n_supervisors": self.n_supervisors,
+            "n_visits": self.n_visits,
+            "independent_parts": self.independent_parts,
+            "horizon": {"start": self.horizon_start.isoformat(), "weeks": self.horizon_weeks},
+            "kpis": self.kpis.to_dict(),
+            "baseline": self.baseline.to_dict(),
+            "improvement_over_baseline": self.improvement_over_baseline,
+            "inputs": {c.file: c.sha256 for c in self.inputs},
+        }
+        if self.marginal_values is not None:
+            out["marginal_values"] = self.marginal_values.to_dict()
+        if self.pinned is not None:
+            out["pinned"] = asdict(self.pinned)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Summary:
+        """A summary read back from `summary.json` (keys it does not know are ignored)."""
+        horizon = data["horizon"]
+        marginal = data.get("marginal_values")
+        pinned = data.get("pinned")
+        return cls(
+            scenario=data["scenario"],
+            status=SolveStatus(data["status"]),
+            objective=data["objective"],
+            bound=data["bound"],
+            gap=data["gap"],
+            solver=data["solver"],
+            solve_seconds=data["solve_seconds"],
+            plan_seconds=data.get("plan_seconds", data["solve_seconds"]),
+            n_branches=data["n_branches"],
+            n_supervisors=data["n_supervisors"],
+            n_visits=data["n_visits"],
+            independent_parts=data.get("independent_parts", 1),
+            horizon_start=dt.date.fromisoformat(horizon["start"]),
+            horizon_weeks=horizon["weeks"],
+            kpis=Kpis.from_dict(data["kpis"]),
+            baseline=Kpis.from_dict(data["baseline"]),
+            improvement_over_baseline=data["improvement_over_baseline"],
+            inputs=tuple(InputChecksum(f, h) for f, h in data["inputs"].items()),
+            marginal_values=MarginalValues.from_dict(marginal) if marginal else None,
+            pinned=Pinned(**pinned) if pinned else None,
+        )

@@ -56,15 +56,15 @@ def one(folder: Path, solver: str, rules: dict[str, object], weeks: int) -> dict
         "total_s": done - started,
         "load_s": loaded - started,
         "plan_s": done - loaded,
-        "solve_s": s["solve_seconds"],
+        "solve_s": s.solve_seconds,
         "peak_mib": peak_kib / 1024,
-        "gap": s["gap"],
-        "status": s["status"],
-        "objective": s["objective"],
-        "baseline_objective": s["baseline"]["objective"],
-        "visits": s["n_visits"],
-        "away": s["kpis"]["visits_outside_home_district"],
-        "baseline_away": s["baseline"]["visits_outside_home_district"],
+        "gap": s.gap,
+        "status": s.status.value,
+        "objective": s.objective,
+        "baseline_objective": s.baseline.objective,
+        "visits": s.n_visits,
+        "away": s.kpis.visits_outside_home_district,
+        "baseline_away": s.baseline.visits_outside_home_district,
     }
 
 

@@ -2,10 +2,14 @@
 
 The same pure function runs on the same inputs in every case, so the results are identical;
 only where they run differs. Results come back in the order of the jobs.
+
+Local processes are started fresh ("spawn"), never forked: a fork copies whatever state the
+parent's threads hold (a solver's thread pool, a notebook kernel's locks) into the workers.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -39,7 +43,8 @@ def run_map(
                 return list(client.gather(futures))
         workers = workers if workers is not None else (os.cpu_count() or 1)
         if workers > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=spawn) as pool:
                 submitted = [pool.submit(fn, job) for job in jobs]
                 for _ in as_completed(submitted):
                     bar.update()

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from planner import datasets
 from planner.errors import InfeasibleError
+from planner.folder import write_plan
 from planner.inputs import load_inputs
 from planner.kpis import obeys_mandatory_rules
-from planner.plan import plan, write_plan
+from planner.plan import plan
 from planner.scenario import parse_scenario
 from tests.checker import check_plan_folder
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
@@ -60,8 +61,8 @@ def test_two_slots_go_to_the_two_riskiest(write):
         max_visits_per_branch=1,
     )
     assert visited(p) == {"A": 1, "B": 1}
-    assert p.summary["objective"] == pytest.approx(60 + 40)
-    assert p.summary["status"] == "optimal"
+    assert p.summary.objective == pytest.approx(60 + 40)
+    assert p.summary.status == "optimal"
     assert p.visits.loc[p.visits["branch_id"] == "A", "week"].item() == 1  # riskiest first
 
 
@@ -78,7 +79,7 @@ def test_repeat_value_decides_between_a_second_visit_and_a_new_branch(write, sec
         repeat_value=[1.0, second_value],
     )
     assert visited(p) == expected
-    assert p.summary["objective"] == pytest.approx(max(60 + 50, 60 + 60 * second_value))
+    assert p.summary.objective == pytest.approx(max(60 + 50, 60 + 60 * second_value))
 
 
 def test_exclusion_and_travel_penalty(write):
@@ -95,7 +96,7 @@ def test_exclusion_and_travel_penalty(write):
     assert visited(p) == {"A": 1, "B": 1}
     assert set(p.visits["supervisor_id"]) == {"S1", "S2"}
     assert p.visits.set_index("branch_id").loc["A", "supervisor_id"] == "S2"
-    assert p.summary["objective"] == pytest.approx(80 + 40 - 15)
+    assert p.summary.objective == pytest.approx(80 + 40 - 15)
     p2 = solve(
         write,
         branches,
@@ -199,17 +200,17 @@ def test_sample_plan_obeys_every_rule(sample_plans, label):
     p, folder = sample_plans[label]
     bf, sf, _ = datasets.sample_paths()
     assert check_plan_folder(folder, bf, sf) == []
-    assert p.summary["status"] == "optimal"
-    assert p.summary["kpis"]["mandatory_visits_met"] == p.summary["kpis"]["mandatory_visits_required"]
+    assert p.summary.status == "optimal"
+    assert p.summary.kpis.mandatory_visits_met == p.summary.kpis.mandatory_visits_required
 
 
 def test_solvers_agree_and_beat_the_baseline(sample_plans):
     highs, cbc = sample_plans["responsible"][0], sample_plans["cbc"][0]
-    assert highs.summary["objective"] == pytest.approx(cbc.summary["objective"], rel=2e-4)
+    assert highs.summary.objective == pytest.approx(cbc.summary.objective, rel=2e-4)
     for p, _ in sample_plans.values():
-        assert p.summary["objective"] >= p.summary["baseline"]["objective"]
+        assert p.summary.objective >= p.summary.baseline.objective
     shared = sample_plans["shared"][0]
-    assert shared.summary["objective"] >= highs.summary["objective"] - 1e-6  # fewer rules
+    assert shared.summary.objective >= highs.summary.objective - 1e-6  # fewer rules
 
 
 def test_plan_is_deterministic(sample_plans):
@@ -268,13 +269,13 @@ def test_every_generated_plan_obeys_every_rule(tmp_path_factory, case):
         return
     folder = write_plan(p, tmp / "plan")
     assert check_plan_folder(folder, bf, sf) == []
-    if obeys_mandatory_rules(p.summary["baseline"]):  # a greedy pass may miss a rule
-        assert p.summary["objective"] >= p.summary["baseline"]["objective"] - 1e-6
+    if obeys_mandatory_rules(p.summary.baseline):  # a greedy pass may miss a rule
+        assert p.summary.objective >= p.summary.baseline.objective - 1e-6
     try:
         _, _, more = _plan_generated(tmp_path_factory.mktemp("more"), case, capacity_bonus=1)
     except InfeasibleError:
         pytest.fail("more capacity made a feasible scenario infeasible")
-    assert more.summary["objective"] >= p.summary["objective"] - 1e-6
+    assert more.summary.objective >= p.summary.objective - 1e-6
 
 
 def test_audit_visits_go_to_random_low_and_middle_tier_branches():

@@ -126,8 +126,10 @@ def test_pin_needs_the_same_horizon(q1, tmp_path, write):
 @given(small_county(), st.integers(2, 13))
 def test_every_replan_keeps_its_pins_and_obeys_every_rule(tmp_path_factory, case, from_week):
     from planner.errors import InfeasibleError
+    from planner.folder import read_plan, write_plan
     from planner.inputs import load_inputs
-    from planner.plan import pins_from, plan, read_plan_folder, write_plan
+    from planner.plan import plan
+    from planner.replan import pins_from
 
     tmp = tmp_path_factory.mktemp("pin")
     try:
@@ -138,16 +140,16 @@ def test_every_replan_keeps_its_pins_and_obeys_every_rule(tmp_path_factory, case
     assume(from_week <= case["weeks"])
     folder = write_plan(first, tmp / "first")
     inputs = load_inputs(bf, sf, horizon_weeks=case["weeks"])
-    pins = pins_from(read_plan_folder(folder), inputs, first.scenario, from_week)
+    pins = pins_from(read_plan(folder), inputs, first.scenario, from_week)
     again = plan(inputs, first.scenario, pins=pins)  # the first plan fits: never infeasible
     out = write_plan(again, tmp / "again")
     assert check_plan_folder(out, bf, sf) == []
     pd.testing.assert_frame_equal(kept(visits(out), from_week), kept(visits(folder), from_week))
-    assert again.summary["objective"] <= first.summary["objective"] + 1e-6 + abs(
-        first.summary["bound"] - first.summary["objective"]
+    assert again.summary.objective <= first.summary.objective + 1e-6 + abs(
+        first.summary.bound - first.summary.objective
     )
-    if obeys_mandatory_rules(again.summary["baseline"]):  # a greedy pass may miss a rule
-        assert again.summary["objective"] >= again.summary["baseline"]["objective"] - 1e-6
+    if obeys_mandatory_rules(again.summary.baseline):  # a greedy pass may miss a rule
+        assert again.summary.objective >= again.summary.baseline.objective - 1e-6
 
 
 def test_kept_visits_stand_when_their_supervisor_has_left(tmp_path, write):

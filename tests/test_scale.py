@@ -54,11 +54,12 @@ def test_bad_sweep_arguments(sample):
 def test_marginal_values_point_where_capacity_pays(sample):
     inputs, scenario = sample
     first = plan(inputs, scenario)
-    m = first.summary["marginal_values"]
-    per_week = m["one_more_visit_per_week_by_supervisor"]
+    m = first.summary.marginal_values
+    assert m is not None
+    per_week = m.one_more_visit_per_week_by_supervisor
     assert set(per_week) == set(inputs.supervisors["supervisor_id"])
-    assert m["one_more_team_visit_every_week"] > 0
-    assert m["binding_rules"][0]["rule"] == "mandatory visits"
+    assert m.one_more_team_visit_every_week > 0
+    assert m.binding_rules[0].rule == "mandatory visits"
     top = max(per_week, key=lambda sid: (per_week[sid], sid))
     more = plan(
         scaled_capacity(
@@ -69,7 +70,7 @@ def test_marginal_values_point_where_capacity_pays(sample):
         scenario,
         marginals=False,
     )
-    gained = more.summary["objective"] - first.summary["objective"]
+    gained = more.summary.objective - first.summary.objective
     assert 0.5 * per_week[top] <= gained <= 2 * per_week[top]
 
 
@@ -87,10 +88,10 @@ def test_province_on_dask_equals_local(cluster):
     scenario = load_scenario(None).with_changes(horizon=load_scenario(datasets.sample_paths()[2]).horizon)
     local = plan(inputs, scenario, workers=1)
     remote = plan(inputs, scenario, dask=cluster)
-    assert remote.summary["independent_parts"] == 4
+    assert remote.summary.independent_parts == 4
     pd.testing.assert_frame_equal(local.visits, remote.visits)
     pd.testing.assert_frame_equal(local.branches, remote.branches)
-    assert local.summary["objective"] == remote.summary["objective"]
+    assert local.summary.objective == remote.summary.objective
 
 
 def test_sweep_on_dask_equals_local(sample, cluster):

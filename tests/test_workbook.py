@@ -20,7 +20,7 @@ def test_changing_a_weight_and_solving_changes_the_plan(workbook):
     workbook.weights["training"].value = 4.0
     workbook.solve_button.click()
     assert workbook.result is not first
-    assert workbook.result.summary["objective"] != first.summary["objective"]
+    assert workbook.result.summary.objective != first.summary.objective
     assert workbook.result.scenario.weights["training"] == 4.0
     assert list(workbook.comparison().columns)[-2:] == ["#1", "#2"]
     assert "#2" in workbook.status.value
@@ -29,9 +29,9 @@ def test_changing_a_weight_and_solving_changes_the_plan(workbook):
 
 def test_more_team_capacity_never_lowers_the_objective(workbook):
     workbook.capacity_factor.value = 1.0
-    base = workbook.solve().summary["objective"]
+    base = workbook.solve().summary.objective
     workbook.capacity_factor.value = 1.5
-    more = workbook.solve().summary["objective"]
+    more = workbook.solve().summary.objective
     workbook.capacity_factor.value = 1.0
     assert more >= base
     assert float(workbook.kpi_table().iloc[0, 0]) == pytest.approx(more, abs=0.05)
@@ -87,7 +87,7 @@ def test_load_other_data_files(tmp_path):
     assert set(wb.capacity) == set(county.supervisors["supervisor_id"])
     assert wb.max_visits.value == 3 and wb.travel.value == 0.0  # a file-less scenario: defaults
     assert wb.solve() is not None
-    assert wb.result.summary["n_branches"] == 120
+    assert wb.result.summary.n_branches == 120
     wb.branches_file.value = str(tmp_path / "missing.csv")
     assert not wb.load()
     assert "missing.csv" in wb.message

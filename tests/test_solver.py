@@ -1,0 +1,139 @@
+"""The guarded solve: a solve that would spin forever stops near its time limit, and Ctrl-C (or
+SIGTERM) stops `planner plan` at once, with nothing written and no solver process left behind.
+
+A NaN risk makes HiGHS spin past its time limit, deaf to Ctrl-C (its callbacks stop too); the
+tests make every risk NaN in the instance the pipeline builds, whatever the input validation accepts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner import datasets, instance, load_inputs, load_scenario, risk
+from planner.problem import Instance, SolveStatus
+from planner.solver import GRACE_S, SolveTimeoutError, solve
+
+# start-up of a fresh interpreter on a busy machine, on top of time limit + grace
+SLACK_S = 12.0
+
+NAN_PLANNER = textwrap.dedent(
+    """
+    import dataclasses, sys
+    import numpy as np
+    from planner import instance
+    build = instance.build
+    def with_nan(*args, **kwargs):
+        inst = build(*args, **kwargs)
+        risk = inst.risk.copy()
+        risk[:] = np.nan
+        return dataclasses.replace(inst, risk=risk)
+    instance.build = with_nan
+    from planner.cli import main
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+def sample_instance() -> Instance:
+    bf, sf, scf = datasets.sample_paths()
+    sc = load_scenario(scf)
+    inputs = load_inputs(bf, sf, horizon_weeks=sc.horizon.weeks)
+    scores = risk.score(inputs.branches, sc)
+    need = instance.mandatory(inputs, sc, scores["risk_tier"])
+    return instance.build(inputs, sc, scores["risk_score"], need.visits)
+
+
+def test_a_normal_solve_proves_its_optimum():
+    alloc = solve(sample_instance(), time_limit_s=60, gap=0.001)
+    assert alloc.status == SolveStatus.OPTIMAL
+    assert alloc.bound >= alloc.objective > 0
+    assert alloc.visits.sum() > 0
+
+
+def test_a_spinning_solve_is_stopped_near_its_time_limit():
+    inst = sample_instance()
+    risk_ = inst.risk.copy()
+    risk_[:] = np.nan
+    started = time.monotonic()
+    with pytest.raises(SolveTimeoutError, match="did not stop within its time limit"):
+        solve(dataclasses.replace(inst, risk=risk_), time_limit_s=1)
+    assert time.monotonic() - started < 1 + GRACE_S + SLACK_S
+
+
+def nan_plan(tmp_path: Path, time_limit_s: float) -> subprocess.Popen[str]:
+    scenario = tmp_path / "sc.toml"
+    scenario.write_text(f"[solver]\ntime_limit_s = {time_limit_s}\n", encoding="utf-8")
+    bf, sf, _ = datasets.sample_paths()
+    args = ["plan", "--branches", str(bf), "--supervisors", str(sf), "--scenario", str(scenario)]
+    return subprocess.Popen(
+        [sys.executable, "-c", NAN_PLANNER, *args, "--out", str(tmp_path / "out"), "--no-report"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def solver_children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` and that run the solver."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"child_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def nothing_written(tmp_path: Path) -> None:
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+
+def test_plan_that_would_hang_exits_with_a_sentence(tmp_path):
+    started = time.monotonic()
+    proc = nan_plan(tmp_path, time_limit_s=1)
+    out, err = proc.communicate(timeout=120)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 1, err
+    assert "did not stop within its time limit" in err and "nothing was written" in err
+    assert "Traceback" not in err
+    assert elapsed < 1 + GRACE_S + 2 * SLACK_S  # the package's own start-up comes on top
+    nothing_written(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_a_plan_promptly(tmp_path, sig):
+    proc = nan_plan(tmp_path, time_limit_s=600)
+    deadline = time.monotonic() + 120
+    while not solver_children(proc.pid):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the solve never started"
+        time.sleep(0.1)
+    children = solver_children(proc.pid)
+    time.sleep(0.5)  # the solver is spinning now
+    os.kill(proc.pid, sig)
+    sent = time.monotonic()
+    out, err = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 5
+    assert proc.returncode == 1
+    assert "Interrupted; nothing was written." in err and "Traceback" not in err
+    nothing_written(tmp_path)
+    for child in children:
+        assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]

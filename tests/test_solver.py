@@ -108,7 +108,7 @@ def nothing_written(tmp_path: Path) -> None:
 def test_plan_that_would_hang_exits_with_a_sentence(tmp_path):
     started = time.monotonic()
     proc = nan_plan(tmp_path, time_limit_s=1)
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
     elapsed = time.monotonic() - started
     assert proc.returncode == 1, err
     assert "did not stop within its time limit" in err and "nothing was written" in err
@@ -130,10 +130,12 @@ def test_ctrl_c_stops_a_plan_promptly(tmp_path, sig):
     time.sleep(0.5)  # the solver is spinning now
     os.kill(proc.pid, sig)
     sent = time.monotonic()
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert time.monotonic() - sent < 5
     assert proc.returncode == 1
     assert "Interrupted; nothing was written." in err and "Traceback" not in err
     nothing_written(tmp_path)
     for child in children:
-        assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+        assert (
+            not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+        )

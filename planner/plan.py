@@ -5,12 +5,13 @@ Writing and reading plan folders is `planner.folder`; re-planning's kept visits 
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
 import pandas as pd
 
-from planner import baseline, feasibility, instance, kpis, risk, schedule
+from planner import baseline, feasibility, instance, kpis, risk, schedule, solver
 from planner.errors import Conflict, InfeasibleError
 from planner.folder import BRANCH_COLUMNS, VISIT_COLUMNS, Plan
 from planner.inputs import Inputs
@@ -19,7 +20,6 @@ from planner.problem import Allocation, Instance, Marginals, SolveStatus
 from planner.replan import Pins
 from planner.scenario import Scenario
 from planner.schema import DIMENSIONS
-from planner.solver import solve, solve_with_marginals
 from planner.summary import BindingRule, InputChecksum, MarginalValues, Pinned, Summary
 
 __all__ = ["Plan", "plan", "supervisor_skills", "visit_table"]
@@ -27,21 +27,29 @@ __all__ = ["Plan", "plan", "supervisor_skills", "visit_table"]
 PARALLEL_FROM_BRANCHES = 4000
 
 
-def _solve_part(args: tuple[instance.Part, Scenario, bool]) -> tuple[Allocation, Marginals | None]:
+def _solve_part(
+    args: tuple[instance.Part, Scenario, bool], child: solver.Child | None = None
+) -> tuple[Allocation, Marginals | None]:
     part, scenario, marginals = args
     s = scenario.solver
-    return solve_with_marginals(
-        part.instance, solver=s.name, time_limit_s=s.time_limit_s, gap=s.gap, marginals=marginals
-    )
+    request = solver.Request(part.instance, s.name, s.time_limit_s, s.gap, marginals=marginals)
+    return solver.run(request, child)
 
 
 def _solve_parts(
-    parts: list[instance.Part], scenario: Scenario, workers: int | None, dask: str | None, marginals: bool
+    parts: list[instance.Part],
+    scenario: Scenario,
+    workers: int | None,
+    dask: str | None,
+    marginals: bool,
+    child: solver.Child | None = None,
 ) -> list[tuple[Allocation, Marginals | None]]:
     jobs = [(p, scenario, marginals) for p in parts]
     n = sum(p.instance.n_branches for p in parts)
     if dask is None and (len(parts) == 1 or n < PARALLEL_FROM_BRANCHES):
         workers = 1  # starting processes costs more than a small solve
+    if child is not None and workers == 1 and len(parts) == 1:
+        return [_solve_part(jobs[0], child)]
     return run_map(_solve_part, jobs, workers=workers, dask=dask)
 
 
@@ -59,6 +67,20 @@ def plan(
     With `pins`, the visits before `pins.from_week` are kept as they are and count toward
     every rule; only later weeks are planned.
     """
+    # the solver's process starts now: its start-up overlaps scoring and building the instance
+    with solver.Child() if dask is None else contextlib.nullcontext(None) as child:
+        return _plan(inputs, scenario, pins, workers, dask, marginals, child)
+
+
+def _plan(
+    inputs: Inputs,
+    scenario: Scenario,
+    pins: Pins | None,
+    workers: int | None,
+    dask: str | None,
+    marginals: bool,
+    child: solver.Child | None,
+) -> Plan:
     started = time.perf_counter()
     b, s = inputs.branches, inputs.supervisors
     scores = risk.score(b, scenario)
@@ -76,7 +98,7 @@ def plan(
     if conflicts:
         raise InfeasibleError(conflicts)
     parts = instance.split(inst)
-    solved = _solve_parts(parts, scenario, workers, dask, marginals)
+    solved = _solve_parts(parts, scenario, workers, dask, marginals, child)
     allocs = [a for a, _ in solved]
     if not all(a.status.has_plan for a in allocs):
         raise _why_not(parts, allocs, scenario, inputs, workers, dask)
@@ -189,13 +211,8 @@ def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:
 
 def _elastic(args: tuple[instance.Part, Scenario]) -> Allocation:
     part, scenario = args
-    return solve(
-        part.instance,
-        solver=scenario.solver.name,
-        time_limit_s=scenario.solver.time_limit_s,
-        gap=0.0,
-        elastic=True,
-    )
+    s = scenario.solver
+    return solver.run(solver.Request(part.instance, s.name, s.time_limit_s, gap=0.0, elastic=True))[0]
 
 
 def _why_not(

@@ -85,24 +85,44 @@ def solve_with_marginals(
 # the guard: the parent's side
 
 
-def run(request: Request) -> tuple[Allocation, Marginals | None]:
-    """Solve in a child process; kill it when a solver call outlives its limit + GRACE_S."""
-    package = Path(__file__).resolve().parent
-    child = subprocess.Popen(
-        [sys.executable, "-I", "-c", _CHILD, str(package)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        return _talk(child, request)
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
-        for pipe in (child.stdin, child.stdout, child.stderr):
+class Child:
+    """A solver process for one solve. Started ahead of time, its start-up (NumPy, PuLP, HiGHS)
+    overlaps the caller's own work; closed (killed if still running) after the solve or unused."""
+
+    def __init__(self) -> None:
+        package = Path(__file__).resolve().parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _CHILD, str(package)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def solve(self, request: Request) -> tuple[Allocation, Marginals | None]:
+        """Solve; kill the child when a solver call outlives its limit + GRACE_S, or on Ctrl-C."""
+        try:
+            return _talk(self.process, request)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
             if pipe is not None:
                 pipe.close()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run(request: Request, child: Child | None = None) -> tuple[Allocation, Marginals | None]:
+    """Solve in a child process (`child`, if one was started ahead, else a new one)."""
+    return (child or Child()).solve(request)
 
 
 def _talk(child: subprocess.Popen[bytes], request: Request) -> tuple[Allocation, Marginals | None]:
@@ -208,6 +228,10 @@ def child_main() -> None:
         out.flush()
 
     try:
+        import pulp  # noqa: F401  -- start-up work done while the parent prepares the request
+
+        from planner import model  # noqa: F401
+
         request = pickle.loads(sys.stdin.buffer.read())
         send("done", solve_here(request, send))
     except Exception as exc:  # the parent raises it with this sentence

@@ -17,7 +17,7 @@ import pandas as pd
 from planner import datasets
 from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
-from planner.folder import Writer, default_out, read_plan, write_plan
+from planner.folder import default_out, read_plan, write_plan
 from planner.inputs import Inputs, load_inputs, sha256
 from planner.plan import plan
 from planner.replan import pins_from
@@ -176,15 +176,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.pin is not None:
         pins = pins_from(read_plan(args.pin), inputs, scenario, args.from_week)
     result = plan(inputs, scenario, pins=pins, dask=args.dask)
-    from planner import exports, report
+    from planner.exports import handouts
 
-    extras: list[Writer] = [
-        lambda p, d: exports.write_workbook(p, d, args.lang),
-        lambda p, d: exports.write_calendars(p, d, args.lang),
-    ]
-    if not args.no_report:
-        extras.append(lambda p, d: report.render(d, args.lang))
-    folder = write_plan(result, out, extras, flag="--out")
+    folder = write_plan(result, out, handouts(args.lang, report=not args.no_report), flag="--out")
     sm = result.summary
     k, base = sm.kpis, sm.baseline
     print(

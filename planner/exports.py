@@ -1,4 +1,8 @@
-"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor."""
+"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor.
+
+`handouts` lists every file written into a plan folder beyond its tables: the one place to add
+a new output file (the plan command and the workbook's export both write this list).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,21 @@ import pandas as pd
 from icalendar import Calendar, Event
 from openpyxl.utils import get_column_letter
 
-from planner.folder import Plan
-from planner.report import COLUMNS, KPI_LABELS, dimension_label, t
+from planner.folder import Plan, Writer
+from planner.report import COLUMNS, KPI_LABELS, dimension_label, render, t
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
+    """The writers of a plan folder's handouts: workbook, calendars and (unless not) the report."""
+    writers: list[Writer] = [
+        lambda p, d: write_workbook(p, d, lang),
+        lambda p, d: write_calendars(p, d, lang),
+    ]
+    if report:
+        writers.append(lambda p, d: render(d, lang))
+    return writers
 
 
 def _sheet_name(text: str, used: set[str]) -> str:

@@ -11,6 +11,7 @@ HiGHS thread pool is ever inherited or shared between solves.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pickle
@@ -20,7 +21,6 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from planner.atomic import temp_dir
 from planner.problem import Allocation, Instance, Marginals, SolveStatus
 
 # measured: presolve halves a 1,000-branch solve but makes a 10,000-branch one four times
@@ -96,6 +97,7 @@ class Child:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: CBC's process goes with it
         )
 
     def solve(self, request: Request) -> tuple[Allocation, Marginals | None]:
@@ -107,7 +109,8 @@ class Child:
 
     def close(self) -> None:
         if self.process.poll() is None:
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
             if pipe is not None:
@@ -128,8 +131,11 @@ def run(request: Request, child: Child | None = None) -> tuple[Allocation, Margi
 def _talk(child: subprocess.Popen[bytes], request: Request) -> tuple[Allocation, Marginals | None]:
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
     payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
-    child.stdin.write(payload)
-    child.stdin.close()
+    try:
+        child.stdin.write(payload)
+        child.stdin.close()
+    except BrokenPipeError:
+        pass  # the child ended early: its error output says why, below
     frames = _Frames()
     errors = bytearray()
     deadline: float | None = None
@@ -255,9 +261,11 @@ def solve_here(
     built = model.build(inst, elastic=request.elastic, explicit_capacity=request.marginals)
     prob = built.prob
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"dudao-solve-{os.getpid()}-") as tmp:
+    # named after this process: a later solve removes it if this one is killed
+    with temp_dir("dudao-solve-") as tmp:
         log = Path(tmp) / "cbc.log" if request.solver == "cbc" else None
         command = _command(request.solver, request.time_limit_s, request.gap, log, inst.n_branches)
+        command.tmpDir = tmp  # CBC's model and solution files too
         notify("solving", request.time_limit_s)
         prob.solve(command)
         notify("idle", None)

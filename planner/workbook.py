@@ -413,7 +413,7 @@ class Workbook:
 
     def export_report(self, out: str | Path | None = None) -> Path | None:
         """Write the current plan as a plan folder with report.html; return the report's path."""
-        from planner import exports, report
+        from planner.exports import handouts
 
         if self.result is None and self.solve() is None:
             return None
@@ -423,16 +423,7 @@ class Workbook:
             if out
             else Path(tempfile.mkdtemp(prefix="dudao-")) / (f"plan-{dt.datetime.now():%Y%m%d-%H%M%S}")
         )
-        lang = self.lang
-        written = write_plan(
-            self.result,
-            folder,
-            [
-                lambda p, d: exports.write_workbook(p, d, lang),
-                lambda p, d: exports.write_calendars(p, d, lang),
-                lambda p, d: report.render(d, lang),
-            ],
-        )
+        written = write_plan(self.result, folder, handouts(self.lang))
         path = written / "report.html"
         self.status.value = _escape(f"报告已导出：{path}")
         return path

@@ -162,10 +162,9 @@ def test_generated_province_keeps_supervisors_in_their_county(tmp_path):
         check_plan_folder(tmp_path / "plan", tmp_path / "p/branches.csv", tmp_path / "p/supervisors.csv")
         == []
     )
-    import json
+    from planner.folder import read_plan
 
-    summary = json.loads((tmp_path / "plan/summary.json").read_text(encoding="utf-8"))
-    assert summary["independent_parts"] == 4
+    assert read_plan(tmp_path / "plan").summary.independent_parts == 4
 
 
 def test_row_numbers_stay_true_after_blank_rows(write):

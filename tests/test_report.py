@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 from icalendar import Calendar
 from PIL import Image
 
+from planner.folder import read_plan
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 from tests.helpers import run_planner as planner
 
@@ -103,9 +103,9 @@ def sample_plan(tmp_path_factory) -> Path:
 
 def test_report_shows_kpis_and_every_visit(hostile_plan):
     page = (hostile_plan / "report.html").read_text(encoding="utf-8")
-    summary = json.loads((hostile_plan / "summary.json").read_text(encoding="utf-8"))
-    assert f"{summary['objective']:.1f}" in page
-    assert f"{summary['baseline']['objective']:.1f}" in page
+    summary = read_plan(hostile_plan).summary
+    assert f"{summary.objective:.1f}" in page
+    assert f"{summary.baseline.objective:.1f}" in page
     assert "督导走访计划" in page and "逐周走访安排" in page
     visits = (hostile_plan / "visits.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     assert len(visits) == 4  # one slot a week, four weeks

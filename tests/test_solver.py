@@ -60,6 +60,20 @@ def test_a_normal_solve_proves_its_optimum():
     assert alloc.visits.sum() > 0
 
 
+def test_a_solve_after_another_highs_run_in_this_process():
+    """A HiGHS run with its default thread pool in this process used to make the next solve
+    (threads=1) come back 'not solved'; every solve now has a process of its own."""
+    import highspy
+
+    other = highspy.Highs()
+    other.setOptionValue("output_flag", False)
+    other.addVar(0.0, 1.0)
+    other.changeColCost(0, -1.0)
+    other.run()
+    assert other.getInfo().objective_function_value == pytest.approx(-1.0)
+    assert solve(sample_instance(), time_limit_s=60).status == SolveStatus.OPTIMAL
+
+
 def test_a_spinning_solve_is_stopped_near_its_time_limit():
     inst = sample_instance()
     risk_ = inst.risk.copy()

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from planner.model import Group, Instance
+from planner.problem import Group, Instance
+
+
+def planner_command(*args: str, prelude: str = "") -> list[str]:
+    """The command line of `planner ARGS`; `prelude` is Python run first (a test's patch)."""
+    if not prelude:
+        return [sys.executable, "-m", "planner.cli", *args]
+    main = "\nimport sys\nfrom planner.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    return [sys.executable, "-c", textwrap.dedent(prelude) + main, *args]
 
 
 def run_planner(
-    *args: str, cwd: Path | None = None, timeout: float = 600
+    *args: str, cwd: Path | None = None, timeout: float = 600, prelude: str = ""
 ) -> subprocess.CompletedProcess[str]:
     """`planner ARGS` as a user runs it: a new process, output captured, never raising on exit codes."""
     return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args],
+        planner_command(*args, prelude=prelude),
         capture_output=True,
         text=True,
         check=False,

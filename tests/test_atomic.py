@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from planner.atomic import atomic_output, check_writable, clean_stale, temp_dir
 from planner.errors import InputError
+from tests.helpers import run_planner as run
 
 
 def dead_pid() -> int:
@@ -25,14 +25,6 @@ def dead_pid() -> int:
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
     return int(done.stdout)
-
-
-def run(*args: str, prelude: str = "") -> subprocess.CompletedProcess[str]:
-    code = (
-        textwrap.dedent(prelude)
-        + "\nimport sys\nfrom planner.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    )
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
 
 
 def leftovers(folder: Path) -> list[str]:

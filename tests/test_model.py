@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.model import solve
+from planner.solver import solve
 from tests.helpers import tiny_instance
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.model import solve
 from planner.schedule import build_chains, expand
+from planner.solver import solve
 from tests.helpers import tiny_instance
 
 

@@ -11,8 +11,6 @@ import dataclasses
 import os
 import signal
 import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -22,13 +20,13 @@ import pytest
 from planner import datasets, instance, load_inputs, load_scenario, risk
 from planner.problem import Instance, SolveStatus
 from planner.solver import GRACE_S, SolveTimeoutError, solve
+from tests.helpers import planner_command
 
 # start-up of a fresh interpreter on a busy machine, on top of time limit + grace
 SLACK_S = 12.0
 
-NAN_PLANNER = textwrap.dedent(
-    """
-    import dataclasses, sys
+NAN_RISK = """
+    import dataclasses
     import numpy as np
     from planner import instance
     build = instance.build
@@ -38,10 +36,7 @@ NAN_PLANNER = textwrap.dedent(
         risk[:] = np.nan
         return dataclasses.replace(inst, risk=risk)
     instance.build = with_nan
-    from planner.cli import main
-    sys.exit(main(sys.argv[1:]))
-    """
-)
+"""
 
 
 def sample_instance() -> Instance:
@@ -90,7 +85,7 @@ def nan_plan(tmp_path: Path, time_limit_s: float) -> subprocess.Popen[str]:
     bf, sf, _ = datasets.sample_paths()
     args = ["plan", "--branches", str(bf), "--supervisors", str(sf), "--scenario", str(scenario)]
     return subprocess.Popen(
-        [sys.executable, "-c", NAN_PLANNER, *args, "--out", str(tmp_path / "out"), "--no-report"],
+        planner_command(*args, "--out", str(tmp_path / "out"), "--no-report", prelude=NAN_RISK),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -151,8 +151,9 @@ def _talk(child: subprocess.Popen[bytes], request: Request) -> tuple[Allocation,
                 raise SolveTimeoutError(
                     f"The {request.solver} solver did not stop within its time limit "
                     f"(solver.time_limit_s = {request.time_limit_s:g} s) and was stopped after "
-                    f"{time.monotonic() - started:.0f} s; nothing was written. Check the input "
-                    'for numbers that are not numbers (NaN), or try solver.name = "cbc".'
+                    f"{time.monotonic() - started:.0f} s; nothing was written. A value that is not "
+                    "a number (NaN) in the input makes HiGHS do this: check the files, or try "
+                    'solver.name = "cbc".'
                 )
             for key, _ in ready:
                 chunk = os.read(key.fd, 1 << 16)
@@ -170,7 +171,7 @@ def _talk(child: subprocess.Popen[bytes], request: Request) -> tuple[Allocation,
                         elif kind == "idle":
                             deadline = None
                         elif kind == "error":
-                            raise RuntimeError(str(value))
+                            raise RuntimeError(f"in the solver's process: {value}")
                         else:
                             result: tuple[Allocation, Marginals | None] = value
                             return result

@@ -78,6 +78,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "address about {team:.1f} more risk.",
     },
     "binding": {"zh": "约束代价（放宽后可多化解的风险）", "en": "What the rules cost"},
+    "binding_mandatory": {"zh": "必访走访", "en": "mandatory visits"},
+    "binding_share": {"zh": "片区最低覆盖比例（{district}）", "en": "district share ({district})"},
     "per_week": {"zh": "每周多一次走访", "en": "One more visit a week"},
     "best_slot": {"zh": "最佳单次加派", "en": "Best single extra visit"},
     "weakest": {"zh": "最弱维度", "en": "weakest"},
@@ -259,6 +261,15 @@ def column(key: str, lang: str) -> str:
 
 def dimension_label(key: str, lang: str) -> str:
     return DIMENSION_ZH.get(key, key) if lang == "zh" else key
+
+
+def binding_rule_label(name: str, lang: str) -> str:
+    """A rule named in summary.json's `binding_rules` ("mandatory visits", "district share (X)")."""
+    if name == "mandatory visits":
+        return t("binding_mandatory", lang)
+    if name.startswith("district share (") and name.endswith(")"):
+        return t("binding_share", lang, district=name.removeprefix("district share (")[:-1])
+    return name
 
 
 def yes_no(value: bool, lang: str) -> str:

@@ -23,6 +23,7 @@ from planner.charts import style
 from planner.labels import (
     COLUMNS,
     KPIS,
+    binding_rule_label,
     column,
     dimension_label,
     format_gain,
@@ -105,9 +106,10 @@ def marginal_values(p: PlanFolder, lang: str) -> str:
     )
     table.insert(1, "supervisor_name", table["supervisor_id"].map(names).fillna(""))
     table = table.sort_values([t("per_week", lang), "supervisor_id"], ascending=[False, True])
-    rules = pd.DataFrame(m["binding_rules"]).rename(
-        columns={"rule": COLUMNS["rule"][lang], "cost": t("binding", lang)}
-    )
+    rules = pd.DataFrame(m["binding_rules"])
+    if len(rules):
+        rules["rule"] = rules["rule"].map(lambda r: binding_rule_label(str(r), lang))
+    rules = rules.rename(columns={"rule": COLUMNS["rule"][lang], "cost": t("binding", lang)})
     intro = t("marginal_intro", lang, team=m["one_more_team_visit_every_week"])
     return (
         f"<p>{_esc(intro)}</p>"

@@ -103,3 +103,11 @@ def test_a_sweep_reads_in_the_kpi_order_with_blanks_where_infeasible():
     assert list(out.iloc[1, 1:6]) == ["proven optimal", "12.3", "10.0", "4", ""]
     assert out.loc[1, "Mandatory visits met"] == "2/3"
     assert out.loc[1, "High-risk branches visited"] == "50.0%"
+
+
+def test_binding_rules_read_in_the_reports_language():
+    share = labels.binding_rule_label("district share (河口镇 (东))", "zh")
+    assert share == "片区最低覆盖比例（河口镇 (东)）"
+    assert labels.binding_rule_label("mandatory visits", "zh") == "必访走访"
+    assert labels.binding_rule_label("mandatory visits", "en") == "mandatory visits"
+    assert labels.binding_rule_label("something new", "zh") == "something new"

@@ -204,6 +204,52 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
     "kpi": {"zh": "指标", "en": "Figure"},
 }
 
+# `planner simulate` and `planner impact`: policies, dynamics, figures, verdicts, headers
+EVIDENCE_TEXT: Mapping[str, Mapping[str, str]] = {
+    # policies
+    "optimizer": {"zh": "优化模型", "en": "optimizer"},
+    "hand_ranking": {"zh": "人工排序", "en": "hand ranking"},
+    "round_robin": {"zh": "轮流走访", "en": "round robin"},
+    "random": {"zh": "随机", "en": "random"},
+    # dynamics
+    "additive": {"zh": "固定加分", "en": "additive"},
+    "proportional": {"zh": "按差距比例", "en": "proportional"},
+    "deteriorating": {"zh": "无督导即下滑", "en": "deteriorating"},
+    # figures
+    "mean_risk_end": {"zh": "期末平均风险", "en": "mean risk at the end"},
+    "risk_weeks": {"zh": "风险周数（各周平均风险之和）", "en": "risk-weeks (Σ weekly mean risk)"},
+    "high_tier_end": {"zh": "期末高风险组织数", "en": "branches in 高 at the end"},
+    "weakest_first_visit": {"zh": "最弱十分之一首次督导（周）", "en": "weakest tenth: first visit (week)"},
+    "coverage": {"zh": "年内覆盖率", "en": "coverage in the year"},
+    "weak_lax_lifted": {"zh": "软弱涣散脱离高风险比例", "en": "weak-and-lax lifted out of 高"},
+    "visits": {"zh": "督导次数", "en": "visits"},
+    # verdicts
+    "ahead": {"zh": "领先", "en": "ahead"},
+    "level": {"zh": "持平", "en": "level"},
+    "behind": {"zh": "落后", "en": "behind"},
+    # table headers
+    "dynamics": {"zh": "动态假设", "en": "dynamics"},
+    "policy": {"zh": "策略", "en": "policy"},
+    "figure": {"zh": "指标", "en": "figure"},
+    "versus": {"zh": "对比", "en": "versus"},
+    "mean": {"zh": "均值", "en": "mean"},
+    "difference": {"zh": "差值（优化模型 − 对比）", "en": "difference (optimizer − other)"},
+    "ci_low": {"zh": "95% 区间下限", "en": "95% low"},
+    "ci_high": {"zh": "95% 区间上限", "en": "95% high"},
+    "verdict": {"zh": "结论", "en": "verdict"},
+    "week": {"zh": "周", "en": "week"},
+    "weekly_mean_risk": {"zh": "平均风险", "en": "mean risk"},
+    # impact
+    "dimension": {"zh": "维度", "en": "dimension"},
+    "all": {"zh": "全部维度", "en": "all dimensions"},
+    "effect": {"zh": "督导效果（分）", "en": "effect (points)"},
+    "std_error": {"zh": "标准误", "en": "std. error"},
+    "treated": {"zh": "有该重点督导的组织·期数", "en": "branch-periods with a visit of that focus"},
+    "excluded": {"zh": "无可比对象未计入", "en": "left out: nothing comparable"},
+    "observations": {"zh": "观测数", "en": "observations"},
+    "branches": {"zh": "组织数", "en": "branches"},
+}
+
 KpiKind = Literal["risk", "count", "share", "met"]
 
 
@@ -252,6 +298,11 @@ def t(key: str, lang: str, **fmt: object) -> str:
     """The text `key` in `lang`, with `fmt` filled in."""
     text = TEXT[key][lang]
     return text.format(**fmt) if fmt else text
+
+
+def evidence_label(key: str, lang: str = "zh") -> str:
+    """A text of the evidence tools (`planner simulate`, `planner impact`)."""
+    return EVIDENCE_TEXT[key][lang]
 
 
 def column(key: str, lang: str) -> str:

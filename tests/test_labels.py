@@ -14,7 +14,7 @@ from planner.scenario import SETTINGS, Rules
 
 
 def test_every_text_has_chinese_and_english():
-    for table in (labels.TEXT, labels.COLUMNS):
+    for table in (labels.TEXT, labels.COLUMNS, labels.EVIDENCE_TEXT):
         for key, texts in table.items():
             assert set(texts) == {"zh", "en"}, key
             assert all(v.strip() for v in texts.values()), key
@@ -74,7 +74,7 @@ def test_charts_leave_matplotlib_settings_alone():
     code = (
         "import matplotlib as mpl\n"
         "before = dict(mpl.rcParams)\n"
-        "import planner.report, planner.overview, planner.sweep\n"
+        "import planner.report, planner.overview, planner.sweep, planner.simulate\n"
         "from planner.charts import style\n"
         "with style():\n"
         "    inside = mpl.rcParams['font.family']\n"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner import datasets
+from planner import datasets, labels
 from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.folder import default_out, read_plan, write_plan
@@ -62,8 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", type=Path, help="folder for sweep.csv and sweep.png (new)")
     sw.add_argument("--workers", type=int, help="local processes (default: every core)")
     sw.add_argument("--dask", metavar="ADDRESS", help="run the points on this Dask scheduler")
+    sw.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and chart")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
+    v.add_argument("--lang", choices=("zh", "en"), default="zh")
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
     r.add_argument("plan_dir", type=Path)
     r.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="apply a visit log to the branch file for the next cycle")
     rec.add_argument("plan_dir", type=Path)
     rec.add_argument("outcomes", type=Path, help="visit log CSV/XLSX")
+    rec.add_argument("--lang", choices=("zh", "en"), default="zh")
     rec.add_argument(
         "--branches", type=Path, help="the branch file the plan was made from (default: the sample county's)"
     )
@@ -157,11 +160,17 @@ def _usage(message: str) -> Problem:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
-    b, s = inputs.branches, inputs.supervisors
+    b, s, hz = inputs.branches, inputs.supervisors, scenario.horizon
     print(
-        f"OK: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
-        f"scenario '{scenario.name}', {scenario.horizon.weeks} weeks from "
-        f"{scenario.horizon.start}."
+        labels.t(
+            "cli_valid",
+            args.lang,
+            branches=len(b),
+            districts=b["district"].nunique(),
+            supervisors=len(s),
+            scenario=scenario.name,
+            weeks=labels.t("weeks_from", args.lang, weeks=hz.weeks, start=hz.start),
+        )
     )
     return EXIT_OK
 
@@ -179,20 +188,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from planner.exports import handouts
 
     folder = write_plan(result, out, handouts(args.lang, report=not args.no_report), flag="--out")
-    sm = result.summary
-    k, base = sm.kpis, sm.baseline
-    print(
-        f"{sm.scenario}: {sm.status.value} plan, objective {sm.objective:.1f} "
-        f"(bound {sm.bound:.1f}, gap {sm.gap:.4%}), solved in {sm.solve_seconds:.2f} s"
-    )
-    print(
-        f"{k.visits} visits to {k.branches_visited} of {sm.n_branches} branches; "
-        f"mandatory visits met {k.mandatory_visits_met}/{k.mandatory_visits_required}; "
-        f"hand ranking would reach {base.objective:.1f} "
-        f"({sm.improvement_over_baseline:+.2%} for the optimizer)"
-    )
+    for line in labels.plan_lines(result.summary, args.lang):
+        print(line)
     if not args.no_report:
-        print(f"report: {folder / 'report.html'}")
+        print(labels.t("cli_report", args.lang, path=folder / "report.html"))
     print(folder)
     return EXIT_OK
 
@@ -257,7 +256,7 @@ def _cmd_record(args: argparse.Namespace) -> int:
     branches = args.branches or datasets.sample_paths()[0]
     out = args.out or Path(f"branches-after-{args.plan_dir.resolve().name}.csv")
     path, changed = record(args.plan_dir, args.outcomes, branches, out)
-    print(f"{changed} branches updated from the visit log; the others are unchanged.")
+    print(labels.t("cli_recorded", args.lang, changed=changed))
     print(path)
     return EXIT_OK
 
@@ -275,21 +274,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     table = sweep.sweep(
         inputs, scenario, args.param, values, workers=args.workers, dask=args.dask, progress=True
     )
-    cols = [
-        "value",
-        "status",
-        "objective",
-        "baseline_objective",
-        "visits",
-        "branches_visited",
-        "high_risk_visited_share",
-        "mandatory_visits_met",
-    ]
-    with pd.option_context("display.width", 200):
-        print(table[cols].to_string(index=False))
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(sweep.readable(table, args.lang).to_string(index=False))
     with atomic_output(out, folder=True, flag="--out") as tmp:
         table.to_csv(tmp / "sweep.csv", index=False, encoding="utf-8-sig")
-        sweep.chart(table).savefig(tmp / "sweep.png")
+        sweep.chart(table, args.lang).savefig(tmp / "sweep.png")
     print(out)
     return EXIT_OK
 

@@ -42,8 +42,9 @@ from threadpoolctl import threadpool_limits
 
 from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
-from planner.evidence_labels import Lang, label
 from planner.inputs import FIRST_DATA_ROW, load_branches, read_table
+from planner.labels import Lang
+from planner.labels import evidence_label as label
 from planner.schema import DIMENSION_ZH, DIMENSIONS, dimension_key
 
 NEVER_WEEKS = 104.0  # weeks since the last visit for a branch never visited (and the cap)

@@ -48,10 +48,12 @@ from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from planner import baseline, instance, risk
+from planner.charts import style
 from planner.datasets import generate
 from planner.errors import InputError, Problem
-from planner.evidence_labels import Lang, label
 from planner.inputs import Inputs, validate_frames
+from planner.labels import Lang
+from planner.labels import evidence_label as label
 from planner.parallel import run_map
 from planner.plan import plan, visit_table
 from planner.scenario import Horizon, Scenario, parse_scenario
@@ -608,6 +610,11 @@ def difference_table(ev: Evidence, lang: Lang = "en") -> pd.DataFrame:
 
 def chart(ev: Evidence, lang: Lang = "en") -> Figure:
     """Mean risk week by week (mean over seeds), one panel per dynamics."""
+    with style():
+        return _chart(ev, lang)
+
+
+def _chart(ev: Evidence, lang: Lang) -> Figure:
     names = list(ev.weekly["dynamics"].unique())
     fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), dpi=90, sharey=True, squeeze=False)
     mean = ev.weekly.groupby(["dynamics", "policy", "week"], sort=False)["mean_risk"].mean()
@@ -633,6 +640,11 @@ def chart(ev: Evidence, lang: Lang = "en") -> Figure:
 
 def difference_chart(ev: Evidence, figure: str = "risk_weeks", lang: Lang = "en") -> Figure:
     """Optimizer − each other policy on one figure, per dynamics, with 95 % intervals."""
+    with style():
+        return _difference_chart(ev, figure, lang)
+
+
+def _difference_chart(ev: Evidence, figure: str, lang: Lang) -> Figure:
     t = ev.differences()
     t = t[t["figure"] == figure].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.2), dpi=90)

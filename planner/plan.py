@@ -11,14 +11,14 @@ import shutil
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner import baseline, feasibility, instance, kpis, risk, schedule
+from planner import baseline, feasibility, instance, kpis, risk, schedule, why
 from planner.errors import Conflict, InfeasibleError, InputError, Problem
 from planner.inputs import Inputs
 from planner.model import Allocation, Instance, Marginals, solve, solve_with_marginals
@@ -51,6 +51,9 @@ BRANCH_COLUMNS = [
     "mandatory_reason",
     "mandatory_visits",
     "baseline_visits",
+    "county",
+    "why_zh",
+    "why_en",
 ]
 PARALLEL_FROM_BRANCHES = 4000
 
@@ -203,8 +206,14 @@ def plan(
             "mandatory_reason": need.reason,
             "mandatory_visits": need.visits,
             "baseline_visits": kpis.visit_counts(base, b["branch_id"]),
+            "county": b["county"],
         }
-    )[BRANCH_COLUMNS]
+    )
+    whys = why.explain(
+        _facts(inst, inputs, table, visits, scenario),
+        resolve=_resolver(parts, allocs, scenario) if marginals else None,
+    )
+    table = table.assign(**why.columns(whys))[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
     base_kpis = kpis.kpis(base, table, s, scenario.rules)
     objective = plan_kpis["objective"]
@@ -232,6 +241,7 @@ def plan(
             (objective - base_kpis["objective"]) / max(abs(base_kpis["objective"]), 1e-9), 6
         ),
         "inputs": dict(inputs.sources),
+        "capacity": capacity_summary(inst, s),
     }
     if marginals:
         summary["marginal_values"] = _marginal_summary(
@@ -278,6 +288,62 @@ def _marginal_summary(
         "one_more_team_visit_every_week": round(float(slot.max(axis=0, initial=0.0).sum()), 2),
         "binding_rules": rules,
     }
+
+
+def capacity_summary(inst: Instance, supervisors: pd.DataFrame) -> dict[str, Any]:
+    """The team's capacity as solved: weekly capacity per supervisor and the visit-slots in all."""
+    return {
+        "visit_slots": int(inst.capacity[:, inst.from_week - 1 :].sum()),
+        "weekly_by_supervisor": {
+            str(sid): int(c)
+            for sid, c in zip(supervisors["supervisor_id"], supervisors["weekly_capacity"], strict=True)
+        },
+    }
+
+
+def _facts(
+    inst: Instance, inputs: Inputs, table: pd.DataFrame, visits: pd.DataFrame, scenario: Scenario
+) -> why.PlanFacts:
+    s = inputs.supervisors
+    return why.PlanFacts(
+        inst=inst,
+        branch_ids=table["branch_id"].tolist(),
+        names=table["name"].astype(str).tolist(),
+        districts=table["district"].astype(str).tolist(),
+        counties=table["county"].astype(str).tolist(),
+        visits_per_branch=table["visits"].to_numpy(int),
+        responsible=table["responsible_supervisor_id"].astype(str).tolist(),
+        mandatory_reason=table["mandatory_reason"].astype(str).tolist(),
+        mandatory_visits=table["mandatory_visits"].to_numpy(int),
+        supervisor_ids=s["supervisor_id"].astype(str).tolist(),
+        supervisor_counties=s["county"].astype(str).tolist(),
+        district_names=instance.district_names(inputs),
+        excluded=[tuple(x) for x in s["excluded_branches"]],
+        visits=visits,
+        gap=scenario.solver.gap,
+    )
+
+
+def _resolver(
+    parts: list[instance.Part], allocs: list[Allocation], scenario: Scenario
+) -> Callable[[int], float]:
+    """cost(b): the risk addressed given up when branch b must get a visit (re-solved; inf: impossible)."""
+    where = {int(b): (i, j) for i, part in enumerate(parts) for j, b in enumerate(part.branches)}
+    sv = scenario.solver
+
+    def cost(b: int) -> float:
+        i, j = where[b]
+        part = parts[i].instance
+        need = part.min_visits.copy()
+        need[j] = max(1, int(need[j]))
+        forced = solve(
+            replace(part, min_visits=need), solver=sv.name, time_limit_s=sv.time_limit_s, gap=sv.gap
+        )
+        if forced.status not in ("optimal", "feasible"):
+            return float("inf")
+        return round(allocs[i].objective - forced.objective, 4)
+
+    return cost
 
 
 def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:
@@ -435,6 +501,11 @@ def read_plan_folder(path: Path) -> PlanFolder:
     def table(name: str) -> pd.DataFrame:
         return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
 
+    branches = table("branches.csv")
+    for col in ("county", "why_zh", "why_en"):  # plan folders written before these columns
+        if col not in branches:
+            branches[col] = ""
+
     base = path / "baseline_visits.csv"
     return PlanFolder(
         path=path,
@@ -443,7 +514,7 @@ def read_plan_folder(path: Path) -> PlanFolder:
             file=str(path / "scenario.toml"),
         ),
         visits=table("visits.csv"),
-        branches=table("branches.csv"),
+        branches=branches,
         baseline_visits=table("baseline_visits.csv")
         if base.is_file()
         else pd.DataFrame(columns=VISIT_COLUMNS),

@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
     r.add_argument("plan_dir", type=Path)
     r.add_argument("--lang", choices=("zh", "en"), default="zh")
+    r.add_argument(
+        "--week", type=int, default=0, help="the week of the first page (default: the first planned)"
+    )
     c = sub.add_parser("compare", help="KPIs of plans side by side, and a comparison page")
     c.add_argument("plan_dirs", type=Path, nargs="+")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -213,8 +216,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from planner import report
 
-    report.load(args.plan_dir)  # a clear message if it is not a plan folder
-    print(report.render(args.plan_dir, args.lang))
+    folder = report.load(args.plan_dir)  # a clear message if it is not a plan folder
+    if args.week and not 1 <= args.week <= folder.scenario.horizon.weeks:
+        raise InputError([_usage(f"--week must be from 1 to {folder.scenario.horizon.weeks}.")])
+    print(report.render(args.plan_dir, args.lang, week=args.week))
     return EXIT_OK
 
 

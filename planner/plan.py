@@ -298,6 +298,10 @@ def capacity_summary(inst: Instance, supervisors: pd.DataFrame) -> dict[str, Any
             str(sid): int(c)
             for sid, c in zip(supervisors["supervisor_id"], supervisors["weekly_capacity"], strict=True)
         },
+        "home_district_by_supervisor": {
+            str(sid): str(h)
+            for sid, h in zip(supervisors["supervisor_id"], supervisors["home_district"], strict=True)
+        },
     }
 
 

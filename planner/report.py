@@ -8,10 +8,13 @@ can run as code in the report.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -23,6 +26,7 @@ from matplotlib.figure import Figure
 from planner.plan import PlanFolder, read_plan_folder
 from planner.resources import notebook
 from planner.schema import DIMENSION_ZH, DIMENSIONS
+from planner.why import reasons_text
 
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -89,6 +93,62 @@ TEXT: dict[str, dict[str, str]] = {
     "binding": {"zh": "约束代价（放宽后可多化解的风险）", "en": "What the rules cost"},
     "per_week": {"zh": "每周多一次走访", "en": "One more visit a week"},
     "best_slot": {"zh": "最佳单次加派", "en": "Best single extra visit"},
+    "summary_line": {
+        "zh": "{visits} 次走访，覆盖 {visited}/{branches} 个组织；必访走访落实 {met}/{required}；{status}。",
+        "en": "{visits} visits to {visited} of {branches} branches; mandatory visits met {met}/{required}; "
+        "{status}.",
+    },
+    "pinned_line": {
+        "zh": "第 1–{last} 周保留原计划（{plan}）的 {kept} 次走访，自第 {first} 周起重新安排。",
+        "en": "Weeks 1–{last} keep {kept} visits of the earlier plan ({plan}); re-planned from week {first}.",
+    },
+    "this_week": {"zh": "本周（第 {week} 周，{dates}）", "en": "This week (week {week}, {dates})"},
+    "next_weeks": {"zh": "其后几周（第 {a}–{b} 周）", "en": "The next weeks ({a}–{b})"},
+    "week_page": {"zh": "第 {week} 周起的安排", "en": "Who goes where from week {week}"},
+    "no_visit": {"zh": "—", "en": "—"},
+    "task_sheet": {"zh": "督导任务单：{name}（{sid}）", "en": "Task sheet: {name} ({sid})"},
+    "task_line": {
+        "zh": "所在片区：{home}；每周可督导 {cap} 次；本期 {n} 次走访，{m} 个组织。方案：{scenario}。",
+        "en": "Home district: {home}; up to {cap} visits a week; {n} visits to {m} branches this plan. "
+        "Scenario: {scenario}.",
+    },
+    "task_sign": {
+        "zh": "完成后请在督导台账中登记走访日期、是否完成及各维度评分。",
+        "en": "After each visit, log its date, whether it happened and the scores in the visit log.",
+    },
+    "mandatory_by_reason": {"zh": "必访原因", "en": "Reason"},
+    "appendix": {"zh": "附录：模型与方案细节", "en": "Appendix: the model and the scenario"},
+    "solver_details": {"zh": "求解情况", "en": "How the plan was solved"},
+    "pp": {"zh": "{x:+.1f} 个百分点", "en": "{x:+.1f} pp"},
+    "weights": {"zh": "维度权重", "en": "Dimension weights"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "rule_mandatory": {"zh": "必访走访", "en": "Mandatory visits"},
+    "rule_share": {"zh": "片区最低覆盖比例（{district}）", "en": "District share ({district})"},
+    "top_factors_short": {"zh": "主要因素", "en": "top factors"},
+    "nth": {"zh": "（第 {n} 次）", "en": "(visit {n})"},
+    "gain": {"zh": "优化相对人工提升", "en": "Gain over ranking by hand"},
+    "gap": {"zh": "最优差距", "en": "Optimality gap"},
+    "visit_slots": {"zh": "走访名额（次）", "en": "Visit-slots"},
+}
+
+COLON = {"zh": "：", "en": ": "}
+SEMI = {"zh": "；", "en": "; "}
+MANDATORY_PREFIX = {"zh": "必访", "en": "mandatory"}
+SEP = {"zh": " · ", "en": " · "}
+JOIN = {"zh": "、", "en": ", "}
+
+TIERS: dict[str, dict[str, str]] = {
+    "高": {"zh": "高", "en": "high"},
+    "中": {"zh": "中", "en": "medium"},
+    "低": {"zh": "低", "en": "low"},
+}
+
+SHEETS: dict[str, dict[str, str]] = {
+    "overview": {"zh": "总览", "en": "Overview"},
+    "visits": {"zh": "全部走访", "en": "All visits"},
+    "branches": {"zh": "组织", "en": "Branches"},
+    "counties": {"zh": "各县区", "en": "Counties"},
 }
 
 COLUMNS: dict[str, dict[str, str]] = {
@@ -123,6 +183,14 @@ COLUMNS: dict[str, dict[str, str]] = {
     "rule": {"zh": "规则", "en": "Rule"},
     "value": {"zh": "取值", "en": "Value"},
     "kpi": {"zh": "指标", "en": "Figure"},
+    "week_end": {"zh": "周五日期", "en": "To"},
+    "dates": {"zh": "日期", "en": "Dates"},
+    "why": {"zh": "原因", "en": "Why"},
+    "why_here": {"zh": "为何走访此处", "en": "Why this branch"},
+    "county": {"zh": "县区", "en": "County"},
+    "file": {"zh": "文件", "en": "File"},
+    "required": {"zh": "应访次数", "en": "Visits required"},
+    "planned": {"zh": "已安排", "en": "Planned"},
 }
 
 KPI_LABELS: dict[str, dict[str, str]] = {
@@ -177,17 +245,67 @@ def _use_cjk_font() -> None:
 _use_cjk_font()
 
 
-def table_html(frame: pd.DataFrame, lang: str, *, classes: str = "") -> str:
-    """An escaped HTML table with headers in the report's language."""
-    shown = frame.rename(columns={c: COLUMNS[c][lang] for c in frame.columns if c in COLUMNS})
-    return shown.to_html(
-        index=False,
-        escape=True,
-        border=0,
-        classes=f"dudao {classes}".strip(),
-        na_rep="",
-        float_format=lambda x: f"{x:.2f}",
+NUMERIC = frozenset(
+    {
+        "week",
+        "risk_score",
+        "visits",
+        "visit_no",
+        "mandatory_visits",
+        "branches",
+        "visited",
+        "high",
+        "high_visited",
+        "total_risk",
+        "risk_visited",
+        "coverage",
+        "required",
+        "planned",
+    }
+)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    classes: str = "",
+    numeric: Iterable[str] = (),
+    widths: Iterable[int] = (),
+) -> str:
+    """An escaped HTML table with headers in the report's language; numbers never wrap.
+
+    Headers are repeated on every printed page (thead); a row never splits across pages.
+    Cells that are `Markup` are already safe HTML (built here from escaped parts).
+    """
+    num = set(numeric) | {c for c in frame.columns if c in NUMERIC}
+    heads = "".join(
+        f'<th class="num">{_esc(COLUMNS.get(c, {}).get(lang, c))}</th>'
+        if c in num
+        else f"<th>{_esc(COLUMNS.get(c, {}).get(lang, c))}</th>"
+        for c in frame.columns
     )
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for c, value in zip(frame.columns, row, strict=True):
+            text = value if isinstance(value, Markup) else _esc(_fmt_cell(value))
+            cells.append(f'<td class="num">{text}</td>' if c in num else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cls = f"dudao {classes}".strip()
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    cols = f"<colgroup>{cols}</colgroup>" if cols else ""
+    return f'<table class="{cls}">{cols}<thead><tr>{heads}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+class Markup(str):
+    """Text that is already safe HTML."""
+
+
+def _fmt_cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.1f}"
+    return str(value)
 
 
 def _esc(value: object) -> str:
@@ -210,24 +328,150 @@ def load(plan_dir: str | Path | None) -> PlanFolder:
     return read_plan_folder(write_plan(result, folder))
 
 
+def _status(p: PlanFolder, lang: str) -> str:
+    return t(p.summary["status"], lang)
+
+
 def header(p: PlanFolder, lang: str) -> str:
-    s, sc = p.summary, p.scenario
+    """Title, scenario, horizon and one line of what the plan does."""
+    s, sc, k = p.summary, p.scenario, p.summary["kpis"]
     horizon = t("weeks_from", lang, weeks=sc.horizon.weeks, start=sc.horizon.start)
-    solved = t(
-        "objective_line",
+    line = t(
+        "summary_line",
         lang,
-        objective=s["objective"],
-        bound=s["bound"],
-        gap=s["gap"],
-        solver=s["solver"],
-        seconds=s["solve_seconds"],
+        visits=k["visits"],
+        visited=k["branches_visited"],
+        branches=s["n_branches"],
+        met=k["mandatory_visits_met"],
+        required=k["mandatory_visits_required"],
+        status=_status(p, lang),
     )
+    pinned = s.get("pinned")
+    extra = ""
+    if pinned:
+        extra = "<br>" + _esc(
+            t(
+                "pinned_line",
+                lang,
+                last=pinned["from_week"] - 1,
+                kept=pinned["kept_visits"],
+                plan=pinned["plan"],
+                first=pinned["from_week"],
+            )
+        )
+    c = COLON[lang]
     return (
         f"<h1>{_esc(t('title', lang))}</h1>"
-        f"<p class='lead'><b>{_esc(t('scenario', lang))}</b>：{_esc(sc.name)}<br>"
-        f"<b>{_esc(t('horizon', lang))}</b>：{_esc(horizon)}<br>"
-        f"<b>{_esc(t('status', lang))}</b>：{_esc(t(s['status'], lang))}；{_esc(solved)}</p>"
+        f"<p class='lead'><b>{_esc(t('scenario', lang))}</b>{c}{_esc(sc.name)}<br>"
+        f"<b>{_esc(t('horizon', lang))}</b>{c}{_esc(horizon)}<br>{_esc(line)}{extra}</p>"
     )
+
+
+def _dates(p: PlanFolder, week: int, lang: str) -> str:
+    """Monday to Friday of a week, as month/day (the same in both languages)."""
+    start = p.scenario.horizon.week_start(week)
+    end = start + dt.timedelta(days=4)
+    return f"{start.month}/{start.day}–{end.month}/{end.day}"
+
+
+def first_week(p: PlanFolder) -> int:
+    """The first week the plan decides: 1, or the week re-planning started from."""
+    pinned = p.summary.get("pinned")
+    return int(pinned["from_week"]) if pinned else 1
+
+
+def week_page(p: PlanFolder, lang: str, week: int | None = None, ahead: int = 3) -> str:
+    """Per supervisor: this week's visits and those of the next weeks."""
+    w0 = week or first_week(p)
+    last = min(p.scenario.horizon.weeks, w0 + ahead)
+    v = p.visits
+    rows = []
+    sups = _supervisors(p)
+    join = _esc(JOIN[lang])
+    for sid, name in sups:
+        mine = v[v["supervisor_id"] == sid]
+        now = mine[mine["week"] == w0]
+        this = join.join(f"{_esc(r.branch_name)}" for r in now.itertuples())
+        later = []
+        for week, group in mine[(mine["week"] > w0) & (mine["week"] <= last)].groupby("week"):
+            names = join.join(_esc(x) for x in group["branch_name"])
+            later.append(f"<span class='w'>{int(str(week))}</span>{names}")
+        rows.append(
+            {
+                "supervisor_name": Markup(f"{_esc(name)} <span class='d'>{_esc(sid)}</span>"),
+                t("this_week", lang, week=w0, dates=_dates(p, w0, lang)): Markup(this or t("no_visit", lang)),
+                t("next_weeks", lang, a=w0 + 1, b=last): Markup(" ".join(later) or t("no_visit", lang)),
+            }
+        )
+    title = f"<h2>{_esc(t('week_page', lang, week=w0))}</h2>"
+    return title + table_html(pd.DataFrame(rows), lang, classes="weekpage", widths=(14, 30, 56))
+
+
+def _supervisors(p: PlanFolder) -> list[tuple[str, str]]:
+    """Every supervisor with visits, and those of the plan's capacity without any, by id."""
+    named = p.visits.drop_duplicates("supervisor_id").set_index("supervisor_id")["supervisor_name"].to_dict()
+    ids = set(named) | set(p.summary.get("capacity", {}).get("weekly_by_supervisor", {}))
+    caps = p.summary.get("capacity", {}).get("weekly_by_supervisor", {})
+    return [(sid, str(named.get(sid, sid))) for sid in sorted(ids) if sid in named or caps.get(sid, 0) > 0]
+
+
+def _why_of(p: PlanFolder, lang: str) -> dict[str, str]:
+    b = p.branches
+    col = f"why_{lang}"
+    return dict(zip(b["branch_id"].astype(str), b[col].astype(str), strict=True)) if col in b else {}
+
+
+def _factors_of(p: PlanFolder, lang: str) -> dict[str, str]:
+    b = _factor_labels(p.branches[["branch_id", "top_factors"]], lang)
+    top = b["top_factors"].astype(str).map(lambda x: x.split(JOIN[lang])[0])
+    return dict(zip(b["branch_id"].astype(str), top, strict=True))
+
+
+def task_sheets(p: PlanFolder, lang: str) -> str:
+    """One printable page per supervisor: week, dates, branch, district, focus, why this branch."""
+    why, factors = _why_of(p, lang), _factors_of(p, lang)
+    homes = p.summary.get("capacity", {}).get("home_district_by_supervisor", {})
+    caps = p.summary.get("capacity", {}).get("weekly_by_supervisor", {})
+    parts = []
+    for sid, name in _supervisors(p):
+        mine = p.visits[p.visits["supervisor_id"] == sid]
+        line = t(
+            "task_line",
+            lang,
+            home=homes.get(sid, "—"),
+            cap=caps.get(sid, "—"),
+            n=len(mine),
+            m=mine["branch_id"].nunique(),
+            scenario=p.scenario.name,
+        )
+        rows = []
+        for r in mine.itertuples():
+            reason = why.get(str(r.branch_id), "")
+            factor = factors.get(str(r.branch_id), "")
+            no = (
+                f" <span class='d'>{_esc(t('nth', lang, n=int(r.visit_no)))}</span>" if r.visit_no > 1 else ""
+            )
+            mandatory_visit = str(reason).startswith(MANDATORY_PREFIX[lang])
+            extra = "" if mandatory_visit or not factor else f"{SEMI[lang]}{factor}"
+            rows.append(
+                {
+                    "week": int(r.week),
+                    "dates": Markup(f"<span class='nw'>{_esc(_dates(p, int(r.week), lang))}</span>"),
+                    "branch_name": Markup(
+                        f"{_esc(r.branch_name)}{no} <span class='d'>{_esc(r.branch_id)}</span>"
+                    ),
+                    "district": r.district,
+                    "focus": dimension_label(str(r.focus), lang),
+                    "why_here": Markup(f"{_esc(reason)}<span class='d'>{_esc(extra)}</span>"),
+                }
+            )
+        parts.append(
+            f"<section class='sheet'><h2>{_esc(t('task_sheet', lang, name=name, sid=sid))}</h2>"
+            f"<p class='small'>{_esc(line)}</p>"
+            + table_html(pd.DataFrame(rows), lang, classes="tasks", widths=(4, 10, 30, 9, 9, 38))
+            + f"<p class='small sign'>{_esc(t('task_sign', lang))}</p></section>"
+        )
+    return "\n".join(parts)
 
 
 def marginal_values(p: PlanFolder, lang: str) -> str:
@@ -244,21 +488,43 @@ def marginal_values(p: PlanFolder, lang: str) -> str:
     )
     table.insert(1, "supervisor_name", table["supervisor_id"].map(names).fillna(""))
     table = table.sort_values([t("per_week", lang), "supervisor_id"], ascending=[False, True])
-    rules = pd.DataFrame(m["binding_rules"]).rename(
-        columns={"rule": COLUMNS["rule"][lang], "cost": t("binding", lang)}
+    rules = pd.DataFrame(
+        {
+            "rule": [rule_label(str(r["rule"]), lang) for r in m["binding_rules"]],
+            t("binding", lang): [float(r["cost"]) for r in m["binding_rules"]],
+        }
     )
     intro = t("marginal_intro", lang, team=m["one_more_team_visit_every_week"])
+    nums = (t("per_week", lang), t("best_slot", lang), t("binding", lang))
     return (
         f"<p>{_esc(intro)}</p>"
-        + table_html(table, lang, classes="narrow")
-        + table_html(rules, lang, classes="narrow")
+        + "<div class='two'>"
+        + table_html(table, lang, classes="narrow", numeric=nums)
+        + table_html(rules, lang, classes="narrow", numeric=nums)
+        + "</div>"
     )
+
+
+def rule_label(rule: str, lang: str) -> str:
+    """A binding rule's name as summary.json stores it, in the report's language."""
+    if rule == "mandatory visits":
+        return t("rule_mandatory", lang)
+    found = re.fullmatch(r"district share \((.*)\)", rule)
+    if found:
+        return t("rule_share", lang, district=found[1])
+    return rule
 
 
 def heading(key: str, lang: str, *, new_page: bool = False) -> str:
     """A section heading; `new_page` starts it on a new sheet when printed."""
     cls = ' class="page"' if new_page else ""
     return f"<h2{cls}>{_esc(t(key, lang))}</h2>"
+
+
+def section(key: str, lang: str, body: str, *, new_page: bool = False, level: int = 2) -> str:
+    """A heading kept on the same page as the start of what follows it."""
+    cls = "sec page" if new_page else ("sec keep" if level > 2 else "sec")
+    return f"<section class='{cls}'><h{level}>{_esc(t(key, lang))}</h{level}>{body}</section>"
 
 
 def rules_table(p: PlanFolder, lang: str) -> str:
@@ -269,10 +535,10 @@ def rules_table(p: PlanFolder, lang: str) -> str:
         if isinstance(value, tuple):
             value = " / ".join(f"{v:g}" for v in value)
         elif isinstance(value, bool):
-            value = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+            value = t("yes" if value else "no", lang)
         rows.append({"rule": label[lang], "value": str(value)})
-    weights = "、".join(f"{dimension_label(d, lang)} {p.scenario.weights[d]:g}" for d in DIMENSIONS)
-    rows.append({"rule": "维度权重" if lang == "zh" else "Dimension weights", "value": weights})
+    weights = JOIN[lang].join(f"{dimension_label(d, lang)} {p.scenario.weights[d]:g}" for d in DIMENSIONS)
+    rows.append({"rule": t("weights", lang), "value": weights})
     return table_html(pd.DataFrame(rows), lang, classes="narrow")
 
 
@@ -286,7 +552,7 @@ def kpi_table(p: PlanFolder, lang: str) -> str:
             fb = f"{b}/{base_k['mandatory_visits_required']}"
             diff = f"{a - b:+d}"
         elif key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
-            fa, fb, diff = f"{a:.1%}", f"{b:.1%}", f"{(a - b) * 100:+.1f} pp"
+            fa, fb, diff = f"{a:.1%}", f"{b:.1%}", t("pp", lang, x=(a - b) * 100)
         elif isinstance(a, float):
             fa, fb = f"{a:.1f}", f"{b:.1f}"
             diff = f"{a - b:+.1f} ({(a - b) / abs(b):+.2%})" if b else f"{a - b:+.1f}"
@@ -294,8 +560,23 @@ def kpi_table(p: PlanFolder, lang: str) -> str:
             fa, fb, diff = str(a), str(b), f"{a - b:+d}"
         rows.append({t("plan", lang): fa, t("baseline", lang): fb, t("difference", lang): diff})
     frame = pd.DataFrame(rows)
-    frame.insert(0, COLUMNS["kpi"][lang], [label[lang] for label in KPI_LABELS.values()])
-    return table_html(frame, lang, classes="narrow")
+    frame.insert(0, "kpi", [label[lang] for label in KPI_LABELS.values()])
+    nums = (t("plan", lang), t("baseline", lang), t("difference", lang))
+    return table_html(frame, lang, classes="narrow", numeric=nums)
+
+
+def solver_details(p: PlanFolder, lang: str) -> str:
+    s = p.summary
+    solved = t(
+        "objective_line",
+        lang,
+        objective=s["objective"],
+        bound=s["bound"],
+        gap=s["gap"],
+        solver=s["solver"],
+        seconds=s["solve_seconds"],
+    )
+    return f"<p>{_esc(t('status', lang))}{COLON[lang]}{_esc(_status(p, lang))}{SEP[lang]}{_esc(solved)}</p>"
 
 
 def district_summary(p: PlanFolder) -> pd.DataFrame:
@@ -326,7 +607,7 @@ def district_table(p: PlanFolder, lang: str) -> str:
 
 def district_chart(p: PlanFolder, lang: str) -> Figure:
     d = district_summary(p).sort_values("total_risk", ascending=True)
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(d) + 1)), dpi=90)
+    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.26 * len(d) + 0.9)), dpi=90)
     y = np.arange(len(d))
     ax.barh(y, d["total_risk"], color="#d9d9d9", label=COLUMNS["total_risk"][lang])
     ax.barh(y, d["risk_visited"], color="#c0392b", label=COLUMNS["risk_visited"][lang])
@@ -347,7 +628,7 @@ def weekly_chart(p: PlanFolder, lang: str) -> Figure:
         if len(p.baseline_visits)
         else counts * 0
     )
-    fig, ax = plt.subplots(figsize=(8, 2.8), dpi=90)
+    fig, ax = plt.subplots(figsize=(8, 2.4), dpi=90)
     x = np.arange(1, weeks + 1)
     ax.bar(x - 0.2, counts.to_numpy(), width=0.4, color="#c0392b", label=t("plan", lang))
     ax.bar(x + 0.2, base.to_numpy(), width=0.4, color="#95a5a6", label=t("baseline", lang))
@@ -386,33 +667,25 @@ def supervisor_grid(p: PlanFolder, lang: str) -> str:
     )
     grid = grid.reindex(columns=range(1, p.scenario.horizon.weeks + 1), fill_value=0)
     grid.columns = [str(c) for c in grid.columns]
-    grid[COLUMNS["visits"][lang]] = grid.sum(axis=1)
+    grid["visits"] = grid.sum(axis=1)
     grid = grid.reset_index().replace({0: ""})
-    return table_html(grid, lang, classes="grid")
+    return table_html(
+        grid, lang, classes="grid", numeric=[str(w) for w in range(1, p.scenario.horizon.weeks + 1)]
+    )
 
 
-def schedule_by_supervisor(p: PlanFolder, lang: str) -> str:
-    v = _with_focus_label(p.visits, lang)
-    parts = []
-    for (sid, name), rows in v.groupby(["supervisor_id", "supervisor_name"], sort=True):
-        parts.append(f"<h3>{_esc(name)}（{_esc(sid)}）· {len(rows)}</h3>")
-        parts.append(
-            table_html(
-                rows[["week", "week_start", "branch_name", "district", "focus", "visit_no"]],
-                lang,
-                classes="schedule",
-            )
-        )
-    return "\n".join(parts)
-
-
-def unvisited(p: PlanFolder, lang: str, limit: int = 30) -> str:
+def unvisited(p: PlanFolder, lang: str, limit: int = 25) -> str:
+    """The riskiest branches without a visit, each with the reason the solved plan gives."""
     b = p.branches
-    chosen = b[(b["visits"] > 0) & (b["mandatory_visits"] == 0)]
-    cutoff = float(chosen["risk_score"].min()) if len(chosen) else float("inf")
     left = b[b["visits"] == 0].sort_values(["risk_score", "branch_id"], ascending=[False, True])
-    lower = left["risk_score"] < cutoff
-    left = left.assign(reason=np.where(lower, t("reason_lower", lang), t("reason_rule", lang)))
+    visited = b[b["visits"] > 0]
+    lowest = visited.groupby("district")["risk_score"].min()
+    lower = left["risk_score"] <= left["district"].map(lowest).fillna(-1.0)
+    col = f"why_{lang}"
+    reason = left[col] if col in left else pd.Series("", index=left.index)
+    left = left.assign(
+        reason=reason, risk_tier=left["risk_tier"].map(lambda x: TIERS.get(x, {}).get(lang, x))
+    )
     shown = left.head(limit)
     intro = t(
         "unvisited_intro",
@@ -422,17 +695,22 @@ def unvisited(p: PlanFolder, lang: str, limit: int = 30) -> str:
         rule=int((~lower).sum()),
         shown=len(shown),
     )
-    cols = ["branch_id", "name", "district", "risk_score", "risk_tier", "top_factors", "reason"]
-    return f"<p>{_esc(intro)}</p>" + table_html(_factor_labels(shown[cols], lang), lang)
+    cols = ["branch_id", "name", "district", "risk_score", "risk_tier", "reason"]
+    shown = shown.assign(branch_id=[Markup(f"<span class='nw'>{_esc(x)}</span>") for x in shown["branch_id"]])
+    return f"<p>{_esc(intro)}</p>" + table_html(
+        shown[cols], lang, classes="unvisited", widths=(8, 18, 8, 6, 5, 55)
+    )
 
 
 def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    if lang != "zh" or "top_factors" not in frame:
+    if "top_factors" not in frame:
         return frame
-    names = {**DIMENSION_ZH, "staleness": "久未督导"}
+    names = (
+        {**DIMENSION_ZH, "staleness": "久未督导"} if lang == "zh" else {"staleness": "time since last visit"}
+    )
     out = frame.copy()
     out["top_factors"] = out["top_factors"].map(
-        lambda s: "、".join(
+        lambda s: JOIN[lang].join(
             " ".join([names.get(w.split(" ")[0], w.split(" ")[0]), *w.split(" ")[1:]])
             for w in str(s).split(", ")
             if w
@@ -442,46 +720,65 @@ def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def mandatory(p: PlanFolder, lang: str) -> str:
+    """Mandatory visits by reason: how many are required and planned; any shortfall by name."""
     b = p.branches[p.branches["mandatory_visits"] > 0].copy()
     met = int(np.minimum(b["visits"], b["mandatory_visits"]).sum())
     required = int(b["mandatory_visits"].sum())
-    b["mandatory_reason"] = b["mandatory_reason"].map(
-        lambda r: "、".join(t(x.strip(), lang) for x in str(r).split(",") if x.strip())
-    )
-    b["result"] = np.where(b["visits"] >= b["mandatory_visits"], t("met", lang), t("short", lang))
-    b = b.sort_values(["mandatory_visits", "risk_score", "branch_id"], ascending=[False, False, True])
-    cols = [
-        "branch_id",
-        "name",
-        "district",
-        "risk_score",
-        "mandatory_reason",
-        "mandatory_visits",
-        "visits",
-        "responsible_supervisor_id",
-        "result",
-    ]
+    b["mandatory_reason"] = b["mandatory_reason"].map(lambda r: reasons_text(str(r), lang))
+    g = b.groupby("mandatory_reason", sort=True)
+    table = pd.DataFrame(
+        {
+            "branches": g.size(),
+            "required": g["mandatory_visits"].sum(),
+            "planned": g.apply(lambda x: int(np.minimum(x["visits"], x["mandatory_visits"]).sum())),
+        }
+    ).reset_index()
+    table["result"] = np.where(table["planned"] >= table["required"], t("met", lang), t("short", lang))
     intro = t("mandatory_intro", lang, met=met, required=required)
-    return f"<p>{_esc(intro)}</p>" + table_html(b[cols], lang)
+    out = f"<p>{_esc(intro)}</p>" + table_html(table, lang, classes="narrow")
+    short = b[b["visits"] < b["mandatory_visits"]]
+    if len(short):
+        cols = ["branch_id", "name", "district", "mandatory_reason", "mandatory_visits", "visits"]
+        out += table_html(short[cols], lang)
+    return out
 
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 10mm 10mm; }
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC",
-       sans-serif; color: #222; max-width: 1050px; margin: 0 auto; padding: 16px; font-size: 11pt; }
-h1 { color: #a61b1b; border-bottom: 3px solid #a61b1b; padding-bottom: 6px; }
-h2 { color: #a61b1b; margin-top: 28px; border-bottom: 1px solid #ddd; }
-h3 { margin: 18px 0 6px; font-size: 11pt; }
-table.dudao { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 8px 0 16px; }
-table.dudao.narrow { width: auto; min-width: 60%; }
-table.dudao th { background: #f3e5e5; text-align: left; padding: 3px 6px; }
-table.dudao td { border-top: 1px solid #eee; padding: 3px 6px; word-break: break-word; }
-table.dudao.grid td, table.dudao.grid th { text-align: center; padding: 2px 4px; }
+       sans-serif; color: #222; max-width: 1050px; margin: 0 auto; padding: 16px; font-size: 10.5pt; }
+h1 { color: #a61b1b; border-bottom: 3px solid #a61b1b; padding-bottom: 6px; margin: 0 0 8px; }
+h2 { color: #a61b1b; margin: 18px 0 6px; border-bottom: 1px solid #ddd; font-size: 14pt; }
+h3 { margin: 12px 0 4px; font-size: 11pt; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+p { margin: 4px 0 8px; }
+.small { font-size: 9pt; color: #444; }
+.d { color: #777; font-size: 8pt; }
+.w { display: inline-block; min-width: 1.6em; color: #a61b1b; font-weight: bold; }
+.nw, td.num, th.num { white-space: nowrap; }
+td.num, th.num { text-align: right; }
+table.dudao { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 6px 0 12px; }
+table.dudao.narrow { width: auto; min-width: 50%; }
+table.dudao th { background: #f3e5e5; text-align: left; padding: 2px 5px; vertical-align: bottom; }
+table.dudao td { border-top: 1px solid #e4e4e4; padding: 2px 5px; vertical-align: top;
+                 overflow-wrap: anywhere; }
+table.dudao thead { display: table-header-group; }
+table.dudao tr { break-inside: avoid; page-break-inside: avoid; }
+table.dudao.grid td, table.dudao.grid th { text-align: center; padding: 1px 3px; }
+table.dudao.tasks, table.dudao.weekpage, table.dudao.unvisited { table-layout: fixed; }
+table.dudao.tasks { font-size: 8pt; }
+table.dudao.tasks td { padding: 1px 3px; line-height: 1.2; }
+table.dudao.tasks .d { font-size: 7pt; }
+table.dudao.weekpage td { line-height: 1.35; }
+div.two { display: flex; gap: 16px; align-items: flex-start; }
+div.two table.dudao.narrow { min-width: 0; }
 img { max-width: 100%; height: auto; }
 .jp-OutputArea-output, .output_area { overflow-x: visible; }
-h2.page { break-before: page; }
-@media print { body { max-width: none; padding: 0; font-size: 10pt; }
-               h2 { break-after: avoid; } tr { break-inside: avoid; } }
+section.keep { break-inside: avoid; page-break-inside: avoid; }
+section.sheet, .page { break-before: page; page-break-before: always; }
+section.sec > h2 + * , section.sec > h2 + p + * { break-before: avoid; }
+.sign { margin-top: 10px; border-top: 1px dashed #bbb; padding-top: 4px; }
+@media print { body { max-width: none; padding: 0; font-size: 9.5pt; } }
 """
 
 
@@ -500,7 +797,7 @@ def _notebook_html(executed: Path) -> str:
     return body
 
 
-def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
+def render(plan_dir: Path, lang: str = "zh", out: Path | None = None, week: int = 0) -> Path:
     """Execute the report notebook on a plan folder and write standalone `report.html`."""
     import papermill
 
@@ -512,7 +809,7 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
         papermill.execute_notebook(
             str(notebook("report.ipynb")),
             str(executed),
-            parameters={"plan_dir": str(plan_dir.resolve()), "lang": lang},
+            parameters={"plan_dir": str(plan_dir.resolve()), "lang": lang, "week": week},
             progress_bar=False,
             log_output=False,
             kernel_name="python3",

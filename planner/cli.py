@@ -229,9 +229,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from planner import report
 
     folders = [read_plan_folder(d) for d in args.plan_dirs]
-    table = report.comparison(folders, args.lang)
-    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-        print(table.to_string(index=False))
+    settings = report.setting_differences(folders, args.lang)
+    print(report.t("settings_differ", args.lang) + report.COLON[args.lang].rstrip())
+    print(report.text_table(settings) if len(settings) else report.t("no_differences", args.lang))
+    print()
+    print(report.t("kpis_compared", args.lang) + report.COLON[args.lang].rstrip())
+    print(report.text_table(report.comparison(folders, args.lang)))
     out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
     if out.exists():
         raise InputError([_usage(f"--out {out} already exists; outputs are never overwritten.")])

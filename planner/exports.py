@@ -101,7 +101,9 @@ def _cell(ws: Any, value: Any, col: Column) -> WriteOnlyCell:
         cell.data_type = "s"  # names from spreadsheets stay text: '=...' is never a formula
     else:
         cell = WriteOnlyCell(ws, value=value)
-    if col.number_format:
+    if isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = "#,##0" if "," in col.number_format else "0"
+    elif col.number_format:
         cell.number_format = col.number_format
     cell.alignment = WRAP if col.wrap else TOP
     return cell
@@ -116,7 +118,7 @@ def add_sheet(
     titles = titles or []
     header_row = len(titles) + 1
     for i, col in enumerate(columns, start=1):
-        width = max(_width(v) for v in [col.header, *(r[i - 1] for r in rows[:300])]) + 2
+        width = max(_width(v) for v in [col.header, *(r[i - 1] for r in rows[:300])]) + 3
         ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), col.max_width)
     ws.freeze_panes = f"A{header_row + 1}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True

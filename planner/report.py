@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -130,6 +131,15 @@ TEXT: dict[str, dict[str, str]] = {
     "gain": {"zh": "优化相对人工提升", "en": "Gain over ranking by hand"},
     "gap": {"zh": "最优差距", "en": "Optimality gap"},
     "visit_slots": {"zh": "走访名额（次）", "en": "Visit-slots"},
+    "weekly_capacity": {"zh": "每周可督导次数", "en": "Weekly capacity"},
+    "data_file": {"zh": "数据文件", "en": "Data file"},
+    "setting": {"zh": "设置", "en": "Setting"},
+    "settings_differ": {"zh": "不同的设置", "en": "Settings that differ"},
+    "no_differences": {
+        "zh": "各方案设置与数据完全相同。",
+        "en": "The plans have the same settings and data.",
+    },
+    "kpis_compared": {"zh": "关键指标对比", "en": "Key figures side by side"},
 }
 
 COLON = {"zh": "：", "en": ": "}
@@ -828,43 +838,159 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None, week: int 
     return out
 
 
-def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
-    """The KPIs of several plans side by side: one column per plan."""
-    rows: dict[str, list[object]] = {
-        COLUMNS["kpi"][lang]: [
-            t("scenario", lang),
-            t("status", lang),
-            t("horizon", lang),
-            *[label[lang] for label in KPI_LABELS.values()],
-            f"{t('baseline', lang)} · {KPI_LABELS['objective'][lang]}",
-            "优化相对人工提升" if lang == "zh" else "Gain over ranking by hand",
-            "gap",
-        ]
+def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _setting_label(key: str, lang: str) -> str:
+    section, _, name = key.partition(".")
+    if section == "rules" and name in RULE_LABELS:
+        return f"{RULE_LABELS[name][lang]} ({key})"
+    if section == "weights":
+        return f"{t('weights', lang)}{SEP[lang].strip()}{dimension_label(name, lang)} ({key})"
+    labels = {
+        "name": t("scenario", lang),
+        "horizon.start": t("horizon", lang),
+        "horizon.weeks": t("horizon", lang),
     }
+    return f"{labels[key]} ({key})" if key in labels else key
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return " / ".join(_show(v) for v in value)
+    return str(value)
+
+
+def setting_differences(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
+    """Every setting that differs between the plans: scenario keys, capacities, data files."""
+    from planner.scenario import scenario_to_dict
+
+    columns = _plan_labels(folders)
+    rows: list[list[str]] = []
+    flats = [_flat(scenario_to_dict(f.scenario)) for f in folders]
+    for key in sorted(set().union(*flats)):
+        values = [_show(fl.get(key, "—")) for fl in flats]
+        if len(set(values)) > 1:
+            rows.append([_setting_label(key, lang), *values])
+    caps = [f.summary.get("capacity", {}) for f in folders]
+    slots = [str(c.get("visit_slots", "—")) for c in caps]
+    if len(set(slots)) > 1:
+        rows.append([t("visit_slots", lang), *slots])
+    weekly = [c.get("weekly_by_supervisor", {}) for c in caps]
+    for sid in sorted(set().union(*weekly)):
+        values = [str(w.get(sid, "—")) for w in weekly]
+        if len(set(values)) > 1:
+            rows.append([f"{t('weekly_capacity', lang)} {sid}", *values])
+    # input files in the order they were read (branches, supervisors, scenario), compared by place
+    files = [list(f.summary.get("inputs", {}).items()) for f in folders]
+    for i in range(max(len(fl) for fl in files)):
+        entries = [fl[i] if i < len(fl) else ("—", "—") for fl in files]
+        if len({sha for _, sha in entries}) > 1:
+            names = " | ".join(dict.fromkeys(name for name, _ in entries))
+            rows.append(
+                [f"{t('data_file', lang)} {i + 1}: {names} (sha256)", *[sha[:12] for _, sha in entries]]
+            )
+    return pd.DataFrame(rows, columns=[t("setting", lang), *columns])
+
+
+def _plan_labels(folders: list[PlanFolder]) -> list[str]:
+    labels: list[str] = []
     for i, f in enumerate(folders, start=1):
+        label = f.path.name
+        labels.append(label if label not in labels else f"{i}. {f.path}")
+    return labels
+
+
+def _kpi_text(k: dict[str, Any], key: str) -> str:
+    value = k[key]
+    if key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
+        return f"{value:.1%}"
+    if key == "mandatory_visits_met":
+        return f"{value}/{k['mandatory_visits_required']}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _kpi_diff(a: dict[str, Any], b: dict[str, Any], key: str, lang: str) -> str:
+    x, y = b[key], a[key]
+    if key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
+        return t("pp", lang, x=(x - y) * 100)
+    if isinstance(x, float) or isinstance(y, float):
+        return f"{x - y:+.1f}"
+    return f"{x - y:+d}"
+
+
+def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
+    """The KPIs of several plans side by side, and each plan's difference from the first."""
+    labels = _plan_labels(folders)
+    names = [
+        t("scenario", lang),
+        t("status", lang),
+        t("horizon", lang),
+        *[label[lang] for label in KPI_LABELS.values()],
+        f"{t('baseline', lang)}{SEP[lang]}{KPI_LABELS['objective'][lang]}",
+        t("gain", lang),
+        t("gap", lang),
+    ]
+    table: dict[str, list[str]] = {COLUMNS["kpi"][lang]: names}
+    first = folders[0].summary
+    for i, (label, f) in enumerate(zip(labels, folders, strict=True)):
         s, k = f.summary, f.summary["kpis"]
-        values: list[object] = [
+        values = [
             f.scenario.name,
             t(s["status"], lang),
             t("weeks_from", lang, weeks=f.scenario.horizon.weeks, start=f.scenario.horizon.start),
+            *[_kpi_text(k, key) for key in KPI_LABELS],
+            f"{s['baseline']['objective']:.1f}",
+            f"{s['improvement_over_baseline']:+.2%}",
+            f"{s['gap']:.4%}",
         ]
-        for key in KPI_LABELS:
-            value = k[key]
-            if key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
-                value = f"{value:.1%}"
-            elif key == "mandatory_visits_met":
-                value = f"{value}/{k['mandatory_visits_required']}"
-            values.append(value)
-        values += [s["baseline"]["objective"], f"{s['improvement_over_baseline']:+.2%}", f"{s['gap']:.4%}"]
-        label = f.path.name if f.path.name not in rows else f"{i}. {f.path}"
-        rows[label] = values
-    return pd.DataFrame(rows)
+        table[label] = values
+        if i:
+            diffs = ["", "", "", *[_kpi_diff(first["kpis"], k, key, lang) for key in KPI_LABELS]]
+            diffs += [f"{s['baseline']['objective'] - first['baseline']['objective']:+.1f}", "", ""]
+            table[f"{t('difference', lang)} {i + 1}−1" if len(folders) > 2 else t("difference", lang)] = diffs
+    return pd.DataFrame(table)
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """A table for the terminal, aligned by display width (CJK characters take two columns)."""
+    from wcwidth import wcswidth
+
+    def width(text: str) -> int:
+        w = wcswidth(text)
+        return w if w >= 0 else len(text)
+
+    rows = [[str(c) for c in frame.columns], *[[str(v) for v in r] for r in frame.itertuples(index=False)]]
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, r in enumerate(rows):
+        cells = [v + " " * (w - width(v)) for v, w in zip(r, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def write_comparison(folders: list[PlanFolder], out: Path, lang: str = "zh") -> Path:
     table = comparison(folders, lang)
     title = t("compare_title", lang)
-    body = f"<h1>{_esc(title)}</h1>" + table.to_html(index=False, escape=True, border=0, classes="dudao")
+    settings = setting_differences(folders, lang)
+    body = f"<h1>{_esc(title)}</h1><h2>{_esc(t('settings_differ', lang))}</h2>"
+    body += table_html(settings, lang) if len(settings) else f"<p>{_esc(t('no_differences', lang))}</p>"
+    body += f"<h2>{_esc(t('kpis_compared', lang))}</h2>" + table_html(table, lang)
     page = (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n'

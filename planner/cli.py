@@ -145,6 +145,7 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
             inputs.branches,
             inputs.supervisors,
             {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)},
+            inputs.warnings,
         )
     return inputs, scenario
 
@@ -168,8 +169,12 @@ def _new_folder(path: Path, flag: str = "--out") -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     b, s = inputs.branches, inputs.supervisors
+    for warning in inputs.warnings:
+        print(f"Warning: {warning}")
+    n = len(inputs.warnings)
+    ok = f"OK ({n} warning{'s' if n != 1 else ''})" if n else "OK"
     print(
-        f"OK: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
+        f"{ok}: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
         f"scenario '{scenario.name}', {scenario.horizon.weeks} weeks from "
         f"{scenario.horizon.start}."
     )
@@ -178,6 +183,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
+    for warning in inputs.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
     out = args.out or default_out(scenario)
     _new_folder(out)
     pins = None

@@ -16,7 +16,7 @@ import pandas as pd
 from planner import datasets
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.inputs import Inputs, load_inputs, sha256
-from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
+from planner.plan import PlanFolder, Writer, default_out, pins_from, plan, read_plan_folder, write_plan
 from planner.scenario import Scenario, load_scenario
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         help="keep this plan's visits before --from-week and re-plan the rest",
     )
     p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
+    p.add_argument(
+        "--log",
+        type=Path,
+        metavar="VISIT_LOG",
+        help="with --pin: the visit log; visits logged as not done (是否完成=否) return to the pool",
+    )
     p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
     sw = sub.add_parser("sweep", help="solve a scenario along a range of one parameter")
     _add_inputs(sw)
@@ -190,8 +196,17 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     pins = None
     if (args.pin is None) != (args.from_week is None):
         raise InputError([_usage("--pin and --from-week go together.")])
+    if args.log is not None and args.pin is None:
+        raise InputError([_usage("--log goes with --pin and --from-week.")])
     if args.pin is not None:
-        pins = pins_from(read_plan_folder(args.pin), inputs, scenario, args.from_week)
+        earlier = read_plan_folder(args.pin)
+        not_done = _not_done(args.log, earlier, inputs) if args.log else frozenset()
+        pins = pins_from(earlier, inputs, scenario, args.from_week, not_done)
+        print(
+            f"kept {len(pins.visits)} visits of {earlier.path.name} before week {pins.from_week}; "
+            f"{pins.returned} logged as not done return to the pool",
+            file=sys.stderr,
+        )
     result = plan(inputs, scenario, pins=pins, dask=args.dask)
     from planner import exports, report
 
@@ -218,6 +233,24 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         print(f"report: {folder / 'report.html'}")
     print(folder)
     return EXIT_OK
+
+
+def _not_done(log: Path, earlier: PlanFolder, inputs: Inputs) -> frozenset[str]:
+    """Visit ids the log reports as not done (是否完成=否)."""
+    import datetime as dt
+
+    from planner.inputs import load_outcomes
+
+    h = earlier.scenario.horizon
+    outcomes = load_outcomes(
+        log,
+        plan_visits=earlier.visits,
+        branch_ids=set(inputs.branches["branch_id"]),
+        first_day=h.start,
+        last_day=h.week_start(h.weeks) + dt.timedelta(days=6),
+        with_visit_ids=True,
+    )
+    return frozenset(str(v) for v in outcomes.loc[~outcomes["happened"], "visit_id"] if v)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -306,6 +339,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     )
     cols = [
         "value",
+        "visit_slots",
         "status",
         "objective",
         "baseline_objective",

@@ -476,7 +476,13 @@ def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | N
 
 
 def load_outcomes(
-    path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str], first_day: dt.date, last_day: dt.date
+    path: Path,
+    *,
+    plan_visits: pd.DataFrame,
+    branch_ids: set[str],
+    first_day: dt.date,
+    last_day: dt.date,
+    with_visit_ids: bool = False,
 ) -> pd.DataFrame:
     """The visit log of a plan: one row per reported visit, validated against the plan.
 
@@ -544,6 +550,8 @@ def load_outcomes(
             "happened": typed["happened"].astype(bool),
         }
     )
+    if with_visit_ids:
+        out["visit_id"] = typed["visit_id"].fillna("").astype(str).to_numpy()
     for d in DIMENSIONS:
         out[d] = pd.to_numeric(typed[d], errors="coerce") if d in typed.columns else float("nan")
     return out

@@ -92,10 +92,21 @@ class Pins:
     visits: pd.DataFrame  # branch_id, supervisor_id, week (all before from_week)
     from_week: int
     source: str
+    returned: int = 0  # visits before from_week logged as not done: back in the pool
 
 
-def pins_from(folder: PlanFolder, inputs: Inputs, scenario: Scenario, from_week: int) -> Pins:
-    """The earlier plan's visits before `from_week`, checked against today's inputs."""
+def pins_from(
+    folder: PlanFolder,
+    inputs: Inputs,
+    scenario: Scenario,
+    from_week: int,
+    not_done: frozenset[str] = frozenset(),
+) -> Pins:
+    """The earlier plan's visits before `from_week`, checked against today's inputs.
+
+    Visits in `not_done` (visit ids logged as not having happened) are not kept: their branches
+    return to the pool and are planned again from `from_week`.
+    """
     problems = []
     name = folder.path.name
     if folder.scenario.horizon.start != scenario.horizon.start:
@@ -114,7 +125,9 @@ def pins_from(folder: PlanFolder, inputs: Inputs, scenario: Scenario, from_week:
                 f"--from-week must be a week from 1 to {scenario.horizon.weeks}, got {from_week}.",
             )
         )
-    kept = folder.visits[folder.visits["week"] < from_week]
+    before = folder.visits[folder.visits["week"] < from_week]
+    dropped = before["visit_id"].astype(str).isin(not_done)
+    kept = before[~dropped]
     branches = set(inputs.branches["branch_id"])
     sups = set(inputs.supervisors["supervisor_id"])
     for i, v in kept.iterrows():
@@ -143,7 +156,12 @@ def pins_from(folder: PlanFolder, inputs: Inputs, scenario: Scenario, from_week:
             )
     if problems:
         raise InputError(problems)
-    return Pins(kept[["branch_id", "supervisor_id", "week"]].reset_index(drop=True), from_week, name)
+    return Pins(
+        kept[["branch_id", "supervisor_id", "week"]].reset_index(drop=True),
+        from_week,
+        name,
+        int(dropped.sum()),
+    )
 
 
 def plan(
@@ -252,6 +270,7 @@ def plan(
             "plan": pins.source,
             "from_week": pins.from_week,
             "kept_visits": len(pins.visits),
+            "returned_visits": pins.returned,
         }
     return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base, summary=summary)
 

@@ -22,6 +22,7 @@ from planner.plan import plan
 from planner.scenario import Scenario, parse_scenario, scenario_to_dict
 
 KPI_COLUMNS = (
+    "visit_slots",
     "objective",
     "bound",
     "gap",
@@ -92,9 +93,26 @@ def point(inputs: Inputs, scenario: Scenario, param: str, value: float) -> Point
     return Point(param, value, inputs, parse_scenario(data, file=f"--param {param}={value:g}"))
 
 
+def visit_slots(inputs: Inputs, scenario: Scenario) -> int:
+    """The team's visit-slots over the horizon: weekly capacities (as rounded) times weeks available."""
+    weeks = scenario.horizon.weeks
+    return int(
+        sum(
+            int(cap) * sum(1 for w in range(1, weeks + 1) if w not in set(off))
+            for cap, off in zip(
+                inputs.supervisors["weekly_capacity"], inputs.supervisors["unavailable_weeks"], strict=True
+            )
+        )
+    )
+
+
 def solve_point(p: Point) -> dict[str, Any]:
     """One row of the sweep: the KPIs, or the status when the rules cannot hold."""
-    row: dict[str, Any] = {"param": p.param, "value": p.value}
+    row: dict[str, Any] = {
+        "param": p.param,
+        "value": p.value,
+        "visit_slots": visit_slots(p.inputs, p.scenario),
+    }
     try:
         result = plan(p.inputs, p.scenario, workers=1, marginals=False)
     except InfeasibleError as exc:
@@ -146,6 +164,7 @@ def chart(table: pd.DataFrame) -> Figure:
     """The frontier: risk addressed (optimizer and hand ranking) along the swept value."""
     fig, ax = plt.subplots(figsize=(8, 3.4), dpi=90)
     ok = table[table["status"] != "infeasible"]
+    capacity = len(table) and str(table["param"].iloc[0]).startswith("capacity")
     ax.plot(ok["value"], ok["objective"], marker="o", color="#c0392b", label="optimizer")
     ax.plot(
         ok["value"],
@@ -158,6 +177,13 @@ def chart(table: pd.DataFrame) -> Figure:
     for v in table.loc[table["status"] == "infeasible", "value"]:
         ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
     ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
+    if capacity:
+        # capacities are whole visits: the factor is rounded, so show the slots it really gave
+        ax.set_xticks(
+            table["value"].tolist(),
+            [f"{v:g}\n{int(n)} slots" for v, n in zip(table["value"], table["visit_slots"], strict=True)],
+        )
+        ax.set_xlabel(f"{table['param'].iloc[0]} (visit-slots over the horizon)")
     ax.set_ylabel("objective (risk addressed)")
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
 
 from planner.plan import Plan
-from planner.report import COLON, COLUMNS, KPI_LABELS, SEP, SHEETS, TIERS, dimension_label, t
+from planner.report import COLON, COLUMNS, KPI_LABELS, PAREN, SEP, SHEETS, TIERS, dimension_label, t
 from planner.why import reasons_text
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -224,19 +224,19 @@ def _visit_columns(lang: str, *, who: bool) -> list[Column]:
 
 def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str, *, who: bool) -> list[list[Any]]:
     rows = []
-    for r in v.itertuples(index=False):
-        start = _day(r.week_start)
-        row: list[Any] = [int(r.week), start, start + dt.timedelta(days=4)]
+    for r in v.to_dict("records"):
+        start = _day(r["week_start"])
+        row: list[Any] = [int(r["week"]), start, start + dt.timedelta(days=4)]
         if who:
-            row += [str(r.supervisor_id), str(r.supervisor_name)]
+            row += [str(r["supervisor_id"]), str(r["supervisor_name"])]
         row += [
-            str(r.branch_id),
-            str(r.branch_name),
-            str(r.district),
-            dimension_label(str(r.focus), lang),
-            float(r.risk_score),
-            int(r.visit_no),
-            why.get(str(r.branch_id), ""),
+            str(r["branch_id"]),
+            str(r["branch_name"]),
+            str(r["district"]),
+            dimension_label(str(r["focus"]), lang),
+            float(r["risk_score"]),
+            int(r["visit_no"]),
+            why.get(str(r["branch_id"]), ""),
         ]
         rows.append(row)
     return rows
@@ -257,17 +257,17 @@ def _branch_sheet(wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str
     ]
     rows = [
         [
-            str(r.branch_id),
-            str(r.name),
-            str(r.district),
-            float(r.risk_score),
-            _tier(r.risk_tier, lang),
-            int(r.visits),
-            str(r.responsible_supervisor_id),
-            reasons_text(str(r.mandatory_reason), lang),
-            str(getattr(r, f"why_{lang}")),
+            str(r["branch_id"]),
+            str(r["name"]),
+            str(r["district"]),
+            float(r["risk_score"]),
+            _tier(r["risk_tier"], lang),
+            int(r["visits"]),
+            str(r["responsible_supervisor_id"]),
+            reasons_text(str(r["mandatory_reason"]), lang),
+            str(r[f"why_{lang}"]),
         ]
-        for r in b.itertuples(index=False)
+        for r in b.to_dict("records")
     ]
     add_sheet(wb, _sheet_name(SHEETS["branches"][lang], used), cols, rows)
 
@@ -307,7 +307,7 @@ def _plan_book(
             _sheet_name(f"{sid} {name}", used),
             _visit_columns(lang, who=False),
             _visit_rows(rows, why, lang, who=False),
-            [f"{name}（{sid}）{SEP[lang]}{p.scenario.name}{SEP[lang]}{horizon}"],
+            [f"{name}{PAREN[lang][0]}{sid}{PAREN[lang][1]}{SEP[lang]}{p.scenario.name}{SEP[lang]}{horizon}"],
         )
     return _save(wb, path)
 

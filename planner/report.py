@@ -144,6 +144,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 COLON = {"zh": "：", "en": ": "}
 SEMI = {"zh": "；", "en": "; "}
+PAREN = {"zh": ("（", "）"), "en": (" (", ")")}
 MANDATORY_PREFIX = {"zh": "必访", "en": "mandatory"}
 SEP = {"zh": " · ", "en": " · "}
 JOIN = {"zh": "、", "en": ", "}
@@ -401,11 +402,12 @@ def week_page(p: PlanFolder, lang: str, week: int | None = None, ahead: int = 3)
     for sid, name in sups:
         mine = v[v["supervisor_id"] == sid]
         now = mine[mine["week"] == w0]
-        this = join.join(f"{_esc(r.branch_name)}" for r in now.itertuples())
+        this = join.join(_esc(x) for x in now["branch_name"])
         later = []
-        for week, group in mine[(mine["week"] > w0) & (mine["week"] <= last)].groupby("week"):
-            names = join.join(_esc(x) for x in group["branch_name"])
-            later.append(f"<span class='w'>{int(str(week))}</span>{names}")
+        ahead_rows = mine[(mine["week"] > w0) & (mine["week"] <= last)]
+        for wk in sorted(set(ahead_rows["week"].astype(int))):
+            names = join.join(_esc(x) for x in ahead_rows.loc[ahead_rows["week"] == wk, "branch_name"])
+            later.append(f"<span class='w'>{wk}</span>{names}")
         rows.append(
             {
                 "supervisor_name": Markup(f"{_esc(name)} <span class='d'>{_esc(sid)}</span>"),
@@ -419,7 +421,8 @@ def week_page(p: PlanFolder, lang: str, week: int | None = None, ahead: int = 3)
 
 def _supervisors(p: PlanFolder) -> list[tuple[str, str]]:
     """Every supervisor with visits, and those of the plan's capacity without any, by id."""
-    named = p.visits.drop_duplicates("supervisor_id").set_index("supervisor_id")["supervisor_name"].to_dict()
+    first = p.visits.drop_duplicates("supervisor_id")
+    named = dict(zip(first["supervisor_id"].astype(str), first["supervisor_name"].astype(str), strict=True))
     ids = set(named) | set(p.summary.get("capacity", {}).get("weekly_by_supervisor", {}))
     caps = p.summary.get("capacity", {}).get("weekly_by_supervisor", {})
     return [(sid, str(named.get(sid, sid))) for sid in sorted(ids) if sid in named or caps.get(sid, 0) > 0]
@@ -455,23 +458,25 @@ def task_sheets(p: PlanFolder, lang: str) -> str:
             scenario=p.scenario.name,
         )
         rows = []
-        for r in mine.itertuples():
-            reason = why.get(str(r.branch_id), "")
-            factor = factors.get(str(r.branch_id), "")
+        for r in mine.to_dict("records"):
+            reason = why.get(str(r["branch_id"]), "")
+            factor = factors.get(str(r["branch_id"]), "")
             no = (
-                f" <span class='d'>{_esc(t('nth', lang, n=int(r.visit_no)))}</span>" if r.visit_no > 1 else ""
+                f" <span class='d'>{_esc(t('nth', lang, n=int(r['visit_no'])))}</span>"
+                if r["visit_no"] > 1
+                else ""
             )
             mandatory_visit = str(reason).startswith(MANDATORY_PREFIX[lang])
             extra = "" if mandatory_visit or not factor else f"{SEMI[lang]}{factor}"
             rows.append(
                 {
-                    "week": int(r.week),
-                    "dates": Markup(f"<span class='nw'>{_esc(_dates(p, int(r.week), lang))}</span>"),
+                    "week": int(r["week"]),
+                    "dates": Markup(f"<span class='nw'>{_esc(_dates(p, int(r['week']), lang))}</span>"),
                     "branch_name": Markup(
-                        f"{_esc(r.branch_name)}{no} <span class='d'>{_esc(r.branch_id)}</span>"
+                        f"{_esc(r['branch_name'])}{no} <span class='d'>{_esc(r['branch_id'])}</span>"
                     ),
-                    "district": r.district,
-                    "focus": dimension_label(str(r.focus), lang),
+                    "district": r["district"],
+                    "focus": dimension_label(str(r["focus"]), lang),
                     "why_here": Markup(f"{_esc(reason)}<span class='d'>{_esc(extra)}</span>"),
                 }
             )
@@ -735,14 +740,12 @@ def mandatory(p: PlanFolder, lang: str) -> str:
     met = int(np.minimum(b["visits"], b["mandatory_visits"]).sum())
     required = int(b["mandatory_visits"].sum())
     b["mandatory_reason"] = b["mandatory_reason"].map(lambda r: reasons_text(str(r), lang))
-    g = b.groupby("mandatory_reason", sort=True)
-    table = pd.DataFrame(
-        {
-            "branches": g.size(),
-            "required": g["mandatory_visits"].sum(),
-            "planned": g.apply(lambda x: int(np.minimum(x["visits"], x["mandatory_visits"]).sum())),
-        }
-    ).reset_index()
+    b["planned"] = np.minimum(b["visits"], b["mandatory_visits"])
+    table = (
+        b.groupby("mandatory_reason", sort=True)
+        .agg(branches=("branch_id", "size"), required=("mandatory_visits", "sum"), planned=("planned", "sum"))
+        .reset_index()
+    )
     table["result"] = np.where(table["planned"] >= table["required"], t("met", lang), t("short", lang))
     intro = t("mandatory_intro", lang, met=met, required=required)
     out = f"<p>{_esc(intro)}</p>" + table_html(table, lang, classes="narrow")

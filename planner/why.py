@@ -300,7 +300,7 @@ def explain(
     visited_in = np.bincount(district_of[visited], minlength=max(district_of.max(initial=0) + 1, 1))
     share_holds = {d for d, need in inst.district_min_branches.items() if need > 0 and visited_in[d] <= need}
     held: dict[int, tuple[float, int]] = {}  # supervisor -> cheapest visit a share holds (value, district)
-    for b, s, w, k in zip(bi, si, wk, no, strict=True):
+    for b, s, w, k in zip(bi.tolist(), si.tolist(), wk.tolist(), no.tolist(), strict=True):
         if w < first or k <= f.mandatory_visits[b]:
             continue  # kept or mandatory: cannot be given up
         value = risk[b] * inst.repeat_value[k - 1]
@@ -428,7 +428,9 @@ def explain(
                 replace(base, kind=WhyKind.TOLERANCE, supervisors=(f.supervisor_ids[best],), gap=f.gap)
             )
     if resolve is not None:
-        for b in sorted(riskier, key=lambda i: (-risk[i], i))[:top]:
+        # no one may visit a NO_SUPERVISOR branch: a re-solve would only say so again
+        open_ = [b for b in riskier if out[b].kind is not WhyKind.NO_SUPERVISOR]
+        for b in sorted(open_, key=lambda i: (-risk[i], i))[:top]:
             out[b] = replace(out[b], cost=resolve(b))
     return out
 

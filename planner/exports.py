@@ -37,6 +37,7 @@ BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top")
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,9 @@ def _cell(ws: Any, value: Any, col: Column) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, int) and not isinstance(value, bool):
         cell.number_format = "#,##0" if "," in col.number_format else "0"
-    elif col.number_format:
+        cell.alignment = CENTRE
+        return cell
+    if col.number_format:
         cell.number_format = col.number_format
     cell.alignment = WRAP if col.wrap else TOP
     return cell
@@ -119,6 +122,8 @@ def add_sheet(
     header_row = len(titles) + 1
     for i, col in enumerate(columns, start=1):
         width = max(_width(v) for v in [col.header, *(r[i - 1] for r in rows[:300])]) + 3
+        if col.number_format == DATE:
+            width = max(width, 13)  # LibreOffice's fallback font sets dates wider than they count
         ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), col.max_width)
     ws.freeze_panes = f"A{header_row + 1}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -483,7 +483,7 @@ def task_sheets(p: PlanFolder, lang: str) -> str:
         parts.append(
             f"<section class='sheet'><h2>{_esc(t('task_sheet', lang, name=name, sid=sid))}</h2>"
             f"<p class='small'>{_esc(line)}</p>"
-            + table_html(pd.DataFrame(rows), lang, classes="tasks", widths=(4, 10, 30, 9, 9, 38))
+            + table_html(pd.DataFrame(rows), lang, classes="tasks", widths=(6, 10, 29, 9, 9, 37))
             + f"<p class='small sign'>{_esc(t('task_sign', lang))}</p></section>"
         )
     return "\n".join(parts)

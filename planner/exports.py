@@ -380,7 +380,11 @@ def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
             event.add("dtend", start + dt.timedelta(days=5))
             event.add("summary", summary)
             event.add("location", str(v.district))
-            event.add("description", f"{v.branch_id} · {v.visit_no} · risk {v.risk_score}")
+            if lang == "zh":
+                description = f"{v.branch_id} · 第 {v.visit_no} 次 · 风险 {v.risk_score}"
+            else:
+                description = f"{v.branch_id} · visit {v.visit_no} · risk {v.risk_score}"
+            event.add("description", description)
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
         (out / f"{_file_name(str(sid), used)}.ics").write_bytes(cal.to_ical())

@@ -339,6 +339,8 @@ def explain(
 
     out: list[Why] = []
     riskier: list[int] = []
+    county_staff: dict[str, set[int]] = {}  # working supervisors who may serve a county
+    allowed_of: dict[int, set[int]] = {}  # per group: its candidate supervisors
     for b in range(n):
         d = str(districts[b])
         r = float(risk[b])
@@ -357,15 +359,20 @@ def explain(
             continue
         riskier.append(b)
         group = inst.groups[int(inst.group_of[b])]
-        allowed = set(group.candidates)
+        g = int(inst.group_of[b])
+        if g not in allowed_of:
+            allowed_of[g] = set(group.candidates)
+        allowed = allowed_of[g]
         lowest, note = comparison(b, allowed)
         base = Why(WhyKind.FULL, d, r, lowest_visited=lowest, lowest_note=note, weeks=(first, weeks))
         county = str(f.counties[b])
-        same_county = [
-            s
-            for s in range(len(f.supervisor_ids))
-            if working[s] and (not county or str(f.supervisor_counties[s]) in ("", county))
-        ]
+        if county not in county_staff:
+            county_staff[county] = {
+                s
+                for s in range(len(f.supervisor_ids))
+                if working[s] and (not county or str(f.supervisor_counties[s]) in ("", county))
+            }
+        same_county = county_staff[county]
         if not allowed:
             excl = [s for s in excluded_of.get(str(f.branch_ids[b]), []) if s in same_county]
             out.append(

@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -20,16 +19,11 @@ from planner import sweep
 from planner.inputs import load_inputs
 from planner.scenario import load_scenario
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
+from tests.helpers import run_planner as planner
 from tests.test_report import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-def planner(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, check=False, cwd=cwd
-    )
 
 
 def branches(folder: Path) -> pd.DataFrame:

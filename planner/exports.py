@@ -108,7 +108,7 @@ def _cell(ws: Any, value: Any, col: Column) -> WriteOnlyCell:
         return cell
     if col.number_format:
         cell.number_format = col.number_format
-    cell.alignment = WRAP if col.wrap else TOP
+    cell.alignment = WRAP if col.wrap else (CENTRE if col.number_format == DATE else TOP)
     return cell
 
 

@@ -27,7 +27,9 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def branches(folder: Path) -> pd.DataFrame:
-    return pd.read_csv(folder / "branches.csv", encoding="utf-8-sig", dtype={"branch_id": str}).fillna("")
+    return pd.read_csv(
+        folder / "branches.csv", encoding="utf-8-sig", dtype={"branch_id": str}, keep_default_na=False
+    )
 
 
 # ---------------------------------------------------------------- why, from the solved plan

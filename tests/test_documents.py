@@ -350,7 +350,7 @@ def test_near_miss_column_is_named_and_its_absence_explained(tmp_path):
     text = (ROOT / "data" / "example_zh" / "branches.csv").read_text(encoding="utf-8-sig")
     (tmp_path / "b.csv").write_text(text.replace("上次督导日期", "上次督导时间", 1), encoding="utf-8")
     sups = str(ROOT / "data" / "example_zh" / "supervisors.csv")
-    done = planner("validate", "--branches", str(tmp_path / "b.csv"), "--supervisors", sups)
+    done = planner("validate", "--branches", str(tmp_path / "b.csv"), "--supervisors", sups, "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert (
         "the column '上次督导时间' is not one Dudao reads and is ignored; did you mean '上次督导日期'"

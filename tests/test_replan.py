@@ -218,7 +218,18 @@ def test_visits_logged_as_not_done_return_to_the_pool(q1, tmp_path):
     )
     out = tmp_path / "re"
     done = planner(
-        "plan", "--pin", str(q1), "--from-week", "6", "--log", str(log), "--out", str(out), "--no-report"
+        "plan",
+        "--pin",
+        str(q1),
+        "--from-week",
+        "6",
+        "--log",
+        str(log),
+        "--out",
+        str(out),
+        "--no-report",
+        "--lang",
+        "en",
     )
     assert done.returncode == 0, done.stderr
     assert f"kept {len(early) - 1} visits" in done.stderr

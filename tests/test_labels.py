@@ -41,7 +41,7 @@ def test_the_kpi_order_covers_every_kpi():
     shown = set(labels.KPI_ORDER)
     folded = {x.of for x in labels.KPIS if x.of}
     details = {x.key for x in labels.KPI_DETAILS}
-    assert set(k) == shown | details, "a KPI without a label or a place in the order"
+    assert set(k.to_dict()) == shown | details, "a KPI without a label or a place in the order"
     assert folded <= details and not shown & details
     # risk to one decimal, counts whole, shares in %, met/required
     assert labels.format_kpi_of(k, "objective") == "95.0"  # A twice: 50 × (1 + 0.5); B once: 20

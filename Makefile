@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages: a CJK font for the charts (make run, make test), Chromium for the browser
-# tests (make test). Installed with apt-get when missing (as root, or through sudo).
+# tests, LibreOffice Calc and poppler-utils to print plan.xlsx to PDF and read it (make test). Installed with apt-get when missing (as root, or through sudo).
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo "sudo -n apt-get")
 define apt_install
 	@if [ -n "$(1)" ]; then echo "Installing Debian packages:$(1)"; \
@@ -27,7 +27,7 @@ fonts:
 	$(call apt_install,$(shell fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || echo " fonts-noto-cjk fontconfig"))
 
 system-deps: fonts
-	$(call apt_install,$(shell command -v chromium >/dev/null || echo " chromium"))
+	$(call apt_install,$(shell command -v chromium >/dev/null || echo " chromium")$(shell command -v soffice >/dev/null || echo " libreoffice-calc-nogui")$(shell command -v pdftotext >/dev/null || echo " poppler-utils"))
 
 # plans the sample county; the last line is the report's path
 run: install fonts

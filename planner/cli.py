@@ -17,7 +17,7 @@ import pandas as pd
 from planner import datasets, labels
 from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
-from planner.folder import default_out, read_plan, write_plan
+from planner.folder import Plan, default_out, read_plan, write_plan
 from planner.inputs import Inputs, load_inputs, sha256
 from planner.plan import plan
 from planner.replan import pins_from
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         help="keep this plan's visits before --from-week and re-plan the rest",
     )
     p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
+    p.add_argument(
+        "--log",
+        type=Path,
+        metavar="VISIT_LOG",
+        help="with --pin: the visit log; visits logged as not done (是否完成=否) return to the pool",
+    )
     p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
     sw = sub.add_parser("sweep", help="solve a scenario along a range of one parameter")
     _add_inputs(sw)
@@ -69,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
     r.add_argument("plan_dir", type=Path)
     r.add_argument("--lang", choices=("zh", "en"), default="zh")
+    r.add_argument(
+        "--week", type=int, default=0, help="the week of the first page (default: the first planned)"
+    )
     c = sub.add_parser("compare", help="KPIs of plans side by side, and a comparison page")
     c.add_argument("plan_dirs", type=Path, nargs="+")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -150,6 +159,7 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
             inputs.branches,
             inputs.supervisors,
             {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)},
+            inputs.warnings,
         )
     return inputs, scenario
 
@@ -161,29 +171,50 @@ def _usage(message: str) -> Problem:
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
     b, s, hz = inputs.branches, inputs.supervisors, scenario.horizon
-    print(
-        labels.t(
-            "cli_valid",
-            args.lang,
-            branches=len(b),
-            districts=b["district"].nunique(),
-            supervisors=len(s),
-            scenario=scenario.name,
-            weeks=labels.t("weeks_from", args.lang, weeks=hz.weeks, start=hz.start),
-        )
+    for warning in inputs.warnings:
+        print(labels.t("cli_warning", args.lang, text=warning))
+    n = len(inputs.warnings)
+    ok = labels.t("cli_valid_warned", args.lang, n=n, s="s" if n != 1 else "") if n else "OK"
+    line = labels.t(
+        "cli_valid",
+        args.lang,
+        ok=ok,
+        branches=len(b),
+        districts=b["district"].nunique(),
+        supervisors=len(s),
+        scenario=scenario.name,
+        weeks=labels.t("weeks_from", args.lang, weeks=hz.weeks, start=hz.start),
     )
+    print(line)
     return EXIT_OK
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
+    for warning in inputs.warnings:
+        print(labels.t("cli_warning", args.lang, text=warning), file=sys.stderr)
     out = args.out or default_out(scenario)
     check_writable(out, "--out")  # before the solve: a read-only or full disk fails now
     pins = None
     if (args.pin is None) != (args.from_week is None):
         raise InputError([_usage("--pin and --from-week go together.")])
+    if args.log is not None and args.pin is None:
+        raise InputError([_usage("--log goes with --pin and --from-week.")])
     if args.pin is not None:
-        pins = pins_from(read_plan(args.pin), inputs, scenario, args.from_week)
+        earlier = read_plan(args.pin)
+        not_done = _not_done(args.log, earlier, inputs) if args.log else frozenset()
+        pins = pins_from(earlier, inputs, scenario, args.from_week, not_done)
+        print(
+            labels.t(
+                "cli_pins",
+                args.lang,
+                kept=len(pins.visits),
+                plan=earlier.name,
+                week=pins.from_week,
+                returned=pins.returned,
+            ),
+            file=sys.stderr,
+        )
     result = plan(inputs, scenario, pins=pins, dask=args.dask)
     from planner.exports import handouts
 
@@ -196,11 +227,31 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _not_done(log: Path, earlier: Plan, inputs: Inputs) -> frozenset[str]:
+    """Visit ids the log reports as not done (是否完成=否)."""
+    import datetime as dt
+
+    from planner.inputs import load_outcomes
+
+    h = earlier.scenario.horizon
+    outcomes = load_outcomes(
+        log,
+        plan_visits=earlier.visits,
+        branch_ids=set(inputs.branches["branch_id"]),
+        first_day=h.start,
+        last_day=h.week_start(h.weeks) + dt.timedelta(days=6),
+        with_visit_ids=True,
+    )
+    return frozenset(str(v) for v in outcomes.loc[~outcomes["happened"], "visit_id"] if v)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from planner import report
 
-    report.load(args.plan_dir)  # a clear message if it is not a plan folder
-    print(report.render(args.plan_dir, args.lang))
+    folder = report.load(args.plan_dir)  # a clear message if it is not a plan folder
+    if args.week and not 1 <= args.week <= folder.scenario.horizon.weeks:
+        raise InputError([_usage(f"--week must be from 1 to {folder.scenario.horizon.weeks}.")])
+    print(report.render(args.plan_dir, args.lang, week=args.week))
     return EXIT_OK
 
 
@@ -212,9 +263,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     folders = [read_plan(d) for d in args.plan_dirs]
     out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
     check_writable(out, "--out")
-    table = report.comparison(folders, args.lang)
-    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-        print(table.to_string(index=False))
+    colon = labels.COLON[args.lang].rstrip()
+    settings = report.setting_differences(folders, args.lang)
+    print(labels.t("settings_differ", args.lang) + colon)
+    print(report.text_table(settings) if len(settings) else labels.t("no_differences", args.lang))
+    print()
+    print(labels.t("kpis_compared", args.lang) + colon)
+    print(report.text_table(report.comparison(folders, args.lang)))
     print(report.write_comparison(folders, out, args.lang))
     return EXIT_OK
 

@@ -1,5 +1,11 @@
 """What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor.
 
+`plan.xlsx` is written with openpyxl's write-only mode, sheet by sheet, in time linear in its
+size, and set up to print: landscape A4, one page wide, the header row repeated on every page,
+panes frozen below the header, filters on it, real dates and percentages. A province (branches
+in more than one county) gets a province overview in `plan.xlsx` and one workbook per county in
+`counties/`, not thousands of sheets in one file.
+
 `handouts` lists every file written into a plan folder beyond its tables: the one place to add
 a new output file (the plan command and the workbook's export both write this list).
 """
@@ -8,17 +14,48 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from wcwidth import wcswidth
 
+from planner.atomic import atomic_output
 from planner.folder import Plan, Writer
-from planner.labels import KPIS, column, dimension_label, format_kpi_of, t
+from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kpi, kpi_value, t, tier_label
 from planner.report import render
+from planner.why import reasons_text
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+DATE = "yyyy-mm-dd"
+TITLE_FONT = Font(bold=True, size=13, color="A61B1B")
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top")
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share written as a number that shows as a percentage."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    number_format: str = ""
+    wrap: bool = False
+    max_width: int = 40
 
 
 def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
@@ -33,7 +70,7 @@ def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub("_", text)[:31] or "sheet"
+    base = _SHEET_FORBIDDEN.sub("_", _safe(text))[:31] or "sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f"~{n}"
@@ -43,8 +80,8 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def _file_name(sid: str, used: set[str]) -> str:
-    """A file name for a supervisor id: unsafe characters replaced, never two the same."""
-    base = re.sub(r"[^\w.-]", "_", sid).strip(".") or "supervisor"
+    """A file name for an id or a name: unsafe characters replaced, never two the same."""
+    base = re.sub(r"[^\w.-]", "_", sid).strip(".")[:80] or "file"
     name, n = base, 2
     while name.lower() in used:
         name, n = f"{base}~{n}", n + 1
@@ -52,69 +89,280 @@ def _file_name(sid: str, used: set[str]) -> str:
     return name
 
 
-def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    out = frame.copy()
-    if "focus" in out:
-        out["focus"] = out["focus"].map(lambda f: dimension_label(f, lang))
-    return out.rename(columns={c: column(c, lang) for c in out.columns})
+def _safe(text: str) -> str:
+    """Characters XLSX cannot hold (control characters) are written visibly, e.g. \\x07."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _as_text(sheet: object) -> None:
-    """Names from spreadsheets stay text: a cell starting with '=' must not become a formula."""
-    for row in sheet.iter_rows():  # type: ignore[attr-defined]
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+def _width(value: Any) -> int:
+    """Columns a value takes on screen: CJK characters count two."""
+    text = (
+        f"{value.value:.1%}"
+        if isinstance(value, Percent)
+        else (f"{value:.1f}" if isinstance(value, float) else str(value))
+    )
+    longest = max(text.split("\n"), key=len) if text else ""
+    w = wcswidth(longest)
+    return w if w >= 0 else sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
 
 
-def _fit_columns(sheet: object, frame: pd.DataFrame) -> None:
-    for i, col in enumerate(frame.columns, start=1):
-        values = [str(col), *(str(v) for v in frame[col].head(500))]
-        # CJK characters are about two Latin characters wide
-        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) for v in values)
-        sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)  # type: ignore[attr-defined]
+def _cell(ws: Any, value: Any, col: Column) -> WriteOnlyCell:
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(ws, value=value.value)
+        cell.number_format = "0.0%"
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=_safe(value))
+        cell.data_type = "s"  # names from spreadsheets stay text: '=...' is never a formula
+    else:
+        cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = "#,##0" if "," in col.number_format else "0"
+        cell.alignment = CENTRE
+        return cell
+    if col.number_format:
+        cell.number_format = col.number_format
+    cell.alignment = WRAP if col.wrap else (CENTRE if col.number_format == DATE else TOP)
+    return cell
+
+
+def add_sheet(
+    wb: Workbook, name: str, columns: list[Column], rows: list[list[Any]], titles: list[str] | None = None
+) -> None:
+    """A write-only sheet ready to print: landscape A4, one page wide, header repeated on every
+    page, frozen below the header, filters on it; optional title rows above the header."""
+    ws = wb.create_sheet(name)
+    titles = titles or []
+    header_row = len(titles) + 1
+    for i, col in enumerate(columns, start=1):
+        width = max(_width(v) for v in [col.header, *(r[i - 1] for r in rows[:300])]) + 3
+        if col.number_format == DATE:
+            width = max(width, 13)  # LibreOffice's fallback font sets dates wider than they count
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), col.max_width)
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.print_options.gridLines = True
+    ws.print_title_rows = f"1:{header_row}"
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=_safe(title))
+        cell.font = TITLE_FONT
+        cell.data_type = "s"
+        ws.append([cell])
+    head = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=_safe(col.header))
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.data_type = "s"
+        head.append(cell)
+    ws.append(head)
+    for r in rows:
+        ws.append([_cell(ws, value, col) for value, col in zip(r, columns, strict=True)])
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + max(len(rows), 1)}"
+
+
+def _day(text: object) -> dt.date:
+    return dt.date.fromisoformat(str(text)[:10])
+
+
+def _tier(tier: object, lang: str) -> str:
+    return tier_label(tier, lang)
+
+
+def _kpi_value(k: Any, key: str) -> Any:
+    """A KPI as a cell: shares as percentages, "met/required" as text, the rest as numbers."""
+    x = kpi(key)
+    value = kpi_value(k, key)
+    if x.kind == "met" and x.of:
+        return f"{value}/{kpi_value(k, x.of)}"
+    if x.kind == "share":
+        return Percent(float(value))
+    return value
+
+
+def _horizon(p: Plan, lang: str) -> str:
+    return t("weeks_from", lang, weeks=p.scenario.horizon.weeks, start=p.scenario.horizon.start)
+
+
+def _overview(wb: Workbook, p: Plan, lang: str, used: set[str], title: str) -> None:
+    s = p.summary
+    rows = [[k.label(lang), _kpi_value(s.kpis, k.key), _kpi_value(s.baseline, k.key)] for k in KPIS]
+    cols = [
+        Column(COLUMNS["kpi"][lang], max_width=60),
+        Column(t("plan", lang), "#,##0.0"),
+        Column(t("baseline", lang), "#,##0.0"),
+    ]
+    titles = [
+        title,
+        f"{t('horizon', lang)}{COLON[lang]}{_horizon(p, lang)}{SEP[lang]}"
+        f"{t('status', lang)}{COLON[lang]}{t(s.status.value, lang)}",
+    ]
+    add_sheet(wb, _sheet_name(t("overview_sheet", lang), used), cols, rows, titles)
+
+
+def _county_overview(
+    wb: Workbook, branches: pd.DataFrame, visits: pd.DataFrame, lang: str, used: set[str], title: str
+) -> None:
+    cols = [Column(COLUMNS["branches"][lang], "#,##0"), Column(COLUMNS["visits"][lang], "#,##0")]
+    add_sheet(
+        wb,
+        _sheet_name(t("overview_sheet", lang), used),
+        [Column(COLUMNS["kpi"][lang], max_width=60), *cols[:1]],
+        [
+            [COLUMNS["branches"][lang], len(branches)],
+            [COLUMNS["visited"][lang], int((branches["visits"] > 0).sum())],
+            [COLUMNS["visits"][lang], len(visits)],
+        ],
+        [title],
+    )
+
+
+def _visit_columns(lang: str, *, who: bool) -> list[Column]:
+    cols = [
+        Column(COLUMNS["week"][lang], "0"),
+        Column(COLUMNS["week_start"][lang], DATE),
+        Column(COLUMNS["week_end"][lang], DATE),
+    ]
+    if who:
+        cols += [Column(COLUMNS["supervisor_id"][lang]), Column(COLUMNS["supervisor_name"][lang])]
+    return [
+        *cols,
+        Column(COLUMNS["branch_id"][lang]),
+        Column(COLUMNS["branch_name"][lang]),
+        Column(COLUMNS["district"][lang]),
+        Column(COLUMNS["focus"][lang]),
+        Column(COLUMNS["risk_score"][lang], "0.0"),
+        Column(COLUMNS["visit_no"][lang], "0"),
+        Column(COLUMNS["why"][lang], wrap=True, max_width=50),
+    ]
+
+
+def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str, *, who: bool) -> list[list[Any]]:
+    rows = []
+    for r in v.to_dict("records"):
+        start = _day(r["week_start"])
+        row: list[Any] = [int(r["week"]), start, start + dt.timedelta(days=4)]
+        if who:
+            row += [str(r["supervisor_id"]), str(r["supervisor_name"])]
+        row += [
+            str(r["branch_id"]),
+            str(r["branch_name"]),
+            str(r["district"]),
+            dimension_label(str(r["focus"]), lang),
+            float(r["risk_score"]),
+            int(r["visit_no"]),
+            why.get(str(r["branch_id"]), ""),
+        ]
+        rows.append(row)
+    return rows
+
+
+def _branch_sheet(wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str]) -> None:
+    b = branches.sort_values(["district", "risk_score", "branch_id"], ascending=[True, False, True])
+    cols = [
+        Column(COLUMNS["branch_id"][lang]),
+        Column(COLUMNS["name"][lang]),
+        Column(COLUMNS["district"][lang]),
+        Column(COLUMNS["risk_score"][lang], "0.0"),
+        Column(COLUMNS["risk_tier"][lang]),
+        Column(COLUMNS["visits"][lang], "0"),
+        Column(COLUMNS["responsible_supervisor_id"][lang]),
+        Column(COLUMNS["mandatory_reason"][lang]),
+        Column(COLUMNS["why"][lang], wrap=True, max_width=70),
+    ]
+    rows = [
+        [
+            str(r["branch_id"]),
+            str(r["name"]),
+            str(r["district"]),
+            float(r["risk_score"]),
+            _tier(r["risk_tier"], lang),
+            int(r["visits"]),
+            str(r["responsible_supervisor_id"]),
+            reasons_text(str(r["mandatory_reason"]), lang),
+            str(r[f"why_{lang}"]),
+        ]
+        for r in b.to_dict("records")
+    ]
+    add_sheet(wb, _sheet_name(t("sheet_branches", lang), used), cols, rows)
+
+
+def _save(wb: Workbook, path: Path) -> Path:
+    with atomic_output(path) as partial:
+        wb.save(partial)
+    return path
+
+
+def _plan_book(
+    p: Plan, visits: pd.DataFrame, branches: pd.DataFrame, path: Path, lang: str, county: str | None
+) -> Path:
+    """Overview, every visit, every branch with why, and one sheet per supervisor."""
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    title = f"{t('title', lang)}{SEP[lang]}{p.scenario.name}" + (f"{SEP[lang]}{county}" if county else "")
+    if county is None:
+        _overview(wb, p, lang, used, title)
+    else:
+        _county_overview(wb, branches, visits, lang, used, title)
+    why = dict(zip(branches["branch_id"].astype(str), branches[f"why_{lang}"].astype(str), strict=True))
+    add_sheet(
+        wb,
+        _sheet_name(t("sheet_visits", lang), used),
+        _visit_columns(lang, who=True),
+        _visit_rows(visits, why, lang, who=True),
+    )
+    _branch_sheet(wb, branches, lang, used)
+    horizon = _horizon(p, lang)
+    for (sid, name), rows in visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
+        add_sheet(
+            wb,
+            _sheet_name(f"{sid} {name}", used),
+            _visit_columns(lang, who=False),
+            _visit_rows(rows, why, lang, who=False),
+            [f"{name}{PAREN[lang][0]}{sid}{PAREN[lang][1]}{SEP[lang]}{p.scenario.name}{SEP[lang]}{horizon}"],
+        )
+    return _save(wb, path)
 
 
 def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
-    """An overview sheet (KPIs and every visit) and one sheet per supervisor."""
-    path = folder / "plan.xlsx"
-    cols = [
-        "week",
-        "week_start",
-        "supervisor_id",
-        "supervisor_name",
-        "branch_id",
-        "branch_name",
-        "district",
-        "focus",
-        "risk_score",
-        "visit_no",
-    ]
-    plan_k, base_k = p.summary.kpis, p.summary.baseline
-    kpis = pd.DataFrame(
-        {
-            column("kpi", lang): [k.label(lang) for k in KPIS],
-            t("plan", lang): [format_kpi_of(plan_k, k.key, lang) for k in KPIS],
-            t("baseline", lang): [format_kpi_of(base_k, k.key, lang) for k in KPIS],
-        }
-    )
+    """plan.xlsx; for a province also counties/<county>.xlsx, one per county."""
+    branches = p.branches
+    counties = sorted({str(c) for c in branches.get("county", pd.Series(dtype=str)) if str(c)})
+    if len(counties) <= 1:
+        return _plan_book(p, p.visits, branches, folder / "plan.xlsx", lang, None)
+    out = folder / "counties"
+    out.mkdir(exist_ok=True)
+    county_of = dict(zip(branches["branch_id"], branches["county"].astype(str), strict=True))
+    visits = p.visits.assign(_county=p.visits["branch_id"].map(county_of))
     used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        overview = _sheet_name(t("overview_sheet", lang), used)
-        title = pd.DataFrame({t("scenario", lang): [p.scenario.name]})
-        title.to_excel(xl, sheet_name=overview, index=False)
-        kpis.to_excel(xl, sheet_name=overview, index=False, startrow=3)
-        visits = _labelled(p.visits[cols], lang)
-        visits.to_excel(xl, sheet_name=overview, index=False, startrow=len(kpis) + 6)
-        _fit_columns(xl.sheets[overview], visits)
-        _as_text(xl.sheets[overview])
-        for (sid, name), rows in p.visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
-            sheet = _sheet_name(f"{sid} {name}", used)
-            mine = _labelled(rows[[c for c in cols if c not in ("supervisor_id", "supervisor_name")]], lang)
-            mine.to_excel(xl, sheet_name=sheet, index=False)
-            _fit_columns(xl.sheets[sheet], mine)
-            _as_text(xl.sheets[sheet])
-    return path
+    rows = []
+    by_county = dict(tuple(visits.groupby("_county", sort=False)))
+    empty = visits.iloc[:0]
+    for county, b in branches.groupby(branches["county"].astype(str), sort=True):
+        v = by_county.get(county, empty).drop(columns="_county")
+        name = f"{_file_name(str(county), used)}.xlsx"
+        _plan_book(p, v, b, out / name, lang, str(county))
+        rows.append([str(county), len(b), int((b["visits"] > 0).sum()), len(v), f"counties/{name}"])
+    wb = Workbook(write_only=True)
+    sheets: set[str] = set()
+    _overview(wb, p, lang, sheets, f"{t('title', lang)}{SEP[lang]}{p.scenario.name}")
+    add_sheet(
+        wb,
+        _sheet_name(t("sheet_counties", lang), sheets),
+        [
+            Column(COLUMNS["county"][lang]),
+            Column(COLUMNS["branches"][lang], "#,##0"),
+            Column(COLUMNS["visited"][lang], "#,##0"),
+            Column(COLUMNS["visits"][lang], "#,##0"),
+            Column(COLUMNS["file"][lang], max_width=60),
+        ],
+        rows,
+    )
+    return _save(wb, folder / "plan.xlsx")
 
 
 def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:

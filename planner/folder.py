@@ -43,6 +43,9 @@ BRANCH_COLUMNS = [
     "mandatory_reason",
     "mandatory_visits",
     "baseline_visits",
+    "county",
+    "why_zh",
+    "why_en",
 ]
 # what every plan folder has; the rest (report, workbook, calendars) is optional
 REQUIRED_FILES = ("visits.csv", "branches.csv", "summary.json", "scenario.toml")
@@ -113,6 +116,11 @@ def read_plan(path: Path) -> Plan:
     def table(name: str) -> pd.DataFrame:
         return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
 
+    branches = table("branches.csv")
+    for col in ("county", "why_zh", "why_en"):  # plan folders written before these columns
+        if col not in branches:
+            branches[col] = ""
+
     base = path / "baseline_visits.csv"
     try:
         summary = Summary.from_dict(json.loads((path / "summary.json").read_text(encoding="utf-8")))
@@ -126,7 +134,7 @@ def read_plan(path: Path) -> Plan:
             file=str(path / "scenario.toml"),
         ),
         visits=table("visits.csv"),
-        branches=table("branches.csv"),
+        branches=branches,
         baseline_visits=table("baseline_visits.csv")
         if base.is_file()
         else pd.DataFrame(columns=VISIT_COLUMNS),

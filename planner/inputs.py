@@ -8,6 +8,7 @@ pandera schema. Every problem is collected in one pass and raised together as In
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -43,6 +44,8 @@ class Inputs:
     branches: pd.DataFrame
     supervisors: pd.DataFrame
     sources: Mapping[str, str]
+    # what the files do not say but the plan depends on: unknown columns, missing optional ones
+    warnings: tuple[str, ...] = ()
 
 
 def sha256(path: Path) -> str:
@@ -94,6 +97,41 @@ def _excel_cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# optional columns whose absence changes the plan, and what their absence means
+PLANNING_COLUMNS = {
+    "last_visit": "every branch counts as never visited, so each is overdue when rules.overdue_days > 0",
+    "weak_lax": "no branch counts as weak and lax (软弱涣散), so none gets those mandatory visits",
+}
+
+
+def column_warnings(columns: list[str], specs: tuple[ColumnSpec, ...], file: str) -> list[str]:
+    """Unrecognised columns, each with the column it probably means; missing planning columns."""
+    names = {s.zh: s for s in specs} | {s.key: s for s in specs}
+    found: set[str] = set()
+    out = []
+    for col in columns:
+        label = str(col).strip()
+        spec = names.get(label, names.get(label.lower()))
+        if spec is not None:
+            found.add(spec.key)
+            continue
+        if label.startswith("Unnamed:") or not label:
+            continue
+        guess = difflib.get_close_matches(label, list(names), n=1, cutoff=0.6)
+        if guess:
+            s = names[guess[0]]
+            out.append(
+                f"{file}: the column '{label}' is not one Dudao reads and is ignored; "
+                f"did you mean '{s.zh}' ({s.key})?"
+            )
+        else:
+            out.append(f"{file}: the column '{label}' is not one Dudao reads and is ignored.")
+    for s in specs:
+        if s.key in PLANNING_COLUMNS and s.key not in found:
+            out.append(f"{file}: there is no '{s.zh}' ({s.key}) column: {PLANNING_COLUMNS[s.key]}.")
+    return out
 
 
 def _map_headers(
@@ -354,6 +392,11 @@ def validate_frames(
     """
     problems = list(problems or [])
     branches = supervisors = pd.DataFrame()
+    warnings: list[str] = []
+    if branches_raw is not None:
+        warnings += column_warnings(list(branches_raw.columns), BRANCH_COLUMNS, names[0])
+    if supervisors_raw is not None:
+        warnings += column_warnings(list(supervisors_raw.columns), SUPERVISOR_COLUMNS, names[1])
     if branches_raw is not None:
         branches, found = _validate_frame(branches_raw, BRANCH_COLUMNS, "branch_id", names[0])
         problems += found
@@ -368,6 +411,7 @@ def validate_frames(
         branches=_finish_branches(branches),
         supervisors=_finish_supervisors(supervisors),
         sources=dict(sources or {}),
+        warnings=tuple(warnings),
     )
 
 
@@ -428,11 +472,17 @@ def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | N
     sups["weekly_capacity"] = np.floor(sups["weekly_capacity"] * factor + 0.5).astype(int)
     for sid, cap in (overrides or {}).items():
         sups.loc[sups["supervisor_id"] == sid, "weekly_capacity"] = int(cap)
-    return Inputs(inputs.branches, sups, inputs.sources)
+    return Inputs(inputs.branches, sups, inputs.sources, inputs.warnings)
 
 
 def load_outcomes(
-    path: Path, *, plan_visits: pd.DataFrame, branch_ids: set[str], first_day: dt.date, last_day: dt.date
+    path: Path,
+    *,
+    plan_visits: pd.DataFrame,
+    branch_ids: set[str],
+    first_day: dt.date,
+    last_day: dt.date,
+    with_visit_ids: bool = False,
 ) -> pd.DataFrame:
     """The visit log of a plan: one row per reported visit, validated against the plan.
 
@@ -500,6 +550,8 @@ def load_outcomes(
             "happened": typed["happened"].astype(bool),
         }
     )
+    if with_visit_ids:
+        out["visit_id"] = typed["visit_id"].fillna("").astype(str).to_numpy()
     for d in DIMENSIONS:
         out[d] = pd.to_numeric(typed[d], errors="coerce") if d in typed.columns else float("nan")
     return out

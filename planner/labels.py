@@ -87,7 +87,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "compare_title": {"zh": "方案对比", "en": "Scenario comparison"},
     "baseline_objective": {"zh": "人工排序 · 目标值（风险化解量）", "en": "Ranking by hand · Objective"},
     "improvement_over_baseline": {"zh": "优化相对人工提升", "en": "Gain over ranking by hand"},
-    "gap": {"zh": "最优性差距", "en": "gap"},
+    "gap": {"zh": "最优差距", "en": "Optimality gap"},
     "bound": {"zh": "上界", "en": "bound"},
     "solve_seconds": {"zh": "求解用时（秒）", "en": "solve seconds"},
     # plan.xlsx and the calendars
@@ -118,9 +118,9 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "hand ranking would reach {baseline} ({gain} for the optimizer)",
     },
     "cli_valid": {
-        "zh": "OK：{branches} 个组织（{districts} 个片区），{supervisors} 名督导员；"
+        "zh": "{ok}：{branches} 个组织（{districts} 个片区），{supervisors} 名督导员；"
         "方案“{scenario}”，{weeks}。",
-        "en": "OK: {branches} branches in {districts} districts, {supervisors} supervisors; "
+        "en": "{ok}: {branches} branches in {districts} districts, {supervisors} supervisors; "
         "scenario '{scenario}', {weeks}.",
     },
     "cli_recorded": {
@@ -168,6 +168,65 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "wb_saved": {"zh": "已保存 {path}", "en": "Saved {path}"},
     "wb_exported": {"zh": "报告已导出：{path}", "en": "Report exported: {path}"},
     "wb_source": {"zh": "工作簿", "en": "workbook"},
+    # the report's pages: first page, task sheets, appendix; planner compare's settings
+    "summary_line": {
+        "zh": "{visits} 次走访，覆盖 {visited}/{branches} 个组织；必访走访落实 {met}/{required}；{status}。",
+        "en": "{visits} visits to {visited} of {branches} branches; mandatory visits met "
+        "{met}/{required}; {status}.",
+    },
+    "pinned_line": {
+        "zh": "第 1–{last} 周保留原计划（{plan}）的 {kept} 次走访，自第 {first} 周起重新安排。",
+        "en": "Weeks 1–{last} keep {kept} visits of the earlier plan ({plan}); re-planned from week {first}.",
+    },
+    "this_week": {"zh": "本周（第 {week} 周，{dates}）", "en": "This week (week {week}, {dates})"},
+    "next_weeks": {"zh": "其后几周（第 {a}–{b} 周）", "en": "The next weeks ({a}–{b})"},
+    "week_page": {"zh": "第 {week} 周起的安排", "en": "Who goes where from week {week}"},
+    "no_visit": {"zh": "—", "en": "—"},
+    "task_sheet": {"zh": "督导任务单：{name}（{sid}）", "en": "Task sheet: {name} ({sid})"},
+    "task_line": {
+        "zh": "所在片区：{home}；每周可督导 {cap} 次；本期 {n} 次走访，{m} 个组织。方案：{scenario}。",
+        "en": "Home district: {home}; up to {cap} visits a week; {n} visits to {m} branches "
+        "this plan. Scenario: {scenario}.",
+    },
+    "task_sign": {
+        "zh": "完成后请在督导台账中登记走访日期、是否完成及各维度评分。",
+        "en": "After each visit, log its date, whether it happened and the scores in the visit log.",
+    },
+    "mandatory_by_reason": {"zh": "必访原因", "en": "Reason"},
+    "appendix": {"zh": "附录：模型与方案细节", "en": "Appendix: the model and the scenario"},
+    "solver_details": {"zh": "求解情况", "en": "How the plan was solved"},
+    "pp": {"zh": "{x:+.1f} 个百分点", "en": "{x:+.1f} pp"},
+    "top_factors_short": {"zh": "主要因素", "en": "top factors"},
+    "nth": {"zh": "（第 {n} 次）", "en": "(visit {n})"},
+    "visit_slots": {"zh": "走访名额（次）", "en": "Visit-slots"},
+    "weekly_capacity": {"zh": "每周可督导次数", "en": "Weekly capacity"},
+    "data_file": {"zh": "数据文件", "en": "Data file"},
+    "setting": {"zh": "设置", "en": "Setting"},
+    "settings_differ": {"zh": "不同的设置", "en": "Settings that differ"},
+    "no_differences": {
+        "zh": "各方案设置与数据完全相同。",
+        "en": "The plans have the same settings and data.",
+    },
+    "kpis_compared": {"zh": "关键指标对比", "en": "Key figures side by side"},
+    "tier_高": {"zh": "高", "en": "high"},
+    "tier_中": {"zh": "中", "en": "medium"},
+    "tier_低": {"zh": "低", "en": "low"},
+    "sheet_visits": {"zh": "全部走访", "en": "All visits"},
+    "sheet_branches": {"zh": "组织", "en": "Branches"},
+    "sheet_counties": {"zh": "各县区", "en": "Counties"},
+    "factor_staleness_en": {"zh": "久未督导", "en": "time since last visit"},
+    "cli_warning": {"zh": "警告：{text}", "en": "Warning: {text}"},
+    "cli_valid_warned": {"zh": "OK（{n} 条警告）", "en": "OK ({n} warning{s})"},
+    "cli_pins": {
+        "zh": "保留 {plan} 第 {week} 周以前的 {kept} 次走访；{returned} 次记为未完成，重新排入待访",
+        "en": "kept {kept} visits of {plan} before week {week}; {returned} logged as not done "
+        "return to the pool",
+    },
+    "sweep_slots": {"zh": "{value:g}\n{slots} 次", "en": "{value:g}\n{slots} slots"},
+    "sweep_capacity_axis": {
+        "zh": "{param}（计划周期内的走访名额）",
+        "en": "{param} (visit-slots over the horizon)",
+    },
 }
 
 COLUMNS: Mapping[str, Mapping[str, str]] = {
@@ -202,6 +261,14 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
     "rule": {"zh": "规则", "en": "Rule"},
     "value": {"zh": "取值", "en": "Value"},
     "kpi": {"zh": "指标", "en": "Figure"},
+    "week_end": {"zh": "周五日期", "en": "To"},
+    "dates": {"zh": "日期", "en": "Dates"},
+    "why": {"zh": "原因", "en": "Why"},
+    "why_here": {"zh": "为何走访此处", "en": "Why this branch"},
+    "county": {"zh": "县区", "en": "County"},
+    "file": {"zh": "文件", "en": "File"},
+    "required": {"zh": "应访次数", "en": "Visits required"},
+    "planned": {"zh": "已安排", "en": "Planned"},
 }
 
 # `planner simulate` and `planner impact`: policies, dynamics, figures, verdicts, headers
@@ -249,6 +316,108 @@ EVIDENCE_TEXT: Mapping[str, Mapping[str, str]] = {
     "observations": {"zh": "观测数", "en": "observations"},
     "branches": {"zh": "组织数", "en": "branches"},
 }
+
+# why a branch is, or is not, visited (`planner.why`): the mandatory reasons and the sentences
+MANDATORY_REASONS: Mapping[str, Mapping[str, str]] = {
+    "weak_lax": {"zh": "软弱涣散", "en": "weak and lax"},
+    "overdue": {"zh": "超期未督导", "en": "overdue"},
+    "audit": {"zh": "随机抽查", "en": "audit draw"},
+    "coverage": {"zh": "全覆盖", "en": "annual coverage"},
+    "contact": {"zh": "联系点", "en": "contact point"},
+    "followup": {"zh": "回头看", "en": "follow-up"},
+}
+
+WHY_TEXT: Mapping[str, Mapping[str, str]] = {
+    "mandatory": {"zh": "必访：{reasons}", "en": "mandatory: {reasons}"},
+    "kept": {"zh": "保留原计划已安排的走访", "en": "visits kept from the earlier plan"},
+    "rank": {
+        "zh": "风险 {risk}，在{district}排第 {rank}/{of} 位",
+        "en": "risk {risk}, rank {rank} of {of} in {district}",
+    },
+    "lower": {
+        "zh": "风险 {risk} 低于{district}已安排组织的最低风险 {lowest}",
+        "en": "risk {risk} is below every branch visited in {district} (lowest {lowest})",
+    },
+    "no_supervisor_excluded": {
+        "zh": "利益回避：所有可派督导员（{sups}）均须回避",
+        "en": "conflict of interest: every supervisor who could go ({sups}) is excluded",
+    },
+    "no_supervisor_county": {"zh": "{county}没有可派的督导员", "en": "no supervisor works in {county}"},
+    "no_supervisor_time": {
+        "zh": "计划周期内没有督导员有空",
+        "en": "no supervisor has time in the plan's weeks",
+    },
+    "full_named": {
+        "zh": "唯一可派的督导员 {sups} 第 {a}–{b} 周已满",
+        "en": "{sups}, the only supervisors allowed, are full in weeks {a}–{b}",
+    },
+    "full_one": {
+        "zh": "唯一可派的督导员 {sups} 第 {a}–{b} 周已满",
+        "en": "{sups}, the only supervisor allowed, is full in weeks {a}–{b}",
+    },
+    "full_all": {
+        "zh": "全部 {n} 名可派督导员第 {a}–{b} 周已满",
+        "en": "all {n} supervisors allowed are full in weeks {a}–{b}",
+    },
+    "excluded_free": {
+        "zh": "利益回避：有空余的督导员（{sups}）均须回避",
+        "en": "conflict of interest: every free supervisor ({sups}) is excluded",
+    },
+    "least": {
+        "zh": "可让出的价值最低的走访为 {value}（{branch}第 {no} 次），不低于此处一次走访的 {own}{travel}",
+        "en": "the least valuable visit they could give up is worth {value} ({branch}, visit "
+        "{no}), no less than the {own} a visit here adds{travel}",
+    },
+    "least_below": {
+        "zh": "可让出的价值最低的走访为 {value}（{branch}第 {no} 次），"
+        "低于此处一次走访的 {own}{travel}：在求解器的最优差距之内",
+        "en": "the least valuable visit they could give up is worth {value} ({branch}, visit "
+        "{no}), less than the {own} a visit here adds{travel}: within the solver's "
+        "optimality gap",
+    },
+    "after_travel": {"zh": "（已扣跨片区成本）", "en": " after travel cost"},
+    "share_held": {
+        "zh": "更低价值的走访用于满足{district}的最低覆盖比例",
+        "en": "cheaper visits are held by the district share of {district}",
+    },
+    "only_mandatory": {"zh": "所排均为必访", "en": "all their visits are mandatory"},
+    "lowest": {
+        "zh": "{district}已安排组织的最低风险为 {lowest}（{note}）",
+        "en": "the last branch visited in {district} has risk {lowest} ({note})",
+    },
+    "lowest_plain": {
+        "zh": "{district}已安排组织的最低风险为 {lowest}",
+        "en": "the last branch visited in {district} has risk {lowest}",
+    },
+    "by_other": {"zh": "由须回避此处的 {sid} 走访", "en": "visited by {sid}, who may not come here"},
+    "travel": {
+        "zh": "有空余的督导员（{sups}）不在{district}，跨片区成本 {penalty} 不低于此处的风险价值 {own}",
+        "en": "the supervisors with free slots ({sups}) live outside {district}; a visit costs "
+        "{penalty} travel points, no less than the {own} it adds",
+    },
+    "tolerance": {
+        "zh": "{sups} 尚有空余，求解器在最优差距 {gap} 内停止",
+        "en": "{sups} still has a free slot; the solver stopped within its optimality gap of {gap}",
+    },
+    "cost": {
+        "zh": "重新求解并强制走访此处：风险化解量减少 {cost}",
+        "en": "re-solved with a visit forced here: {cost} less risk addressed",
+    },
+    "cost_none": {
+        "zh": "重新求解并强制走访此处：规则无法同时满足",
+        "en": "re-solved with a visit forced here: the rules cannot all hold",
+    },
+    "and": {"zh": "、", "en": ", "},
+    "sep": {"zh": "；", "en": "; "},
+}
+
+# punctuation that differs between the languages
+COLON: Mapping[str, str] = {"zh": "：", "en": ": "}
+SEMI: Mapping[str, str] = {"zh": "；", "en": "; "}
+PAREN: Mapping[str, tuple[str, str]] = {"zh": ("（", "）"), "en": (" (", ")")}
+SEP: Mapping[str, str] = {"zh": " · ", "en": " · "}
+JOIN: Mapping[str, str] = {"zh": "、", "en": ", "}
+MANDATORY_PREFIX: Mapping[str, str] = {"zh": "必访", "en": "mandatory"}
 
 KpiKind = Literal["risk", "count", "share", "met"]
 
@@ -298,6 +467,12 @@ def t(key: str, lang: str, **fmt: object) -> str:
     """The text `key` in `lang`, with `fmt` filled in."""
     text = TEXT[key][lang]
     return text.format(**fmt) if fmt else text
+
+
+def tier_label(tier: object, lang: str) -> str:
+    """A risk tier (高/中/低 in the data) in `lang`."""
+    key = f"tier_{tier}"
+    return TEXT[key][lang] if key in TEXT else str(tier)
 
 
 def evidence_label(key: str, lang: str = "zh") -> str:
@@ -362,10 +537,9 @@ def format_kpi_of(kpis: Any, key: str, lang: str = "zh") -> str:
 
 def format_kpi_difference(key: str, a: Any, b: Any, lang: str = "zh") -> str:
     """How far plan `a` is from baseline `b` in the KPI `key`."""
-    del lang
     kind = _KPI[key].kind
     if kind == "share":
-        return f"{(float(a) - float(b)) * 100:+.1f} pp"
+        return t("pp", lang, x=(float(a) - float(b)) * 100)
     if kind == "risk":
         d = float(a) - float(b)
         return f"{d:+.1f} ({d / abs(float(b)):+.2%})" if b else f"{d:+.1f}"

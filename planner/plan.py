@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from planner import baseline, feasibility, instance, kpis, risk, schedule, solver
+from planner import baseline, feasibility, instance, kpis, risk, schedule, solver, why
 from planner.errors import Conflict, InfeasibleError
 from planner.folder import BRANCH_COLUMNS, VISIT_COLUMNS, Plan
 from planner.inputs import Inputs
@@ -20,7 +22,7 @@ from planner.problem import Allocation, Instance, Marginals, SolveStatus
 from planner.replan import Pins
 from planner.scenario import Scenario
 from planner.schema import DIMENSIONS
-from planner.summary import BindingRule, InputChecksum, MarginalValues, Pinned, Summary
+from planner.summary import BindingRule, Capacity, InputChecksum, MarginalValues, Pinned, Summary
 
 __all__ = ["Plan", "plan", "supervisor_skills", "visit_table"]
 
@@ -127,8 +129,14 @@ def _plan(
             "mandatory_reason": need.reason,
             "mandatory_visits": need.visits,
             "baseline_visits": kpis.visit_counts(base, b["branch_id"]),
+            "county": b["county"],
         }
-    )[BRANCH_COLUMNS]
+    )
+    whys = why.explain(
+        _facts(inst, inputs, table, visits, scenario),
+        resolve=_resolver(parts, allocs, scenario) if marginals else None,
+    )
+    table = table.assign(**why.columns(whys))[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
     base_kpis = kpis.kpis(base, table, s, scenario.rules)
     objective = plan_kpis.objective
@@ -164,9 +172,15 @@ def _plan(
         )
         if marginals
         else None,
-        pinned=Pinned(plan=pins.source, from_week=pins.from_week, kept_visits=len(pins.visits))
+        pinned=Pinned(
+            plan=pins.source,
+            from_week=pins.from_week,
+            kept_visits=len(pins.visits),
+            returned_visits=pins.returned,
+        )
         if pins
         else None,
+        capacity=capacity_summary(inst, s),
     )
     return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base, summary=summary)
 
@@ -202,6 +216,66 @@ def _marginal_summary(
         one_more_team_visit_every_week=round(float(slot.max(axis=0, initial=0.0).sum()), 2),
         binding_rules=tuple(BindingRule(r, c) for r, c in costs),
     )
+
+
+def capacity_summary(inst: Instance, supervisors: pd.DataFrame) -> Capacity:
+    """The team's capacity as solved: weekly capacity per supervisor and the visit-slots in all."""
+    return Capacity(
+        visit_slots=int(inst.capacity[:, inst.from_week - 1 :].sum()),
+        weekly_by_supervisor={
+            str(sid): int(c)
+            for sid, c in zip(supervisors["supervisor_id"], supervisors["weekly_capacity"], strict=True)
+        },
+        home_district_by_supervisor={
+            str(sid): str(h)
+            for sid, h in zip(supervisors["supervisor_id"], supervisors["home_district"], strict=True)
+        },
+    )
+
+
+def _facts(
+    inst: Instance, inputs: Inputs, table: pd.DataFrame, visits: pd.DataFrame, scenario: Scenario
+) -> why.PlanFacts:
+    s = inputs.supervisors
+    return why.PlanFacts(
+        inst=inst,
+        branch_ids=table["branch_id"].tolist(),
+        names=table["name"].astype(str).tolist(),
+        districts=table["district"].astype(str).tolist(),
+        counties=table["county"].astype(str).tolist(),
+        visits_per_branch=table["visits"].to_numpy(int),
+        responsible=table["responsible_supervisor_id"].astype(str).tolist(),
+        mandatory_reason=table["mandatory_reason"].astype(str).tolist(),
+        mandatory_visits=table["mandatory_visits"].to_numpy(int),
+        supervisor_ids=s["supervisor_id"].astype(str).tolist(),
+        supervisor_counties=s["county"].astype(str).tolist(),
+        district_names=instance.district_names(inputs),
+        excluded=[tuple(x) for x in s["excluded_branches"]],
+        visits=visits,
+        gap=scenario.solver.gap,
+    )
+
+
+def _resolver(
+    parts: list[instance.Part], allocs: list[Allocation], scenario: Scenario
+) -> Callable[[int], float]:
+    """cost(b): the risk addressed given up when branch b must get a visit (re-solved; inf: impossible)."""
+    where = {int(b): (i, j) for i, part in enumerate(parts) for j, b in enumerate(part.branches)}
+    sv = scenario.solver
+
+    def cost(b: int) -> float:
+        i, j = where[b]
+        part = parts[i].instance
+        need = part.min_visits.copy()
+        need[j] = max(1, int(need[j]))
+        forced, _ = solver.run(
+            solver.Request(replace(part, min_visits=need), sv.name, sv.time_limit_s, sv.gap, marginals=False)
+        )
+        if forced.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            return float("inf")
+        return round(allocs[i].objective - forced.objective, 4)
+
+    return cost
 
 
 def supervisor_skills(supervisors: pd.DataFrame) -> np.ndarray:

@@ -20,10 +20,21 @@ class Pins:
     visits: pd.DataFrame  # branch_id, supervisor_id, week (all before from_week)
     from_week: int
     source: str
+    returned: int = 0  # visits before from_week logged as not done: back in the pool
 
 
-def pins_from(folder: Plan, inputs: Inputs, scenario: Scenario, from_week: int) -> Pins:
-    """The earlier plan's visits before `from_week`, checked against today's inputs."""
+def pins_from(
+    folder: Plan,
+    inputs: Inputs,
+    scenario: Scenario,
+    from_week: int,
+    not_done: frozenset[str] = frozenset(),
+) -> Pins:
+    """The earlier plan's visits before `from_week`, checked against today's inputs.
+
+    Visits in `not_done` (visit ids logged as not having happened) are not kept: their branches
+    return to the pool and are planned again from `from_week`.
+    """
     problems = []
     name = folder.name
     if folder.scenario.horizon.start != scenario.horizon.start:
@@ -42,7 +53,9 @@ def pins_from(folder: Plan, inputs: Inputs, scenario: Scenario, from_week: int) 
                 f"--from-week must be a week from 1 to {scenario.horizon.weeks}, got {from_week}.",
             )
         )
-    kept = folder.visits[folder.visits["week"] < from_week]
+    before = folder.visits[folder.visits["week"] < from_week]
+    dropped = before["visit_id"].astype(str).isin(not_done)
+    kept = before[~dropped]
     branches = set(inputs.branches["branch_id"])
     sups = set(inputs.supervisors["supervisor_id"])
     for i, v in kept.iterrows():
@@ -71,4 +84,9 @@ def pins_from(folder: Plan, inputs: Inputs, scenario: Scenario, from_week: int) 
             )
     if problems:
         raise InputError(problems)
-    return Pins(kept[["branch_id", "supervisor_id", "week"]].reset_index(drop=True), from_week, name)
+    return Pins(
+        kept[["branch_id", "supervisor_id", "week"]].reset_index(drop=True),
+        from_week,
+        name,
+        int(dropped.sum()),
+    )

@@ -8,9 +8,12 @@ can run as code in the report.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,10 +24,14 @@ from planner.atomic import atomic_output, temp_dir
 from planner.charts import style
 from planner.folder import Plan, read_plan
 from planner.labels import (
+    COLON,
     COLUMNS,
+    JOIN,
     KPIS,
+    MANDATORY_PREFIX,
+    SEMI,
+    SEP,
     binding_rule_label,
-    column,
     dimension_label,
     format_gain,
     format_gap,
@@ -32,23 +39,74 @@ from planner.labels import (
     format_kpi_of,
     kpi_value,
     t,
+    tier_label,
 )
 from planner.resources import notebook
-from planner.scenario import section_settings
+from planner.scenario import SETTINGS, section_settings
 from planner.schema import DIMENSION_ZH, DIMENSIONS
+from planner.why import reasons_text
+
+NUMERIC = frozenset(
+    {
+        "week",
+        "risk_score",
+        "visits",
+        "visit_no",
+        "mandatory_visits",
+        "branches",
+        "visited",
+        "high",
+        "high_visited",
+        "total_risk",
+        "risk_visited",
+        "coverage",
+        "required",
+        "planned",
+    }
+)
 
 
-def table_html(frame: pd.DataFrame, lang: str, *, classes: str = "") -> str:
-    """An escaped HTML table with headers in the report's language."""
-    shown = frame.rename(columns={c: column(c, lang) for c in frame.columns})
-    return shown.to_html(
-        index=False,
-        escape=True,
-        border=0,
-        classes=f"dudao {classes}".strip(),
-        na_rep="",
-        float_format=lambda x: f"{x:.2f}",
+def table_html(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    classes: str = "",
+    numeric: Iterable[str] = (),
+    widths: Iterable[int] = (),
+) -> str:
+    """An escaped HTML table with headers in the report's language; numbers never wrap.
+
+    Headers are repeated on every printed page (thead); a row never splits across pages.
+    Cells that are `Markup` are already safe HTML (built here from escaped parts).
+    """
+    num = set(numeric) | {c for c in frame.columns if c in NUMERIC}
+    heads = "".join(
+        f'<th class="num">{_esc(COLUMNS.get(c, {}).get(lang, c))}</th>'
+        if c in num
+        else f"<th>{_esc(COLUMNS.get(c, {}).get(lang, c))}</th>"
+        for c in frame.columns
     )
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for c, value in zip(frame.columns, row, strict=True):
+            text = value if isinstance(value, Markup) else _esc(_fmt_cell(value))
+            cells.append(f'<td class="num">{text}</td>' if c in num else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cls = f"dudao {classes}".strip()
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    cols = f"<colgroup>{cols}</colgroup>" if cols else ""
+    return f'<table class="{cls}">{cols}<thead><tr>{heads}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+class Markup(str):
+    """Text that is already safe HTML."""
+
+
+def _fmt_cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.1f}"
+    return str(value)
 
 
 def _esc(value: object) -> str:
@@ -72,24 +130,160 @@ def load(plan_dir: str | Path | None) -> Plan:
     return read_plan(write_plan(result, folder))
 
 
+def _status(p: Plan, lang: str) -> str:
+    return t(p.summary.status.value, lang)
+
+
 def header(p: Plan, lang: str) -> str:
-    s, sc = p.summary, p.scenario
+    """Title, scenario, horizon and one line of what the plan does."""
+    s, sc, k = p.summary, p.scenario, p.summary.kpis
     horizon = t("weeks_from", lang, weeks=sc.horizon.weeks, start=sc.horizon.start)
-    solved = t(
-        "objective_line",
+    line = t(
+        "summary_line",
         lang,
-        objective=s.objective,
-        bound=s.bound,
-        gap=s.gap,
-        solver=s.solver,
-        seconds=s.solve_seconds,
+        visits=k.visits,
+        visited=k.branches_visited,
+        branches=s.n_branches,
+        met=k.mandatory_visits_met,
+        required=k.mandatory_visits_required,
+        status=_status(p, lang),
     )
+    pinned = s.pinned
+    extra = ""
+    if pinned is not None:
+        extra = "<br>" + _esc(
+            t(
+                "pinned_line",
+                lang,
+                last=pinned.from_week - 1,
+                kept=pinned.kept_visits,
+                plan=pinned.plan,
+                first=pinned.from_week,
+            )
+        )
+    c = COLON[lang]
     return (
         f"<h1>{_esc(t('title', lang))}</h1>"
-        f"<p class='lead'><b>{_esc(t('scenario', lang))}</b>：{_esc(sc.name)}<br>"
-        f"<b>{_esc(t('horizon', lang))}</b>：{_esc(horizon)}<br>"
-        f"<b>{_esc(t('status', lang))}</b>：{_esc(t(s.status.value, lang))}；{_esc(solved)}</p>"
+        f"<p class='lead'><b>{_esc(t('scenario', lang))}</b>{c}{_esc(sc.name)}<br>"
+        f"<b>{_esc(t('horizon', lang))}</b>{c}{_esc(horizon)}<br>{_esc(line)}{extra}</p>"
     )
+
+
+def _dates(p: Plan, week: int, lang: str) -> str:
+    """Monday to Friday of a week, as month/day (the same in both languages)."""
+    start = p.scenario.horizon.week_start(week)
+    end = start + dt.timedelta(days=4)
+    return f"{start.month}/{start.day}–{end.month}/{end.day}"
+
+
+def first_week(p: Plan) -> int:
+    """The first week the plan decides: 1, or the week re-planning started from."""
+    pinned = p.summary.pinned
+    return pinned.from_week if pinned is not None else 1
+
+
+def week_page(p: Plan, lang: str, week: int | None = None, ahead: int = 3) -> str:
+    """Per supervisor: this week's visits and those of the next weeks."""
+    w0 = week or first_week(p)
+    last = min(p.scenario.horizon.weeks, w0 + ahead)
+    v = p.visits
+    rows = []
+    sups = _supervisors(p)
+    join = _esc(JOIN[lang])
+    for sid, name in sups:
+        mine = v[v["supervisor_id"] == sid]
+        now = mine[mine["week"] == w0]
+        this = join.join(_esc(x) for x in now["branch_name"])
+        later = []
+        ahead_rows = mine[(mine["week"] > w0) & (mine["week"] <= last)]
+        for wk in sorted(set(ahead_rows["week"].astype(int))):
+            names = join.join(_esc(x) for x in ahead_rows.loc[ahead_rows["week"] == wk, "branch_name"])
+            later.append(f"<span class='w'>{wk}</span>{names}")
+        rows.append(
+            {
+                "supervisor_name": Markup(f"{_esc(name)} <span class='d'>{_esc(sid)}</span>"),
+                t("this_week", lang, week=w0, dates=_dates(p, w0, lang)): Markup(this or t("no_visit", lang)),
+                t("next_weeks", lang, a=w0 + 1, b=last): Markup(" ".join(later) or t("no_visit", lang)),
+            }
+        )
+    title = f"<h2>{_esc(t('week_page', lang, week=w0))}</h2>"
+    return title + table_html(pd.DataFrame(rows), lang, classes="weekpage", widths=(14, 30, 56))
+
+
+def _supervisors(p: Plan) -> list[tuple[str, str]]:
+    """Every supervisor with visits, and those of the plan's capacity without any, by id."""
+    first = p.visits.drop_duplicates("supervisor_id")
+    named = dict(zip(first["supervisor_id"].astype(str), first["supervisor_name"].astype(str), strict=True))
+    caps = _weekly(p)
+    ids = set(named) | set(caps)
+    return [(sid, str(named.get(sid, sid))) for sid in sorted(ids) if sid in named or caps.get(sid, 0) > 0]
+
+
+def _weekly(p: Plan) -> dict[str, int]:
+    c = p.summary.capacity
+    return dict(c.weekly_by_supervisor) if c is not None else {}
+
+
+def _why_of(p: Plan, lang: str) -> dict[str, str]:
+    b = p.branches
+    col = f"why_{lang}"
+    return dict(zip(b["branch_id"].astype(str), b[col].astype(str), strict=True)) if col in b else {}
+
+
+def _factors_of(p: Plan, lang: str) -> dict[str, str]:
+    b = _factor_labels(p.branches[["branch_id", "top_factors"]], lang)
+    top = b["top_factors"].astype(str).map(lambda x: x.split(JOIN[lang])[0])
+    return dict(zip(b["branch_id"].astype(str), top, strict=True))
+
+
+def task_sheets(p: Plan, lang: str) -> str:
+    """One printable page per supervisor: week, dates, branch, district, focus, why this branch."""
+    why, factors = _why_of(p, lang), _factors_of(p, lang)
+    c = p.summary.capacity
+    homes = dict(c.home_district_by_supervisor) if c is not None else {}
+    caps = _weekly(p)
+    parts = []
+    for sid, name in _supervisors(p):
+        mine = p.visits[p.visits["supervisor_id"] == sid]
+        line = t(
+            "task_line",
+            lang,
+            home=homes.get(sid, "—"),
+            cap=caps.get(sid, "—"),
+            n=len(mine),
+            m=mine["branch_id"].nunique(),
+            scenario=p.scenario.name,
+        )
+        rows = []
+        for r in mine.to_dict("records"):
+            reason = why.get(str(r["branch_id"]), "")
+            factor = factors.get(str(r["branch_id"]), "")
+            no = (
+                f" <span class='d'>{_esc(t('nth', lang, n=int(r['visit_no'])))}</span>"
+                if r["visit_no"] > 1
+                else ""
+            )
+            mandatory_visit = str(reason).startswith(MANDATORY_PREFIX[lang])
+            extra = "" if mandatory_visit or not factor else f"{SEMI[lang]}{factor}"
+            rows.append(
+                {
+                    "week": int(r["week"]),
+                    "dates": Markup(f"<span class='nw'>{_esc(_dates(p, int(r['week']), lang))}</span>"),
+                    "branch_name": Markup(
+                        f"{_esc(r['branch_name'])}{no} <span class='d'>{_esc(r['branch_id'])}</span>"
+                    ),
+                    "district": r["district"],
+                    "focus": dimension_label(str(r["focus"]), lang),
+                    "why_here": Markup(f"{_esc(reason)}<span class='d'>{_esc(extra)}</span>"),
+                }
+            )
+        parts.append(
+            f"<section class='sheet'><h2>{_esc(t('task_sheet', lang, name=name, sid=sid))}</h2>"
+            f"<p class='small'>{_esc(line)}</p>"
+            + table_html(pd.DataFrame(rows), lang, classes="tasks", widths=(6, 10, 29, 9, 9, 37))
+            + f"<p class='small sign'>{_esc(t('task_sign', lang))}</p></section>"
+        )
+    return "\n".join(parts)
 
 
 def marginal_values(p: Plan, lang: str) -> str:
@@ -107,16 +301,19 @@ def marginal_values(p: Plan, lang: str) -> str:
     table.insert(1, "supervisor_name", table["supervisor_id"].map(names).fillna(""))
     table = table.sort_values([t("per_week", lang), "supervisor_id"], ascending=[False, True])
     rules = pd.DataFrame(
-        [{"rule": r.rule, "cost": r.cost} for r in m.binding_rules], columns=["rule", "cost"]
+        {
+            "rule": [binding_rule_label(r.rule, lang) for r in m.binding_rules],
+            t("binding", lang): [float(r.cost) for r in m.binding_rules],
+        }
     )
-    if len(rules):
-        rules["rule"] = rules["rule"].map(lambda r: binding_rule_label(str(r), lang))
-    rules = rules.rename(columns={"rule": COLUMNS["rule"][lang], "cost": t("binding", lang)})
     intro = t("marginal_intro", lang, team=m.one_more_team_visit_every_week)
+    nums = (t("per_week", lang), t("best_slot", lang), t("binding", lang))
     return (
         f"<p>{_esc(intro)}</p>"
-        + table_html(table, lang, classes="narrow")
-        + table_html(rules, lang, classes="narrow")
+        + "<div class='two'>"
+        + table_html(table, lang, classes="narrow", numeric=nums)
+        + table_html(rules, lang, classes="narrow", numeric=nums)
+        + "</div>"
     )
 
 
@@ -126,18 +323,25 @@ def heading(key: str, lang: str, *, new_page: bool = False) -> str:
     return f"<h2{cls}>{_esc(t(key, lang))}</h2>"
 
 
+def section(key: str, lang: str, body: str, *, new_page: bool = False, level: int = 2) -> str:
+    """A heading kept on the same page as the start of what follows it."""
+    cls = "sec page" if new_page else ("sec keep" if level > 2 else "sec")
+    return f"<section class='{cls}'><h{level}>{_esc(t(key, lang))}</h{level}>{body}</section>"
+
+
 def rules_table(p: Plan, lang: str) -> str:
     """Every rule of the scenario with its value, as the settings describe them."""
     sc = p.scenario
     rows = [
         {"rule": r.label(lang), "value": r.format(sc.value(r.key), lang)} for r in section_settings("rules")
     ]
-    weights = "、".join(f"{dimension_label(d, lang)} {sc.weights[d]:g}" for d in DIMENSIONS)
+    weights = JOIN[lang].join(f"{dimension_label(d, lang)} {sc.weights[d]:g}" for d in DIMENSIONS)
     rows.append({"rule": t("weights", lang), "value": weights})
     return table_html(pd.DataFrame(rows), lang, classes="narrow")
 
 
 def kpi_table(p: Plan, lang: str) -> str:
+    """The KPIs in the one order: the plan, the hand ranking and the difference."""
     plan_k, base_k = p.summary.kpis, p.summary.baseline
     rows = [
         {
@@ -150,7 +354,22 @@ def kpi_table(p: Plan, lang: str) -> str:
         }
         for k in KPIS
     ]
-    return table_html(pd.DataFrame(rows), lang, classes="narrow")
+    nums = (t("plan", lang), t("baseline", lang), t("difference", lang))
+    return table_html(pd.DataFrame(rows), lang, classes="narrow", numeric=nums)
+
+
+def solver_details(p: Plan, lang: str) -> str:
+    s = p.summary
+    solved = t(
+        "objective_line",
+        lang,
+        objective=s.objective,
+        bound=s.bound,
+        gap=s.gap,
+        solver=s.solver,
+        seconds=s.solve_seconds,
+    )
+    return f"<p>{_esc(t('status', lang))}{COLON[lang]}{_esc(_status(p, lang))}{SEP[lang]}{_esc(solved)}</p>"
 
 
 def district_summary(p: Plan) -> pd.DataFrame:
@@ -186,7 +405,7 @@ def district_chart(p: Plan, lang: str) -> Figure:
 
 
 def _district_chart(d: pd.DataFrame, lang: str) -> Figure:
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(d) + 1)), dpi=90)
+    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.26 * len(d) + 0.9)), dpi=90)
     y = np.arange(len(d))
     ax.barh(y, d["total_risk"], color="#d9d9d9", label=COLUMNS["total_risk"][lang])
     ax.barh(y, d["risk_visited"], color="#c0392b", label=COLUMNS["risk_visited"][lang])
@@ -212,7 +431,7 @@ def weekly_chart(p: Plan, lang: str) -> Figure:
 
 
 def _weekly_chart(counts: pd.Series, base: pd.Series, weeks: int, lang: str) -> Figure:
-    fig, ax = plt.subplots(figsize=(8, 2.8), dpi=90)
+    fig, ax = plt.subplots(figsize=(8, 2.4), dpi=90)
     x = np.arange(1, weeks + 1)
     ax.bar(x - 0.2, counts.to_numpy(), width=0.4, color="#c0392b", label=t("plan", lang))
     ax.bar(x + 0.2, base.to_numpy(), width=0.4, color="#95a5a6", label=t("baseline", lang))
@@ -251,33 +470,23 @@ def supervisor_grid(p: Plan, lang: str) -> str:
     )
     grid = grid.reindex(columns=range(1, p.scenario.horizon.weeks + 1), fill_value=0)
     grid.columns = [str(c) for c in grid.columns]
-    grid[COLUMNS["visits"][lang]] = grid.sum(axis=1)
+    grid["visits"] = grid.sum(axis=1)
     grid = grid.reset_index().replace({0: ""})
-    return table_html(grid, lang, classes="grid")
+    return table_html(
+        grid, lang, classes="grid", numeric=[str(w) for w in range(1, p.scenario.horizon.weeks + 1)]
+    )
 
 
-def schedule_by_supervisor(p: Plan, lang: str) -> str:
-    v = _with_focus_label(p.visits, lang)
-    parts = []
-    for (sid, name), rows in v.groupby(["supervisor_id", "supervisor_name"], sort=True):
-        parts.append(f"<h3>{_esc(name)}（{_esc(sid)}）· {len(rows)}</h3>")
-        parts.append(
-            table_html(
-                rows[["week", "week_start", "branch_name", "district", "focus", "visit_no"]],
-                lang,
-                classes="schedule",
-            )
-        )
-    return "\n".join(parts)
-
-
-def unvisited(p: Plan, lang: str, limit: int = 30) -> str:
+def unvisited(p: Plan, lang: str, limit: int = 25) -> str:
+    """The riskiest branches without a visit, each with the reason the solved plan gives."""
     b = p.branches
-    chosen = b[(b["visits"] > 0) & (b["mandatory_visits"] == 0)]
-    cutoff = float(chosen["risk_score"].min()) if len(chosen) else float("inf")
     left = b[b["visits"] == 0].sort_values(["risk_score", "branch_id"], ascending=[False, True])
-    lower = left["risk_score"] < cutoff
-    left = left.assign(reason=np.where(lower, t("reason_lower", lang), t("reason_rule", lang)))
+    visited = b[b["visits"] > 0]
+    lowest = visited.groupby("district")["risk_score"].min()
+    lower = left["risk_score"] <= left["district"].map(lowest).fillna(-1.0)
+    col = f"why_{lang}"
+    reason = left[col] if col in left else pd.Series("", index=left.index)
+    left = left.assign(reason=reason, risk_tier=left["risk_tier"].map(lambda x: tier_label(x, lang)))
     shown = left.head(limit)
     intro = t(
         "unvisited_intro",
@@ -287,17 +496,24 @@ def unvisited(p: Plan, lang: str, limit: int = 30) -> str:
         rule=int((~lower).sum()),
         shown=len(shown),
     )
-    cols = ["branch_id", "name", "district", "risk_score", "risk_tier", "top_factors", "reason"]
-    return f"<p>{_esc(intro)}</p>" + table_html(_factor_labels(shown[cols], lang), lang)
+    cols = ["branch_id", "name", "district", "risk_score", "risk_tier", "reason"]
+    shown = shown.assign(branch_id=[Markup(f"<span class='nw'>{_esc(x)}</span>") for x in shown["branch_id"]])
+    return f"<p>{_esc(intro)}</p>" + table_html(
+        shown[cols], lang, classes="unvisited", widths=(8, 18, 8, 6, 5, 55)
+    )
 
 
 def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    if lang != "zh" or "top_factors" not in frame:
+    if "top_factors" not in frame:
         return frame
-    names = {**DIMENSION_ZH, "staleness": t("staleness", "zh")}
+    names = (
+        {**DIMENSION_ZH, "staleness": t("staleness", "zh")}
+        if lang == "zh"
+        else {"staleness": t("factor_staleness_en", "en")}
+    )
     out = frame.copy()
     out["top_factors"] = out["top_factors"].map(
-        lambda s: "、".join(
+        lambda s: JOIN[lang].join(
             " ".join([names.get(w.split(" ")[0], w.split(" ")[0]), *w.split(" ")[1:]])
             for w in str(s).split(", ")
             if w
@@ -307,46 +523,63 @@ def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def mandatory(p: Plan, lang: str) -> str:
+    """Mandatory visits by reason: how many are required and planned; any shortfall by name."""
     b = p.branches[p.branches["mandatory_visits"] > 0].copy()
     met = int(np.minimum(b["visits"], b["mandatory_visits"]).sum())
     required = int(b["mandatory_visits"].sum())
-    b["mandatory_reason"] = b["mandatory_reason"].map(
-        lambda r: "、".join(t(x.strip(), lang) for x in str(r).split(",") if x.strip())
+    b["mandatory_reason"] = b["mandatory_reason"].map(lambda r: reasons_text(str(r), lang))
+    b["planned"] = np.minimum(b["visits"], b["mandatory_visits"])
+    table = (
+        b.groupby("mandatory_reason", sort=True)
+        .agg(branches=("branch_id", "size"), required=("mandatory_visits", "sum"), planned=("planned", "sum"))
+        .reset_index()
     )
-    b["result"] = np.where(b["visits"] >= b["mandatory_visits"], t("met", lang), t("short", lang))
-    b = b.sort_values(["mandatory_visits", "risk_score", "branch_id"], ascending=[False, False, True])
-    cols = [
-        "branch_id",
-        "name",
-        "district",
-        "risk_score",
-        "mandatory_reason",
-        "mandatory_visits",
-        "visits",
-        "responsible_supervisor_id",
-        "result",
-    ]
+    table["result"] = np.where(table["planned"] >= table["required"], t("met", lang), t("short", lang))
     intro = t("mandatory_intro", lang, met=met, required=required)
-    return f"<p>{_esc(intro)}</p>" + table_html(b[cols], lang)
+    out = f"<p>{_esc(intro)}</p>" + table_html(table, lang, classes="narrow")
+    short = b[b["visits"] < b["mandatory_visits"]]
+    if len(short):
+        cols = ["branch_id", "name", "district", "mandatory_reason", "mandatory_visits", "visits"]
+        out += table_html(short[cols], lang)
+    return out
 
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 10mm 10mm; }
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC",
-       sans-serif; color: #222; max-width: 1050px; margin: 0 auto; padding: 16px; font-size: 11pt; }
-h1 { color: #a61b1b; border-bottom: 3px solid #a61b1b; padding-bottom: 6px; }
-h2 { color: #a61b1b; margin-top: 28px; border-bottom: 1px solid #ddd; }
-h3 { margin: 18px 0 6px; font-size: 11pt; }
-table.dudao { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 8px 0 16px; }
-table.dudao.narrow { width: auto; min-width: 60%; }
-table.dudao th { background: #f3e5e5; text-align: left; padding: 3px 6px; }
-table.dudao td { border-top: 1px solid #eee; padding: 3px 6px; word-break: break-word; }
-table.dudao.grid td, table.dudao.grid th { text-align: center; padding: 2px 4px; }
+       sans-serif; color: #222; max-width: 1050px; margin: 0 auto; padding: 16px; font-size: 10.5pt; }
+h1 { color: #a61b1b; border-bottom: 3px solid #a61b1b; padding-bottom: 6px; margin: 0 0 8px; }
+h2 { color: #a61b1b; margin: 18px 0 6px; border-bottom: 1px solid #ddd; font-size: 14pt; }
+h3 { margin: 12px 0 4px; font-size: 11pt; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+p { margin: 4px 0 8px; }
+.small { font-size: 9pt; color: #444; }
+.d { color: #777; font-size: 8pt; }
+.w { display: inline-block; min-width: 1.6em; color: #a61b1b; font-weight: bold; }
+.nw, td.num, th.num { white-space: nowrap; }
+td.num, th.num { text-align: right; }
+table.dudao { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 6px 0 12px; }
+table.dudao.narrow { width: auto; min-width: 50%; }
+table.dudao th { background: #f3e5e5; text-align: left; padding: 2px 5px; vertical-align: bottom; }
+table.dudao td { border-top: 1px solid #e4e4e4; padding: 2px 5px; vertical-align: top;
+                 overflow-wrap: anywhere; }
+table.dudao thead { display: table-header-group; }
+table.dudao tr { break-inside: avoid; page-break-inside: avoid; }
+table.dudao.grid td, table.dudao.grid th { text-align: center; padding: 1px 3px; }
+table.dudao.tasks, table.dudao.weekpage, table.dudao.unvisited { table-layout: fixed; }
+table.dudao.tasks { font-size: 8pt; }
+table.dudao.tasks td { padding: 1px 3px; line-height: 1.2; }
+table.dudao.tasks .d { font-size: 7pt; }
+table.dudao.weekpage td { line-height: 1.35; }
+div.two { display: flex; gap: 16px; align-items: flex-start; }
+div.two table.dudao.narrow { min-width: 0; }
 img { max-width: 100%; height: auto; }
 .jp-OutputArea-output, .output_area { overflow-x: visible; }
-h2.page { break-before: page; }
-@media print { body { max-width: none; padding: 0; font-size: 10pt; }
-               h2 { break-after: avoid; } tr { break-inside: avoid; } }
+section.keep { break-inside: avoid; page-break-inside: avoid; }
+section.sheet, .page { break-before: page; page-break-before: always; }
+section.sec > h2 + * , section.sec > h2 + p + * { break-before: avoid; }
+.sign { margin-top: 10px; border-top: 1px dashed #bbb; padding-top: 4px; }
+@media print { body { max-width: none; padding: 0; font-size: 9.5pt; } }
 """
 
 
@@ -365,7 +598,7 @@ def _notebook_html(executed: Path) -> str:
     return body
 
 
-def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
+def render(plan_dir: Path, lang: str = "zh", out: Path | None = None, week: int = 0) -> Path:
     """Execute the report notebook on a plan folder and write standalone `report.html`."""
     import papermill
 
@@ -377,7 +610,7 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
         papermill.execute_notebook(
             str(notebook("report.ipynb")),
             str(executed),
-            parameters={"plan_dir": str(plan_dir.resolve()), "lang": lang},
+            parameters={"plan_dir": str(plan_dir.resolve()), "lang": lang, "week": week},
             progress_bar=False,
             log_output=False,
             kernel_name="python3",
@@ -396,22 +629,97 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None) -> Path:
     return out
 
 
-def comparison(folders: list[Plan], lang: str) -> pd.DataFrame:
-    """The KPIs of several plans side by side: one column per plan."""
-    rows: dict[str, list[object]] = {
-        COLUMNS["kpi"][lang]: [
-            t("scenario", lang),
-            t("status", lang),
-            t("horizon", lang),
-            *[k.label(lang) for k in KPIS],
-            t("baseline_objective", lang),
-            t("improvement_over_baseline", lang),
-            t("gap", lang),
-        ]
+def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _setting_label(key: str, lang: str) -> str:
+    section, _, name = key.partition(".")
+    if key in SETTINGS:
+        return f"{SETTINGS[key].label(lang)} ({key})"
+    if section == "weights":
+        return f"{t('weights', lang)}{SEP[lang].strip()}{dimension_label(name, lang)} ({key})"
+    labels = {
+        "name": t("scenario", lang),
+        "horizon.start": t("horizon", lang),
+        "horizon.weeks": t("horizon", lang),
     }
+    return f"{labels[key]} ({key})" if key in labels else key
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return " / ".join(_show(v) for v in value)
+    return str(value)
+
+
+def setting_differences(folders: list[Plan], lang: str) -> pd.DataFrame:
+    """Every setting that differs between the plans: scenario keys, capacities, data files."""
+    from planner.scenario import scenario_to_dict
+
+    columns = _plan_labels(folders)
+    rows: list[list[str]] = []
+    flats = [_flat(scenario_to_dict(f.scenario)) for f in folders]
+    for key in sorted(set().union(*flats)):
+        values = [_show(fl.get(key, "—")) for fl in flats]
+        if len(set(values)) > 1:
+            rows.append([_setting_label(key, lang), *values])
+    caps = [f.summary.capacity for f in folders]
+    slots = [str(c.visit_slots) if c is not None else "—" for c in caps]
+    if len(set(slots)) > 1:
+        rows.append([t("visit_slots", lang), *slots])
+    weekly = [dict(c.weekly_by_supervisor) if c is not None else {} for c in caps]
+    for sid in sorted(set().union(*weekly)):
+        values = [str(w.get(sid, "—")) for w in weekly]
+        if len(set(values)) > 1:
+            rows.append([f"{t('weekly_capacity', lang)} {sid}", *values])
+    # input files in the order they were read (branches, supervisors, scenario), compared by place
+    files = [[(c.file, c.sha256) for c in f.summary.inputs] for f in folders]
+    for i in range(max((len(fl) for fl in files), default=0)):
+        entries = [fl[i] if i < len(fl) else ("—", "—") for fl in files]
+        if len({sha for _, sha in entries}) > 1:
+            names = " | ".join(dict.fromkeys(name for name, _ in entries))
+            rows.append(
+                [f"{t('data_file', lang)} {i + 1}: {names} (sha256)", *[sha[:12] for _, sha in entries]]
+            )
+    return pd.DataFrame(rows, columns=[t("setting", lang), *columns])
+
+
+def _plan_labels(folders: list[Plan]) -> list[str]:
+    labels: list[str] = []
     for i, f in enumerate(folders, start=1):
+        label = f.name
+        labels.append(label if label not in labels else f"{i}. {f.path or f.name}")
+    return labels
+
+
+def comparison(folders: list[Plan], lang: str) -> pd.DataFrame:
+    """The KPIs of several plans side by side (the one KPI order), each one's difference from the first."""
+    labels = _plan_labels(folders)
+    names = [
+        t("scenario", lang),
+        t("status", lang),
+        t("horizon", lang),
+        *[k.label(lang) for k in KPIS],
+        t("baseline_objective", lang),
+        t("improvement_over_baseline", lang),
+        t("gap", lang),
+    ]
+    table: dict[str, list[str]] = {COLUMNS["kpi"][lang]: names}
+    first = folders[0].summary
+    for i, (label, f) in enumerate(zip(labels, folders, strict=True)):
         s, k = f.summary, f.summary.kpis
-        values: list[object] = [
+        table[label] = [
             f.scenario.name,
             t(s.status.value, lang),
             t("weeks_from", lang, weeks=f.scenario.horizon.weeks, start=f.scenario.horizon.start),
@@ -420,15 +728,49 @@ def comparison(folders: list[Plan], lang: str) -> pd.DataFrame:
             format_gain(s.improvement_over_baseline),
             format_gap(s.gap),
         ]
-        label = f.name if f.name not in rows else f"{i}. {f.path or f.name}"
-        rows[label] = values
-    return pd.DataFrame(rows)
+        if i:
+            diffs = [
+                "",
+                "",
+                "",
+                *[
+                    format_kpi_difference(x.key, kpi_value(k, x.key), kpi_value(first.kpis, x.key), lang)
+                    for x in KPIS
+                ],
+                f"{s.baseline.objective - first.baseline.objective:+.1f}",
+                "",
+                "",
+            ]
+            table[f"{t('difference', lang)} {i + 1}−1" if len(folders) > 2 else t("difference", lang)] = diffs
+    return pd.DataFrame(table)
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """A table for the terminal, aligned by display width (CJK characters take two columns)."""
+    from wcwidth import wcswidth
+
+    def width(text: str) -> int:
+        w = wcswidth(text)
+        return w if w >= 0 else len(text)
+
+    rows = [[str(c) for c in frame.columns], *[[str(v) for v in r] for r in frame.itertuples(index=False)]]
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, r in enumerate(rows):
+        cells = [v + " " * (w - width(v)) for v, w in zip(r, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def write_comparison(folders: list[Plan], out: Path, lang: str = "zh") -> Path:
     table = comparison(folders, lang)
     title = t("compare_title", lang)
-    body = f"<h1>{_esc(title)}</h1>" + table.to_html(index=False, escape=True, border=0, classes="dudao")
+    settings = setting_differences(folders, lang)
+    body = f"<h1>{_esc(title)}</h1><h2>{_esc(t('settings_differ', lang))}</h2>"
+    body += table_html(settings, lang) if len(settings) else f"<p>{_esc(t('no_differences', lang))}</p>"
+    body += f"<h2>{_esc(t('kpis_compared', lang))}</h2>" + table_html(table, lang)
     page = (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{_esc(title)}</title>\n<style>{CSS}</style>\n'

@@ -92,6 +92,33 @@ class Pinned:
     plan: str
     from_week: int
     kept_visits: int
+    returned_visits: int = 0  # visits before from_week logged as not done: back in the pool
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """The team's capacity as solved: visit-slots in all, weekly capacity and home per supervisor."""
+
+    visit_slots: int
+    weekly_by_supervisor: Mapping[str, int]
+    home_district_by_supervisor: Mapping[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "visit_slots": self.visit_slots,
+            "weekly_by_supervisor": dict(self.weekly_by_supervisor),
+            "home_district_by_supervisor": dict(self.home_district_by_supervisor),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Capacity:
+        return cls(
+            visit_slots=int(data["visit_slots"]),
+            weekly_by_supervisor={str(k): int(v) for k, v in data["weekly_by_supervisor"].items()},
+            home_district_by_supervisor={
+                str(k): str(v) for k, v in data["home_district_by_supervisor"].items()
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -116,6 +143,7 @@ class Summary:
     inputs: tuple[InputChecksum, ...]
     marginal_values: MarginalValues | None = None
     pinned: Pinned | None = None
+    capacity: Capacity | None = None
 
     def input_digests(self) -> set[str]:
         return {c.sha256 for c in self.inputs}
@@ -145,6 +173,8 @@ class Summary:
             out["marginal_values"] = self.marginal_values.to_dict()
         if self.pinned is not None:
             out["pinned"] = asdict(self.pinned)
+        if self.capacity is not None:
+            out["capacity"] = self.capacity.to_dict()
         return out
 
     @classmethod
@@ -153,6 +183,7 @@ class Summary:
         horizon = data["horizon"]
         marginal = data.get("marginal_values")
         pinned = data.get("pinned")
+        capacity = data.get("capacity")
         return cls(
             scenario=data["scenario"],
             status=SolveStatus(data["status"]),
@@ -174,4 +205,5 @@ class Summary:
             inputs=tuple(InputChecksum(f, h) for f, h in data["inputs"].items()),
             marginal_values=MarginalValues.from_dict(marginal) if marginal else None,
             pinned=Pinned(**pinned) if pinned else None,
+            capacity=Capacity.from_dict(capacity) if capacity else None,
         )

@@ -26,6 +26,7 @@ from planner.scenario import Scenario, parse_scenario, scenario_to_dict
 
 # the KPIs in the one order, with the solver's figures beside the objective
 KPI_COLUMNS = (
+    "visit_slots",
     "objective",
     "bound",
     "gap",
@@ -98,9 +99,26 @@ def point(inputs: Inputs, scenario: Scenario, param: str, value: float) -> Point
     return Point(param, value, inputs, parse_scenario(data, file=f"--param {param}={value:g}"))
 
 
+def visit_slots(inputs: Inputs, scenario: Scenario) -> int:
+    """The team's visit-slots over the horizon: weekly capacities (as rounded) times weeks available."""
+    weeks = scenario.horizon.weeks
+    return int(
+        sum(
+            int(cap) * sum(1 for w in range(1, weeks + 1) if w not in set(off))
+            for cap, off in zip(
+                inputs.supervisors["weekly_capacity"], inputs.supervisors["unavailable_weeks"], strict=True
+            )
+        )
+    )
+
+
 def solve_point(p: Point) -> dict[str, Any]:
     """One row of the sweep: the KPIs, or the status when the rules cannot hold."""
-    row: dict[str, Any] = {"param": p.param, "value": p.value}
+    row: dict[str, Any] = {
+        "param": p.param,
+        "value": p.value,
+        "visit_slots": visit_slots(p.inputs, p.scenario),
+    }
     try:
         result = plan(p.inputs, p.scenario, workers=1, marginals=False)
     except InfeasibleError as exc:
@@ -113,7 +131,7 @@ def solve_point(p: Point) -> dict[str, Any]:
         "baseline_objective": s.baseline.objective,
         "solve_seconds": s.solve_seconds,
     }
-    kpis = {key: kpi_value(k, key) for key in KPI_COLUMNS if key not in solver}
+    kpis = {key: kpi_value(k, key) for key in KPI_COLUMNS if key not in solver and key not in row}
     return {**row, "status": s.status.value, **solver, **kpis, "note": ""}
 
 
@@ -158,6 +176,16 @@ def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
         for v in table.loc[table["status"] == SolveStatus.INFEASIBLE.value, "value"]:
             ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
         ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
+        if len(table) and str(table["param"].iloc[0]).startswith("capacity"):
+            # capacities are whole visits: the factor is rounded, so show the slots it really gave
+            ax.set_xticks(
+                table["value"].tolist(),
+                [
+                    t("sweep_slots", lang, value=v, slots=int(n))
+                    for v, n in zip(table["value"], table["visit_slots"], strict=True)
+                ],
+            )
+            ax.set_xlabel(t("sweep_capacity_axis", lang, param=table["param"].iloc[0]))
         ax.set_ylabel(t("sweep_objective", lang))
         ax.legend(frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
@@ -169,7 +197,13 @@ def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
 def readable(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The sweep as a planner reads it: the value, the status, the KPIs in their order, formatted."""
     status = table["status"].map(lambda x: t(str(x), lang))
-    out = pd.DataFrame({t("sweep_value", lang): table["value"], t("status", lang): status})
+    out = pd.DataFrame(
+        {
+            t("sweep_value", lang): table["value"],
+            t("visit_slots", lang): table["visit_slots"],
+            t("status", lang): status,
+        }
+    )
     out[t("sweep_objective", lang)] = table["objective"].map(lambda v: _or_blank(v, "objective", lang))
     out[t("baseline_objective", lang)] = table["baseline_objective"].map(
         lambda v: _or_blank(v, "objective", lang)

@@ -356,9 +356,31 @@ class Workbook:
             v = v[v["supervisor_name"] == self.supervisor_filter.value]
         if self.district_filter.value != self.all_label:
             v = v[v["district"] == self.district_filter.value]
-        v = v.assign(focus=v["focus"].map(lambda f: dimension_label(f, self.lang)))
-        cols = ["week", "week_start", "supervisor_name", "branch_name", "district", "focus", "risk_score"]
+        why = self.result.branches.set_index("branch_id")[f"why_{self.lang}"]
+        v = v.assign(
+            focus=v["focus"].map(lambda f: dimension_label(f, self.lang)),
+            why=v["branch_id"].map(why).fillna(""),
+        )
+        cols = [
+            "week",
+            "week_start",
+            "supervisor_name",
+            "branch_name",
+            "district",
+            "focus",
+            "risk_score",
+            "why",
+        ]
         return v[cols].rename(columns={c: column(c, self.lang) for c in cols})
+
+    def reasons(self) -> pd.DataFrame:
+        """Every branch with why it is, or is not, visited (the same text as the report and plan.xlsx)."""
+        if self.result is None:
+            return pd.DataFrame()
+        b = self.result.branches.sort_values(["visits", "risk_score"], ascending=[True, False])
+        cols = ["branch_id", "name", "district", "risk_score", "visits", f"why_{self.lang}"]
+        names = {c: column(c, self.lang) for c in cols[:-1]} | {f"why_{self.lang}": column("why", self.lang)}
+        return b[cols].rename(columns=names).reset_index(drop=True)
 
     def comparison(self) -> pd.DataFrame:
         """Every scenario solved in this session, side by side."""

@@ -41,7 +41,12 @@ def test_nothing_changed_keeps_the_plan_optimal(q1, tmp_path):
     first = json.loads((q1 / "summary.json").read_text(encoding="utf-8"))
     again = json.loads((tmp_path / "re" / "summary.json").read_text(encoding="utf-8"))
     assert again["objective"] == pytest.approx(first["objective"], rel=2e-4)
-    assert again["pinned"] == {"plan": "plan", "from_week": 6, "kept_visits": len(kept(visits(q1), 6))}
+    assert again["pinned"] == {
+        "plan": "plan",
+        "from_week": 6,
+        "kept_visits": len(kept(visits(q1), 6)),
+        "returned_visits": 0,
+    }
 
 
 def test_leave_and_a_new_weak_branch_are_planned_around_kept_visits(q1, tmp_path):
@@ -198,3 +203,50 @@ def test_kept_visits_stand_when_their_supervisor_has_left(tmp_path, write):
     )
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(kept(visits(tmp_path / "re"), 3), kept(visits(tmp_path / "p"), 3))
+
+
+def test_visits_logged_as_not_done_return_to_the_pool(q1, tmp_path):
+    before = visits(q1)
+    early = before[before["week"].astype(int) < 6]
+    missed = early.iloc[0]
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "走访编号,走访日期,是否完成\n"
+        f"{missed['visit_id']},,否\n"
+        f"{early.iloc[1]['visit_id']},{early.iloc[1]['week_start']},是\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "re"
+    done = planner(
+        "plan",
+        "--pin",
+        str(q1),
+        "--from-week",
+        "6",
+        "--log",
+        str(log),
+        "--out",
+        str(out),
+        "--no-report",
+        "--lang",
+        "en",
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"kept {len(early) - 1} visits" in done.stderr
+    assert "1 logged as not done return to the pool" in done.stderr
+    after = visits(out)
+    kept_now = after[after["week"].astype(int) < 6]
+    assert len(kept_now) == len(early) - 1
+    gone = (kept_now["branch_id"] == missed["branch_id"]) & (kept_now["week"] == missed["week"])
+    assert not gone.any()  # the missed visit is not in the new plan's past weeks
+    import json
+
+    pinned = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pinned"]
+    assert pinned["kept_visits"] == len(early) - 1 and pinned["returned_visits"] == 1
+
+
+def test_log_without_pin_is_a_usage_error(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("走访编号,走访日期,是否完成\n", encoding="utf-8")
+    done = planner("plan", "--log", str(log), "--out", str(tmp_path / "x"), "--no-report")
+    assert done.returncode == 2 and "--log goes with --pin" in done.stderr

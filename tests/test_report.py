@@ -106,7 +106,7 @@ def test_report_shows_kpis_and_every_visit(hostile_plan):
     summary = read_plan(hostile_plan).summary
     assert f"{summary.objective:.1f}" in page
     assert f"{summary.baseline.objective:.1f}" in page
-    assert "督导走访计划" in page and "逐周走访安排" in page
+    assert "督导走访计划" in page and "督导任务单" in page
     visits = (hostile_plan / "visits.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     assert len(visits) == 4  # one slot a week, four weeks
     assert page.count("B3") >= 1
@@ -135,7 +135,7 @@ def test_report_rerenders_in_english(hostile_plan):
     done = planner("report", str(hostile_plan), "--lang", "en")
     assert done.returncode == 0, done.stderr
     page = (hostile_plan / "report.html").read_text(encoding="utf-8")
-    assert "Supervisory visit plan" in page and "The schedule week by week" in page
+    assert "Supervisory visit plan" in page and "Task sheet" in page
     assert (hostile_plan / "visits.csv").read_bytes() == before
 
 
@@ -149,14 +149,16 @@ def test_workbook_has_overview_and_a_sheet_per_supervisor(sample_plan):
     wb = openpyxl.load_workbook(sample_plan / "plan.xlsx")
     visits = (sample_plan / "visits.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     supervisors = {line.split(",")[4] for line in visits}
-    assert wb.sheetnames[0] == "总览"
-    assert len(wb.sheetnames) == 1 + len(supervisors)
-    sheet = wb[wb.sheetnames[1]]
-    headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["周次", "周一日期", "组织编号"]
-    assert sheet.column_dimensions["D"].width > 10  # names get room
-    rows_total = sum(wb[name].max_row - 1 for name in wb.sheetnames[1:])
+    assert wb.sheetnames[:3] == ["总览", "全部走访", "组织"]
+    assert len(wb.sheetnames) == 3 + len(supervisors)
+    sheet = wb[wb.sheetnames[3]]
+    assert str(sheet["A1"].value).startswith("林春梅（S001）")  # a title row per supervisor
+    headers = [c.value for c in sheet[2]]
+    assert headers[:4] == ["周次", "周一日期", "周五日期", "组织编号"]
+    assert sheet.column_dimensions["E"].width > 10  # names get room
+    rows_total = sum(wb[name].max_row - 2 for name in wb.sheetnames[3:])
     assert rows_total == len(visits)
+    assert wb["全部走访"].max_row - 1 == len(visits)
 
 
 def test_calendars_parse_back_with_one_event_per_visit(sample_plan):
@@ -210,9 +212,10 @@ def test_report_renders_in_chromium(sample_plan, tmp_path):
     )
     image = Image.open(shot).convert("RGB")
     assert image.size == (1100, 1600)
-    small = image.resize((220, 320))
-    pixels = [small.getpixel((x, y)) for x in range(220) for y in range(320)]
-    dark = sum(1 for p in pixels if sum(p) < 300)
-    red = sum(1 for r, g, b in pixels if r > 150 and g < 90 and b < 90)
-    assert dark > 500, "the page looks blank: no text rendered"
-    assert red > 100, "the headings and the risk chart are missing"
+    import numpy as np
+
+    px = np.asarray(image, dtype=int)
+    dark = int((px.sum(axis=2) < 300).sum())
+    red = int(((px[..., 0] > 150) & (px[..., 1] < 90) & (px[..., 2] < 90)).sum())
+    assert dark > 20000, "the page looks blank: no text rendered"
+    assert red > 5000, "the headings are missing"

@@ -16,7 +16,7 @@ import pandas as pd
 from planner import datasets
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.inputs import Inputs, load_inputs, sha256
-from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
+from planner.plan import NamedWriter, default_out, pins_from, plan, read_plan_folder, write_plan
 from planner.scenario import Scenario, load_scenario
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
     p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
+    p.add_argument(
+        "--timings", type=Path, metavar="FILE", help="write the seconds of each stage to this JSON file (new)"
+    )
     sw = sub.add_parser("sweep", help="solve a scenario along a range of one parameter")
     _add_inputs(sw)
     sw.add_argument(
@@ -174,7 +177,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    inputs, scenario = _load(args)
+    import time
+
+    from planner.timings import Timings
+
+    started = time.perf_counter()
+    timings = Timings()
+    if args.timings is not None and args.timings.exists():
+        raise InputError([_usage(f"--timings {args.timings} already exists; outputs are never overwritten.")])
+    with timings.stage("read"):
+        inputs, scenario = _load(args)
     out = args.out or default_out(scenario)
     _new_folder(out)
     pins = None
@@ -182,16 +194,28 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise InputError([_usage("--pin and --from-week go together.")])
     if args.pin is not None:
         pins = pins_from(read_plan_folder(args.pin), inputs, scenario, args.from_week)
-    result = plan(inputs, scenario, pins=pins, dask=args.dask)
-    from planner import exports, report
+    result = plan(inputs, scenario, pins=pins, dask=args.dask, timings=timings)
+    from planner import calendars, exports
 
-    extras: list[Writer] = [
-        lambda p, d: exports.write_workbook(p, d, args.lang),
-        lambda p, d: exports.write_calendars(p, d, args.lang),
+    sc = result.scenario
+    extras: list[NamedWriter] = [
+        ("plan.xlsx", lambda p, d: exports.write_workbook(p, d, args.lang)),
+        (
+            "calendars",
+            lambda p, d: calendars.write_calendars(p.visits, d, sc.name, sc.horizon.start, args.lang),
+        ),
     ]
     if not args.no_report:
-        extras.append(lambda p, d: report.render(d, args.lang))
-    folder = write_plan(result, out, extras)
+        from planner import report
+
+        extras.append(("report.html", lambda p, d: report.render(d, args.lang)))
+    folder = write_plan(result, out, extras, timings=timings)
+    timings.add("total in process", time.perf_counter() - started)
+    if args.timings is not None:
+        import json
+
+        with open(args.timings, "x", encoding="utf-8") as f:
+            json.dump({k: round(v, 4) for k, v in timings.stages.items()}, f, ensure_ascii=False, indent=1)
     sm = result.summary
     k, base = sm["kpis"], sm["baseline"]
     print(

@@ -25,6 +25,7 @@ from planner.model import Allocation, Instance, Marginals, solve, solve_with_mar
 from planner.parallel import run_map
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.schema import DIMENSIONS
+from planner.timings import Timings, stage
 
 VISIT_COLUMNS = [
     "visit_id",
@@ -151,44 +152,57 @@ def plan(
     workers: int | None = None,
     dask: str | None = None,
     marginals: bool = True,
+    timings: Timings | None = None,
 ) -> Plan:
     """The optimal visit plan; raises InfeasibleError naming the rules that conflict.
 
     With `pins`, the visits before `pins.from_week` are kept as they are and count toward
-    every rule; only later weeks are planned.
+    every rule; only later weeks are planned. `timings` collects the seconds of each stage.
     """
     started = time.perf_counter()
     b, s = inputs.branches, inputs.supervisors
-    scores = risk.score(b, scenario)
-    need = instance.mandatory(inputs, scenario, scores["risk_tier"], pins.from_week if pins else 1)
-    inst = instance.build(
-        inputs,
-        scenario,
-        scores["risk_score"],
-        need.visits,
-        pinned=pins.visits if pins else None,
-        from_week=pins.from_week if pins else 1,
-    )
-    ids = b["branch_id"].tolist()
-    conflicts = feasibility.precheck(inst, ids)
-    if conflicts:
-        raise InfeasibleError(conflicts)
-    parts = instance.split(inst)
-    solved = _solve_parts(parts, scenario, workers, dask, marginals)
+    with stage(timings, "score"):
+        scores = risk.score(b, scenario)
+        need = instance.mandatory(inputs, scenario, scores["risk_tier"], pins.from_week if pins else 1)
+    with stage(timings, "instance"):
+        inst = instance.build(
+            inputs,
+            scenario,
+            scores["risk_score"],
+            need.visits,
+            pinned=pins.visits if pins else None,
+            from_week=pins.from_week if pins else 1,
+        )
+        ids = b["branch_id"].tolist()
+        conflicts = feasibility.precheck(inst, ids)
+        if conflicts:
+            raise InfeasibleError(conflicts)
+        parts = instance.split(inst)
+    with stage(timings, "build + solve (wall)"):
+        solved = _solve_parts(parts, scenario, workers, dask, marginals)
     allocs = [a for a, _ in solved]
+    if timings is not None:
+        timings.add("  model build (sum over counties)", sum(a.build_seconds for a in allocs))
+        timings.add("  solve (sum over counties)", sum(a.seconds for a in allocs))
+        timings.add(
+            "    of which LP relaxation = marginal values", sum(m.seconds for _, m in solved if m is not None)
+        )
     if any(a.status in ("infeasible", "no_solution") for a in allocs):
         raise _why_not(parts, allocs, scenario, inputs, workers, dask)
 
-    deficits = risk.weighted_deficits(b, scenario).to_numpy()
-    skills = supervisor_skills(s)
-    pieces = []
-    for part, alloc in zip(parts, allocs, strict=True):
-        local = schedule.expand(part.instance, alloc, deficits[part.branches], skills[part.supervisors])
-        local["branch"] = part.branches[local["branch"].to_numpy(int)]
-        local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
-        pieces.append(local)
-    visits = visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores)
-    base = visit_table(baseline.hand_ranking(inst), inputs, scenario, scores)
+    with stage(timings, "visits (calendar of visits)"):
+        deficits = risk.weighted_deficits(b, scenario).to_numpy()
+        skills = supervisor_skills(s)
+        pieces = []
+        for part, alloc in zip(parts, allocs, strict=True):
+            local = schedule.expand(part.instance, alloc, deficits[part.branches], skills[part.supervisors])
+            local["branch"] = part.branches[local["branch"].to_numpy(int)]
+            local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
+            pieces.append(local)
+        visits = visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores)
+    with stage(timings, "baseline"):
+        base = visit_table(baseline.hand_ranking(inst), inputs, scenario, scores)
+    kpis_started = time.perf_counter()
 
     table = pd.DataFrame(
         {
@@ -233,10 +247,13 @@ def plan(
         ),
         "inputs": dict(inputs.sources),
     }
+    if timings is not None:
+        timings.add("tables and KPIs", time.perf_counter() - kpis_started)
     if marginals:
-        summary["marginal_values"] = _marginal_summary(
-            parts, [m for _, m in solved], s, inst, instance.district_names(inputs)
-        )
+        with stage(timings, "marginal values (summary)"):
+            summary["marginal_values"] = _marginal_summary(
+                parts, [m for _, m in solved], s, inst, instance.district_names(inputs)
+            )
     if pins:
         summary["pinned"] = {
             "plan": pins.source,
@@ -376,12 +393,16 @@ def default_out(scenario: Scenario, root: Path = Path("plans")) -> Path:
 
 
 Writer = Callable[[Plan, Path], object]
+NamedWriter = Writer | tuple[str, Writer]
 
 
-def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
+def write_plan(
+    p: Plan, out: Path, extras: Sequence[NamedWriter] = (), timings: Timings | None = None
+) -> Path:
     """Write the plan folder to a temporary sibling and rename it into place when complete.
 
     `out` must not exist or must be an empty folder: an earlier plan is never overwritten.
+    `extras` may be named `(name, writer)` pairs, so `timings` can tell them apart.
     """
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -393,15 +414,23 @@ def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
-        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
-        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
-        (tmp / "summary.json").write_text(
-            json.dumps(p.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
-        for extra in extras:
-            extra(p, tmp)
+        for name, frame in (
+            ("visits.csv", p.visits),
+            ("branches.csv", p.branches),
+            ("baseline_visits.csv", p.baseline_visits),
+        ):
+            with stage(timings, name):
+                frame.to_csv(tmp / name, index=False, encoding="utf-8-sig")
+        with stage(timings, "summary.json"):
+            (tmp / "summary.json").write_text(
+                json.dumps(p.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        with stage(timings, "scenario.toml"):
+            (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
+        for i, extra in enumerate(extras):
+            label, writer = extra if isinstance(extra, tuple) else (f"extra {i + 1}", extra)
+            with stage(timings, label):
+                writer(p, tmp)
         if out.exists():
             out.rmdir()
         tmp.rename(out)

@@ -1,0 +1,78 @@
+"""The outputs written per visit or per supervisor: correct for hostile names, linear in size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pandas as pd
+from icalendar import Calendar
+
+from planner.calendars import calendar_text, escape_text, fold, write_calendars
+
+NASTY = 'Ünïcode 名字, with; a\\backslash\nnew line\r\nand \x07bell =cmd|"x" ' + "很长" * 40
+
+
+def _visits(n: int, supervisors: int, name: str = "党支部") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "visit_id": [f"V{i + 1:05d}" for i in range(n)],
+            "branch_id": [f"B{i}" for i in range(n)],
+            "branch_name": [name] * n,
+            "district": ["东区"] * n,
+            "supervisor_id": [f"S{i % supervisors}" for i in range(n)],
+            "supervisor_name": [f"督导员{i % supervisors}" for i in range(n)],
+            "week": [1 + i % 13 for i in range(n)],
+            "week_start": [(dt.date(2027, 1, 4) + dt.timedelta(weeks=i % 13)).isoformat() for i in range(n)],
+            "focus": ["training"] * n,
+            "risk_score": [55.5] * n,
+            "visit_no": [1] * n,
+        }
+    )
+
+
+def test_a_hostile_name_parses_back_intact_and_lines_stay_short():
+    visits = _visits(3, 1, name=NASTY)
+    text = calendar_text(visits, NASTY, "20270104T000000Z", "zh")
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    cal = Calendar.from_ical(text.encode("utf-8"))
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 3
+    summary = str(events[0]["summary"])
+    # the name comes back as it was; line breaks as \n; the bell as its visible picture ␇
+    assert (
+        summary
+        == f"督导走访：{NASTY.replace(chr(13) + chr(10), chr(10)).replace(chr(7), '␇')}（重点：教育培训）"
+    )
+    assert events[0]["dtstart"].dt == dt.date(2027, 1, 4)
+    assert events[0]["dtend"].dt == dt.date(2027, 1, 9)
+    assert str(cal["x-wr-calname"]).startswith("Ünïcode 名字")
+
+
+def test_folding_never_splits_a_character_or_an_escape():
+    for line in ("X:" + "\\," * 60, "X:" + "名" * 40, "X:" + "a" * 73 + "\\;" + "b" * 10):
+        folded = fold(line)
+        parts = folded.split("\r\n ")
+        assert "".join(parts) == line
+        assert all(len(p.encode("utf-8")) <= (75 if i == 0 else 74) for i, p in enumerate(parts))
+        assert all(re.fullmatch(r"(?:\\.|[^\\])*", p) for p in parts)  # whole escapes only
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_calendars_are_linear_in_the_visits(tmp_path):
+    """100,000 visits of 1,000 supervisors: the files, one event per visit, in seconds."""
+    visits = _visits(100_000, 1000)
+    started = time.perf_counter()
+    write_calendars(visits, tmp_path, "方案", dt.date(2027, 1, 4), "zh")
+    took = time.perf_counter() - started
+    files = sorted((tmp_path / "calendars").glob("*.ics"))
+    assert len(files) == 1000
+    assert sum(f.read_bytes().count(b"BEGIN:VEVENT") for f in files) == 100_000
+    small = _visits(10_000, 100)
+    (tmp_path / "small").mkdir()
+    started = time.perf_counter()
+    write_calendars(small, tmp_path / "small", "方案", dt.date(2027, 1, 4), "zh")
+    took_small = time.perf_counter() - started
+    # ten times the visits takes about ten times as long (generous for a shared machine)
+    assert took < 30 * max(took_small, 0.05), (took, took_small)

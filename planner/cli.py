@@ -45,7 +45,11 @@ def _parser() -> argparse.ArgumentParser:
         help="keep this plan's visits before --from-week and re-plan the rest",
     )
     p.add_argument("--from-week", type=int, help="first week to re-plan (with --pin)")
-    p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help='solve the counties on this Dask scheduler ("local": a LocalCluster on this machine)',
+    )
     p.add_argument(
         "--timings", type=Path, metavar="FILE", help="write the seconds of each stage to this JSON file (new)"
     )
@@ -59,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--values", required=True, help="A:B:STEP (both ends included) or 1,2,3")
     sw.add_argument("--out", type=Path, help="folder for sweep.csv and sweep.png (new)")
     sw.add_argument("--workers", type=int, help="local processes (default: every core)")
-    sw.add_argument("--dask", metavar="ADDRESS", help="run the points on this Dask scheduler")
+    sw.add_argument(
+        "--dask", metavar="ADDRESS", help='run the points on this Dask scheduler ("local": on this machine)'
+    )
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
     r = sub.add_parser("report", help="re-render report.html from a plan folder")

@@ -52,6 +52,7 @@ BRANCH_COLUMNS = [
     "mandatory_reason",
     "mandatory_visits",
     "baseline_visits",
+    "county",
 ]
 PARALLEL_FROM_BRANCHES = 4000
 
@@ -217,6 +218,7 @@ def plan(
             "mandatory_reason": need.reason,
             "mandatory_visits": need.visits,
             "baseline_visits": kpis.visit_counts(base, b["branch_id"]),
+            "county": b["county"],
         }
     )[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
@@ -247,6 +249,9 @@ def plan(
         ),
         "inputs": dict(inputs.sources),
     }
+    if len(parts) > 1 and b["county"].nunique() > 1:
+        # a province: each county's KPIs, for its own report (planner.province)
+        summary["counties"] = kpis.by_county(visits, base, table, s, scenario.rules, b["county"])
     if timings is not None:
         timings.add("tables and KPIs", time.perf_counter() - kpis_started)
     if marginals:

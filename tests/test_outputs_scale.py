@@ -7,6 +7,7 @@ import re
 import time
 
 import pandas as pd
+import pytest
 from icalendar import Calendar
 
 from planner.calendars import calendar_text, escape_text, fold, write_calendars
@@ -76,3 +77,36 @@ def test_calendars_are_linear_in_the_visits(tmp_path):
     took_small = time.perf_counter() - started
     # ten times the visits takes about ten times as long (generous for a shared machine)
     assert took < 30 * max(took_small, 0.05), (took, took_small)
+
+
+def test_a_province_report_is_an_overview_linking_one_report_per_county(tmp_path):
+    """Three counties: report.html has a row per county and links each county's own report."""
+    import json
+
+    from tests.helpers import run_planner
+
+    data = tmp_path / "province"
+    assert run_planner("generate", "--branches", "240", "--supervisors", "9", "--counties", "3",
+                       "--seed", "3", "--out", str(data)).returncode == 0  # fmt: skip
+    out = tmp_path / "plan"
+    done = run_planner(
+        "plan", "--branches", str(data / "branches.csv"), "--supervisors", str(data / "supervisors.csv"),
+        "--out", str(out), "--lang", "en", "--timings", str(tmp_path / "t.json"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    links = re.findall(r'href="([^"]+)"', page)
+    assert len(links) == 3 and len(summary["counties"]) == 3
+    visits = 0
+    for link, county in zip(links, summary["counties"], strict=True):
+        county_page = out / link
+        assert county_page.is_file() and county_page.parent.parent.name == "counties"
+        county_visits = (county_page.parent / "visits.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+        visits += len(county_visits)
+        assert county["kpis"]["visits"] == len(county_visits)
+        assert f">{county['county']}<" in page
+    assert visits == summary["n_visits"]  # every visit is in exactly one county's report
+    assert sum(c["kpis"]["objective"] for c in summary["counties"]) == pytest.approx(summary["objective"])
+    timings = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert {"read", "build + solve (wall)", "visits.csv", "calendars", "report.html"} <= set(timings)

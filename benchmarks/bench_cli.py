@@ -7,8 +7,9 @@ figures and asserts nothing. Each case is generated once with `planner generate`
     planner plan --branches B --supervisors S --out DIR --no-report --timings T.json
 
 (and without `--no-report` where `--report` lists the case). For every run: the wall time
-(interpreter start to exit), the peak memory (the largest single process, from wait4, and the
-whole process tree with its workers, sampled every 50 ms), and the stage breakdown the command
+(interpreter start to exit), the CPU time of the process and its workers (less noisy than the
+wall on a shared machine), the peak memory (the largest single process, from wait4, and the whole
+process tree with its workers as PSS, sampled every 50 ms), and the stage breakdown the command
 writes with `--timings`. The floor is the part no planner can avoid — reading the inputs and
 writing the CSVs — taken from the same run's timings; the wall time is printed as a multiple of it.
 Figures are min / median / max over the runs; quote medians (the machine may be shared).
@@ -43,8 +44,9 @@ PLANNER = [sys.executable, "-m", "planner.cli"]
 @dataclass
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the process and its workers: less noisy when shared
     largest_mib: float  # the largest single process
-    tree_mib: float  # parent and workers together, sampled
+    tree_mib: float  # parent and workers together (PSS), sampled
     stages: dict[str, float] = field(default_factory=dict)
 
 
@@ -57,16 +59,20 @@ def _children(pid: int) -> list[int]:
     return kids + [g for k in kids for g in _children(k)]
 
 
-def _rss_mib(pid: int) -> float:
+def _pss_mib(pid: int) -> float:
+    """Proportional set size: pages shared with forked workers are counted once in a sum."""
     try:
-        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
     except (OSError, IndexError, ValueError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+        pass
+    return 0.0
 
 
-def timed(cmd: list[str], log: Path) -> tuple[float, float, float, int]:
-    """Run cmd; wall seconds, largest process MiB, process tree MiB, exit status."""
+def timed(cmd: list[str], log: Path) -> tuple[float, float, float, float, int]:
+    """Run cmd; wall seconds, CPU seconds (with its workers), largest process MiB, process
+    tree MiB, exit status."""
     peak = [0.0]
     done = threading.Event()
     with open(log, "wb") as out:
@@ -75,7 +81,7 @@ def timed(cmd: list[str], log: Path) -> tuple[float, float, float, int]:
 
         def sample() -> None:
             while not done.is_set():
-                total = sum(_rss_mib(p) for p in [proc.pid, *_children(proc.pid)])
+                total = sum(_pss_mib(p) for p in [proc.pid, *_children(proc.pid)])
                 peak[0] = max(peak[0], total)
                 done.wait(0.05)
 
@@ -86,7 +92,8 @@ def timed(cmd: list[str], log: Path) -> tuple[float, float, float, int]:
         proc.returncode = os.waitstatus_to_exitcode(status)
         done.set()
         sampler.join()
-    return wall, usage.ru_maxrss / 1024, peak[0], proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, peak[0], proc.returncode
 
 
 def generate(name: str, root: Path) -> Path:
@@ -130,10 +137,10 @@ def plan_once(data: Path, work: Path, i: int, report: bool, extra: list[str]) ->
         *([] if report else ["--no-report"]),
         *extra,
     ]
-    wall, largest, tree, code = timed(cmd, work / f"log-{i}.txt")
+    wall, cpu, largest, tree, code = timed(cmd, work / f"log-{i}.txt")
     if code != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{(work / f'log-{i}.txt').read_text()}")
-    return Run(wall, largest, tree, json.loads(timings.read_text(encoding="utf-8")))
+    return Run(wall, cpu, largest, tree, json.loads(timings.read_text(encoding="utf-8")))
 
 
 def spread(values: list[float], fmt: str = "{:.2f}") -> str:
@@ -145,8 +152,9 @@ def report_case(label: str, runs: list[Run], branches: int) -> dict[str, object]
     floors = [sum(r.stages.get(s, 0.0) for s in FLOOR) for r in runs]
     med_wall, med_floor = statistics.median(walls), statistics.median(floors)
     tree = max(r.tree_mib for r in runs)
+    cpus = [r.cpu for r in runs]
     print(
-        f"\n{label}: {len(runs)} runs; wall min/median/max {spread(walls)} s; "
+        f"\n{label}: {len(runs)} runs; wall min/median/max {spread(walls)} s; CPU {spread(cpus)} s; "
         f"peak memory {max(r.largest_mib for r in runs):.0f} MiB largest process, "
         f"{tree:.0f} MiB all processes"
     )
@@ -165,6 +173,7 @@ def report_case(label: str, runs: list[Run], branches: int) -> dict[str, object]
         "case": label,
         "runs": len(runs),
         "wall_s": {"min": min(walls), "median": med_wall, "max": max(walls)},
+        "cpu_s": {"min": min(cpus), "median": statistics.median(cpus), "max": max(cpus)},
         "floor_s": med_floor,
         "wall_over_floor": med_wall / med_floor,
         "largest_process_mib": max(r.largest_mib for r in runs),

@@ -201,7 +201,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.pin is not None:
         pins = pins_from(read_plan_folder(args.pin), inputs, scenario, args.from_week)
     result = plan(inputs, scenario, pins=pins, dask=args.dask, timings=timings)
-    from planner import calendars, exports
+    with timings.stage("import the output writers"):
+        from planner import calendars, exports
 
     sc = result.scenario
     extras: list[NamedWriter] = [
@@ -212,7 +213,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         ),
     ]
     if not args.no_report:
-        from planner import report
+        with timings.stage("import the report"):
+            from planner import report
 
         extras.append(("report.html", lambda p, d: report.render(d, args.lang)))
     folder = write_plan(result, out, extras, timings=timings)

@@ -509,21 +509,27 @@ def _solve_highs(
         first[primary] = True
         fixed = np.flatnonzero(first & integer & (np.abs(x - np.round(x)) <= INTEGRAL)).astype(np.int32)
         h.changeColsBounds(len(fixed), fixed, np.round(x[fixed]), np.round(x[fixed]))
+        h.run()  # the LP with the branches' visits fixed, from the previous basis
         for _ in range(DIVE_STEPS):
+            if h.getModelStatus() != optimal or time.perf_counter() - started > time_limit_s:
+                break
+            x = np.array(h.getSolution().col_value)
             frac = np.flatnonzero(integer & (np.abs(x - np.round(x)) > INTEGRAL))
             if not len(frac):
-                value = float(np.dot(h.getLp().col_cost_, x))
+                value = float(h.getInfo().objective_function_value)
                 if value - lp_bound <= gap * max(abs(value), 1e-9) + 1e-9:
                     x = np.where(integer, np.round(x), x)
                     return _Solution("solved", x, _sense(model, lp_bound), row_dual, col_dual, lp_seconds)
                 break
-            # round the fractional column nearest to an integer, then let the LP follow
+            # round the fractional column nearest to an integer (the other way if that fails)
             j = int(frac[np.argmin(np.abs(x[frac] - np.round(x[frac])))])
-            h.changeColBounds(j, float(np.round(x[j])), float(np.round(x[j])))
-            h.run()
-            if h.getModelStatus() != optimal or time.perf_counter() - started > time_limit_s:
-                break
-            x = np.array(h.getSolution().col_value)
+            near = float(np.round(x[j]))
+            other = float(np.floor(x[j]) if near > x[j] else np.ceil(x[j]))
+            for value in (near, other):
+                h.changeColBounds(j, value, value)
+                h.run()
+                if h.getModelStatus() == optimal:
+                    break
         # not proven: the whole MIP, on a fresh copy of the model
         h = _highs(model, options)
     cols = np.flatnonzero(integer).astype(np.int32)

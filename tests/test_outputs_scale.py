@@ -110,3 +110,20 @@ def test_a_province_report_is_an_overview_linking_one_report_per_county(tmp_path
     assert sum(c["kpis"]["objective"] for c in summary["counties"]) == pytest.approx(summary["objective"])
     timings = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert {"read", "build + solve (wall)", "visits.csv", "calendars", "report.html"} <= set(timings)
+
+
+def test_the_assignment_solver_loaded_on_its_own_agrees_with_scipy():
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment as public
+
+    from planner.schedule import _compiled_lsap
+
+    compiled = _compiled_lsap()
+    assert compiled is not None  # else plans pay for importing all of scipy.optimize
+    rng = np.random.default_rng(0)
+    for shape in [(1, 1), (5, 5), (7, 7), (30, 30)]:
+        cost = rng.integers(0, 5, size=shape).astype(float)  # ties too
+        rows, cols = compiled(cost)
+        expected_rows, expected_cols = public(cost)
+        assert cost[rows, cols].sum() == cost[expected_rows, expected_cols].sum()
+        assert (cols == expected_cols).all()  # the same solver: the same tie-breaking

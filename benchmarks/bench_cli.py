@@ -47,7 +47,7 @@ class Run:
     cpu: float  # user + system seconds of the process and its workers: less noisy when shared
     largest_mib: float  # the largest single process
     tree_mib: float  # parent and workers together (PSS), sampled
-    stages: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)  # {"wall": .., "cpu": ..}
 
 
 def _children(pid: int) -> list[int]:
@@ -148,37 +148,45 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
 
 
 def report_case(label: str, runs: list[Run], branches: int) -> dict[str, object]:
-    walls = [r.wall for r in runs]
-    floors = [sum(r.stages.get(s, 0.0) for s in FLOOR) for r in runs]
-    med_wall, med_floor = statistics.median(walls), statistics.median(floors)
+    """Print a case: totals, the floor and the ratio, peak memory, the stage breakdown."""
+    walls, cpus = [r.wall for r in runs], [r.cpu for r in runs]
+    wall_stages = [r.stages["wall"] for r in runs]
+    cpu_stages = [r.stages["cpu"] for r in runs]
+    floor_wall = [sum(s.get(k, 0.0) for k in FLOOR) for s in wall_stages]
+    floor_cpu = [sum(s.get(k, 0.0) for k in FLOOR) for s in cpu_stages]
+    med_wall, med_cpu = statistics.median(walls), statistics.median(cpus)
     tree = max(r.tree_mib for r in runs)
-    cpus = [r.cpu for r in runs]
     print(
         f"\n{label}: {len(runs)} runs; wall min/median/max {spread(walls)} s; CPU {spread(cpus)} s; "
         f"peak memory {max(r.largest_mib for r in runs):.0f} MiB largest process, "
         f"{tree:.0f} MiB all processes"
     )
+    fw, fc = statistics.median(floor_wall), statistics.median(floor_cpu)
     print(
-        f"  floor (read + write the CSVs) {spread(floors, '{:.3f}')} s; "
-        f"wall / floor = {med_wall / med_floor:.1f}; "
-        f"per branch {med_wall / branches * 1e6:.0f} µs, {tree * 2**20 / branches / 1024:.1f} KiB"
+        f"  floor (read + write the CSVs): wall {fw:.3f} s, CPU {fc:.3f} s; "
+        f"command / floor = {med_wall / fw:.1f} (wall), {med_cpu / fc:.1f} (CPU)"
     )
-    in_process = statistics.median(r.stages.get("total in process", 0.0) for r in runs)
-    print(f"  {'interpreter start, imports, exit':<46} {med_wall - in_process:8.3f} s")
-    stages = list(runs[0].stages)
-    for name in stages:
-        values = [r.stages.get(name, 0.0) for r in runs]
-        print(f"  {name:<46} {statistics.median(values):8.3f} s")
+    print(f"  per branch: {med_wall / branches * 1e6:.0f} µs wall, {tree * 1024 / branches:.2f} KiB")
+    print(f"  {'stage':<46} {'wall s':>8} {'CPU s':>8}")
+    in_wall = statistics.median(s.get("total in process", 0.0) for s in wall_stages)
+    in_cpu = statistics.median(s.get("total in process", 0.0) for s in cpu_stages)
+    print(f"  {'interpreter start, imports, exit':<46} {med_wall - in_wall:8.3f} {med_cpu - in_cpu:8.3f}")
+    names = list(wall_stages[0])
+    for name in names:
+        w = statistics.median(s.get(name, 0.0) for s in wall_stages)
+        c = statistics.median(s.get(name, 0.0) for s in cpu_stages)
+        print(f"  {name:<46} {w:8.3f} {c:8.3f}")
     return {
         "case": label,
         "runs": len(runs),
         "wall_s": {"min": min(walls), "median": med_wall, "max": max(walls)},
-        "cpu_s": {"min": min(cpus), "median": statistics.median(cpus), "max": max(cpus)},
-        "floor_s": med_floor,
-        "wall_over_floor": med_wall / med_floor,
+        "cpu_s": {"min": min(cpus), "median": med_cpu, "max": max(cpus)},
+        "floor_wall_s": statistics.median(floor_wall),
+        "floor_cpu_s": statistics.median(floor_cpu),
         "largest_process_mib": max(r.largest_mib for r in runs),
         "all_processes_mib": tree,
-        "stages_median_s": {n: statistics.median(r.stages.get(n, 0.0) for r in runs) for n in stages},
+        "stages_wall_s": {n: statistics.median(s.get(n, 0.0) for s in wall_stages) for n in names},
+        "stages_cpu_s": {n: statistics.median(s.get(n, 0.0) for s in cpu_stages) for n in names},
     }
 
 

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_cli import CASES, FLOOR, generate, spread, timed
+from bench_cli import CASES, Run, generate, report_case, timed
 
 ONE = """
 import json, sys, time
@@ -37,7 +36,7 @@ from planner.calendars import write_calendars
 from planner.timings import Timings
 data, out, dask = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None
 t = Timings()
-t.add("imports", time.perf_counter() - started)
+t.add("imports", time.perf_counter() - started, time.process_time())
 scenario = load_scenario(None)
 with t.stage("read"):
     weeks = scenario.horizon.weeks
@@ -47,37 +46,21 @@ sc = result.scenario
 def calendars(p, d):
     return write_calendars(p.visits, d, sc.name, sc.horizon.start, "zh")
 write_plan(result, out, [("calendars", calendars)], timings=t)
-t.add("total in process", time.perf_counter() - started)
-print(json.dumps(t.stages))
+t.add("total in process", time.perf_counter() - started, time.process_time())
+Path(sys.argv[4]).write_text(json.dumps(t.as_json()), encoding="utf-8")
 """
 
 
-def run(data: Path, out: Path, dask: str) -> dict[str, object]:
+def run(data: Path, out: Path, dask: str) -> Run:
     log = out.parent / f"{out.name}.log"
-    wall, cpu, largest, tree, code = timed([sys.executable, "-c", ONE, str(data), str(out), dask], log)
-    text = log.read_text(encoding="utf-8", errors="replace")
+    stages = out.parent / f"{out.name}.json"
+    cmd = [sys.executable, "-c", ONE, str(data), str(out), dask, str(stages)]
+    wall, cpu, largest, tree, code = timed(cmd, log)
     if code != 0:
-        raise SystemExit(f"run on {data} failed ({code}):\n{text}")
-    stages = json.loads(text.strip().splitlines()[-1])
-    return {"wall": wall, "cpu": cpu, "largest": largest, "tree": tree, "stages": stages}
-
-
-def show(label: str, runs: list[dict[str, object]], branches: int) -> dict[str, object]:
-    walls = [float(str(r["wall"])) for r in runs]
-    cpus = [float(str(r["cpu"])) for r in runs]
-    trees = [float(str(r["tree"])) for r in runs]
-    stages = [dict(r["stages"]) for r in runs]  # type: ignore[call-overload]
-    floor = statistics.median(sum(s.get(k, 0.0) for k in FLOOR) for s in stages)
-    wall = statistics.median(walls)
-    print(
-        f"\n{label}: wall {spread(walls)} s, CPU {spread(cpus)} s, peak "
-        f"{max(float(str(r['largest'])) for r in runs):.0f} MiB largest process / {max(trees):.0f} MiB all; "
-        f"per branch {wall / branches * 1e6:.0f} µs and {max(trees) * 1024 / branches:.2f} KiB; "
-        f"floor {floor:.2f} s, wall / floor {wall / floor:.1f}"
-    )
-    for name in stages[0]:
-        print(f"  {name:<46} {statistics.median(s.get(name, 0.0) for s in stages):8.2f} s")
-    return {"case": label, "wall_s": walls, "cpu_s": cpus, "all_processes_mib": max(trees), "floor_s": floor}
+        raise SystemExit(
+            f"run on {data} failed ({code}):\n{log.read_text(encoding='utf-8', errors='replace')}"
+        )
+    return Run(wall, cpu, largest, tree, json.loads(stages.read_text(encoding="utf-8")))
 
 
 def main() -> None:
@@ -98,9 +81,8 @@ def main() -> None:
                 outs = [tmp / f"{name}-{mode or 'processes'}-{i}" for i in range(args.repeat)]
                 runs = [run(data, out, mode) for out in outs]
                 where = "Dask LocalCluster" if mode else "local processes"
-                results.append(
-                    show(f"{name}: {branches:,} branches, {counties} counties, {where}", runs, branches)
-                )
+                label = f"{name}: {branches:,} branches, {counties} counties, {where}"
+                results.append(report_case(label, runs, branches))
                 if mode:
                     first = tmp / f"{name}-processes-0"
                     same = all(

@@ -187,7 +187,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     from planner.timings import Timings
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     timings = Timings()
     if args.timings is not None and args.timings.exists():
         raise InputError([_usage(f"--timings {args.timings} already exists; outputs are never overwritten.")])
@@ -218,12 +218,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
         extras.append(("report.html", lambda p, d: report.render(d, args.lang)))
     folder = write_plan(result, out, extras, timings=timings)
-    timings.add("total in process", time.perf_counter() - started)
+    timings.add("total in process", time.perf_counter() - started, time.process_time() - cpu_started)
     if args.timings is not None:
         import json
 
         with open(args.timings, "x", encoding="utf-8") as f:
-            json.dump({k: round(v, 4) for k, v in timings.stages.items()}, f, ensure_ascii=False, indent=1)
+            json.dump(timings.as_json(), f, ensure_ascii=False, indent=1)
     sm = result.summary
     k, base = sm["kpis"], sm["baseline"]
     print(

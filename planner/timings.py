@@ -1,4 +1,9 @@
-"""Where the time of a plan goes: named stages in the order they ran (`planner plan --timings`)."""
+"""Where the time of a plan goes: named stages in the order they ran (`planner plan --timings`).
+
+Each stage has its wall time and the CPU time of this process (`time.process_time`); on a
+shared machine the CPU time is the steadier figure. Work done in worker processes is added
+with the seconds the workers report.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,26 @@ from dataclasses import dataclass, field
 class Timings:
     """Seconds per stage; a stage entered twice adds up. A collector, filled as the plan runs."""
 
-    stages: dict[str, float] = field(default_factory=dict)
+    wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
-    def add(self, name: str, seconds: float) -> None:
-        self.stages[name] = self.stages.get(name, 0.0) + seconds
+    def add(self, name: str, wall: float, cpu: float | None = None) -> None:
+        self.wall[name] = self.wall.get(name, 0.0) + wall
+        self.cpu[name] = self.cpu.get(name, 0.0) + (wall if cpu is None else cpu)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
-            self.add(name, time.perf_counter() - started)
+            self.add(name, time.perf_counter() - wall, time.process_time() - cpu)
+
+    def as_json(self) -> dict[str, dict[str, float]]:
+        return {
+            "wall": {k: round(v, 4) for k, v in self.wall.items()},
+            "cpu": {k: round(v, 4) for k, v in self.cpu.items()},
+        }
 
 
 @contextmanager

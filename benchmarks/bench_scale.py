@@ -46,7 +46,7 @@ sc = result.scenario
 def calendars(p, d):
     return write_calendars(p.visits, d, sc.name, sc.horizon.start, "zh")
 write_plan(result, out, [("calendars", calendars)], timings=t)
-t.add("total in process", time.perf_counter() - started, time.process_time())
+t.add("total in process", time.perf_counter() - started, t.process_cpu())
 Path(sys.argv[4]).write_text(json.dumps(t.as_json()), encoding="utf-8")
 """
 

@@ -218,7 +218,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
         extras.append(("report.html", lambda p, d: report.render(d, args.lang)))
     folder = write_plan(result, out, extras, timings=timings)
-    timings.add("total in process", time.perf_counter() - started, time.process_time() - cpu_started)
+    timings.add("total in process", time.perf_counter() - started, timings.process_cpu() - cpu_started)
     if args.timings is not None:
         import json
 

@@ -191,6 +191,7 @@ def plan(
     allocs = [a for a, _ in solved]
     if timings is not None:
         if not _in_process(parts, workers, dask):  # the work was done by worker processes
+            timings.worker_cpu += sum(a.cpu_seconds for a in allocs)
             timings.cpu["build + solve"] += sum(a.cpu_seconds for a in allocs)
         # as the workers report them (wall time where they ran)
         timings.add("  model build (sum over counties)", sum(a.build_seconds for a in allocs))

@@ -19,6 +19,11 @@ class Timings:
 
     wall: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    worker_cpu: float = 0.0  # CPU seconds spent in worker processes (counted in their stages)
+
+    def process_cpu(self) -> float:
+        """CPU seconds of this process so far and of the work it sent to worker processes."""
+        return time.process_time() + self.worker_cpu
 
     def add(self, name: str, wall: float, cpu: float | None = None) -> None:
         self.wall[name] = self.wall.get(name, 0.0) + wall

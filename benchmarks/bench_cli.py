@@ -9,7 +9,7 @@ figures and asserts nothing. Each case is generated once with `planner generate`
 (and without `--no-report` where `--report` lists the case). For every run: the wall time
 (interpreter start to exit), the CPU time of the process and its workers (less noisy than the
 wall on a shared machine), the peak memory (the largest single process, from wait4, and the whole
-process tree with its workers as PSS, sampled every 50 ms), and the stage breakdown the command
+process tree with its workers as PSS, sampled every 250 ms), and the stage breakdown the command
 writes with `--timings`. The floor is the part no planner can avoid — reading the inputs and
 writing the CSVs — taken from the same run's timings; the wall time is printed as a multiple of it.
 Figures are min / median / max over the runs; quote medians (the machine may be shared).
@@ -83,7 +83,7 @@ def timed(cmd: list[str], log: Path) -> tuple[float, float, float, float, int]:
             while not done.is_set():
                 total = sum(_pss_mib(p) for p in [proc.pid, *_children(proc.pid)])
                 peak[0] = max(peak[0], total)
-                done.wait(0.05)
+                done.wait(0.25)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

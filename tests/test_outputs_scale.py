@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from icalendar import Calendar
@@ -128,3 +130,30 @@ def test_the_assignment_solver_loaded_on_its_own_agrees_with_scipy():
         expected_rows, expected_cols = public(cost)
         assert cost[rows, cols].sum() == cost[expected_rows, expected_cols].sum()
         assert (cols == expected_cols).all()  # the same solver: the same tie-breaking
+
+
+def test_a_province_split_and_its_baseline_by_county_match_the_whole():
+    """The hand-ranking baseline county by county is the baseline of the whole province."""
+    from planner import baseline, generate, instance, load_scenario, risk, validate_frames
+
+    county = generate(1200, 30, n_counties=6, seed=5)
+    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str), horizon_weeks=13)
+    scenario = load_scenario(None)
+    scenario = scenario.with_changes(rules=replace(scenario.rules, district_min_share=0.1))
+    scores = risk.score(inputs.branches, scenario)
+    need = instance.mandatory(inputs, scenario, scores["risk_tier"])
+    inst = instance.build(inputs, scenario, scores["risk_score"], need.visits)
+    parts = instance.split(inst)
+    assert len(parts) == 6
+    assert sorted(b for p in parts for b in p.branches) == list(range(1200))
+    assert all((p.branches == np.sort(p.branches)).all() for p in parts)
+    pieces = []
+    for p in parts:
+        local = baseline.hand_ranking(p.instance)
+        local["branch"] = p.branches[local["branch"].to_numpy(int)]
+        local["supervisor"] = p.supervisors[local["supervisor"].to_numpy(int)]
+        pieces.append(local)
+    keys = ["branch", "visit_no"]
+    by_county = pd.concat(pieces).sort_values(keys).reset_index(drop=True)
+    whole = baseline.hand_ranking(inst).sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(by_county, whole)

@@ -162,6 +162,20 @@ def overview(p: PlanFolder, parts: list[tuple[str, Path, dict[str, Any]]], out: 
         cells.append(f'<td><a href="{link}">{html.escape(str(r["county"]))}</a></td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     s = p.summary
+    k = s["kpis"]
+    total = [
+        TEXT["total"][lang],
+        s["n_branches"],
+        s["n_supervisors"],
+        k["visits"],
+        k["branches_visited"],
+        f"{k['high_risk_visited_share']:.1%}",
+        f"{k['risk_share_of_visited_branches']:.1%}",
+        f"{k['mandatory_visits_met']}/{k['mandatory_visits_required']}",
+        f"{s['improvement_over_baseline']:+.2%}",
+        "",
+    ]
+    body.append("<tr>" + "".join(f"<th>{html.escape(str(v))}</th>" for v in total) + "</tr>")
     status = {"optimal": {"zh": "已证明最优", "en": "proven optimal"}}.get(s["status"], {}).get(
         lang, s["status"]
     )

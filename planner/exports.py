@@ -1,4 +1,5 @@
-"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor.
+"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor
+(`planner.calendars`).
 
 `handouts` lists every file written into a plan folder beyond its tables: the one place to add
 a new output file (the plan command and the workbook's export both write this list).
@@ -6,30 +7,35 @@ a new output file (the plan command and the workbook's export both write this li
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pandas as pd
-from icalendar import Calendar, Event
 from openpyxl.utils import get_column_letter
 
-from planner.folder import Plan, Writer
+from planner import calendars
+from planner.folder import NamedWriter, Plan
 from planner.labels import KPIS, column, dimension_label, format_kpi_of, t
-from planner.report import render
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
-    """The writers of a plan folder's handouts: workbook, calendars and (unless not) the report."""
-    writers: list[Writer] = [
-        lambda p, d: write_workbook(p, d, lang),
-        lambda p, d: write_calendars(p, d, lang),
+def handouts(lang: str = "zh", *, report: bool = True) -> list[NamedWriter]:
+    """The writers of a plan folder's handouts, named by the file they write: workbook, calendars
+    and (unless not) the report."""
+    writers: list[NamedWriter] = [
+        ("plan.xlsx", lambda p, d: write_workbook(p, d, lang)),
+        ("calendars", lambda p, d: write_calendars(p, d, lang)),
     ]
     if report:
-        writers.append(lambda p, d: render(d, lang))
+        writers.append(("report.html", lambda p, d: _render(d, lang)))
     return writers
+
+
+def _render(folder: Path, lang: str) -> Path:
+    from planner.report import render  # matplotlib and papermill: only when a report is written
+
+    return render(folder, lang)
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -38,16 +44,6 @@ def _sheet_name(text: str, used: set[str]) -> str:
     while name.lower() in used:
         suffix = f"~{n}"
         name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
-def _file_name(sid: str, used: set[str]) -> str:
-    """A file name for a supervisor id: unsafe characters replaced, never two the same."""
-    base = re.sub(r"[^\w.-]", "_", sid).strip(".") or "supervisor"
-    name, n = base, 2
-    while name.lower() in used:
-        name, n = f"{base}~{n}", n + 1
     used.add(name.lower())
     return name
 
@@ -119,38 +115,4 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
 
 def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
     """calendars/<supervisor_id>.ics: one all-day event over the working week of each visit."""
-    out = folder / "calendars"
-    out.mkdir(exist_ok=True)
-    # DTSTAMP is required; a fixed one keeps the files identical for identical plans
-    stamp = dt.datetime.combine(p.scenario.horizon.start, dt.time(0, 0), tzinfo=dt.UTC)
-    used: set[str] = set()
-    for sid, rows in p.visits.groupby("supervisor_id", sort=True):
-        cal = Calendar()
-        cal.add("prodid", "-//Dudao planner//督导走访计划//ZH")
-        cal.add("version", "2.0")
-        cal.add("x-wr-calname", f"{rows['supervisor_name'].iloc[0]} · {p.scenario.name}")
-        for v in rows.itertuples():
-            event = Event()
-            start = dt.date.fromisoformat(str(v.week_start))
-            focus = dimension_label(str(v.focus), lang)
-            summary = t("calendar_event", lang, branch=v.branch_name, focus=focus)
-            event.add("uid", f"{v.visit_id}-{v.branch_id}@dudao")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", start)
-            event.add("dtend", start + dt.timedelta(days=5))
-            event.add("summary", summary)
-            event.add("location", str(v.district))
-            event.add(
-                "description",
-                t(
-                    "calendar_description",
-                    lang,
-                    branch_id=v.branch_id,
-                    visit_no=v.visit_no,
-                    risk=v.risk_score,
-                ),
-            )
-            event.add("transp", "TRANSPARENT")
-            cal.add_component(event)
-        (out / f"{_file_name(str(sid), used)}.ics").write_bytes(cal.to_ical())
-    return out
+    return calendars.write_calendars(p.visits, folder, p.scenario.name, p.scenario.horizon.start, lang)

@@ -95,6 +95,39 @@ class Pinned:
 
 
 @dataclass(frozen=True)
+class County:
+    """One county of a province: its plan's and its baseline's KPIs (planner.province)."""
+
+    county: str
+    n_branches: int
+    n_supervisors: int
+    supervisors: tuple[str, ...]
+    kpis: Kpis
+    baseline: Kpis
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "county": self.county,
+            "n_branches": self.n_branches,
+            "n_supervisors": self.n_supervisors,
+            "supervisors": list(self.supervisors),
+            "kpis": self.kpis.to_dict(),
+            "baseline": self.baseline.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> County:
+        return cls(
+            county=str(data["county"]),
+            n_branches=data["n_branches"],
+            n_supervisors=data["n_supervisors"],
+            supervisors=tuple(data["supervisors"]),
+            kpis=Kpis.from_dict(data["kpis"]),
+            baseline=Kpis.from_dict(data["baseline"]),
+        )
+
+
+@dataclass(frozen=True)
 class Summary:
     scenario: str
     status: SolveStatus
@@ -116,6 +149,8 @@ class Summary:
     inputs: tuple[InputChecksum, ...]
     marginal_values: MarginalValues | None = None
     pinned: Pinned | None = None
+    counties: tuple[County, ...] = ()  # a province: each county's KPIs
+    county: str | None = None  # a county's folder inside a province's plan
 
     def input_digests(self) -> set[str]:
         return {c.sha256 for c in self.inputs}
@@ -145,6 +180,10 @@ class Summary:
             out["marginal_values"] = self.marginal_values.to_dict()
         if self.pinned is not None:
             out["pinned"] = asdict(self.pinned)
+        if self.counties:
+            out["counties"] = [c.to_dict() for c in self.counties]
+        if self.county is not None:
+            out["county"] = self.county
         return out
 
     @classmethod
@@ -174,4 +213,6 @@ class Summary:
             inputs=tuple(InputChecksum(f, h) for f, h in data["inputs"].items()),
             marginal_values=MarginalValues.from_dict(marginal) if marginal else None,
             pinned=Pinned(**pinned) if pinned else None,
+            counties=tuple(County.from_dict(c) for c in data.get("counties", ())),
+            county=data.get("county"),
         )

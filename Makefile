@@ -72,10 +72,13 @@ notebooks: install
 	@# widget state holds random model ids: keep it out of the committed notebooks
 	$(BIN)/python -c 'import glob, nbformat; nbs = [(f, nbformat.read(f, as_version=4)) for f in glob.glob("notebooks/*.ipynb") + glob.glob("planner/notebooks/*.ipynb")]; [(nb.metadata.pop("widgets", None), nbformat.write(nb, f)) for f, nb in nbs]' 
 
+# what a user waits for (planner plan as a process), the path to national scale, plan quality,
+# the report; minutes, not part of make test. The 1M case: bench_scale.py --cases 1M --dask
 bench: install
-	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_scale.py --dask
+	$(BIN)/python benchmarks/bench_plan.py --sizes 1000 10000
 	$(BIN)/python benchmarks/bench_report.py
-	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -56,7 +56,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="VISIT_LOG",
         help="with --pin: the visit log; visits logged as not done (是否完成=否) return to the pool",
     )
-    p.add_argument("--dask", metavar="ADDRESS", help="solve the counties on this Dask scheduler")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help='solve the counties on this Dask scheduler ("local": a LocalCluster on this machine)',
+    )
+    p.add_argument(
+        "--timings", type=Path, metavar="FILE", help="write the seconds of each stage to this JSON file (new)"
+    )
     sw = sub.add_parser("sweep", help="solve a scenario along a range of one parameter")
     _add_inputs(sw)
     sw.add_argument(
@@ -67,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--values", required=True, help="A:B:STEP (both ends included) or 1,2,3")
     sw.add_argument("--out", type=Path, help="folder for sweep.csv and sweep.png (new)")
     sw.add_argument("--workers", type=int, help="local processes (default: every core)")
-    sw.add_argument("--dask", metavar="ADDRESS", help="run the points on this Dask scheduler")
+    sw.add_argument(
+        "--dask", metavar="ADDRESS", help='run the points on this Dask scheduler ("local": on this machine)'
+    )
     sw.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and chart")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
@@ -190,7 +199,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    inputs, scenario = _load(args)
+    import json
+    import time
+
+    from planner.timings import Timings
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    timings = Timings()
+    if args.timings is not None:
+        check_writable(args.timings, "--timings")
+    with timings.stage("read"):
+        inputs, scenario = _load(args)
     for warning in inputs.warnings:
         print(labels.t("cli_warning", args.lang, text=warning), file=sys.stderr)
     out = args.out or default_out(scenario)
@@ -215,10 +234,16 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
-    result = plan(inputs, scenario, pins=pins, dask=args.dask)
-    from planner.exports import handouts
+    result = plan(inputs, scenario, pins=pins, dask=args.dask, timings=timings)
+    with timings.stage("import the output writers"):
+        from planner.exports import handouts
 
-    folder = write_plan(result, out, handouts(args.lang, report=not args.no_report), flag="--out")
+    writers = handouts(args.lang, report=not args.no_report)
+    folder = write_plan(result, out, writers, flag="--out", timings=timings)
+    timings.add("total in process", time.perf_counter() - started, timings.process_cpu() - cpu_started)
+    if args.timings is not None:
+        with atomic_output(args.timings, flag="--timings") as tmp:
+            tmp.write_text(json.dumps(timings.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     for line in labels.plan_lines(result.summary, args.lang):
         print(line)
     if not args.no_report:

@@ -1,4 +1,5 @@
-"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor.
+"""What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor
+(`planner.calendars`).
 
 `plan.xlsx` is written with openpyxl's write-only mode, sheet by sheet, in time linear in its
 size, and set up to print: landscape A4, one page wide, the header row repeated on every page,
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -27,10 +27,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
 
+from planner import calendars
 from planner.atomic import atomic_output
-from planner.folder import Plan, Writer
+from planner.folder import NamedWriter, Plan
 from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kpi, kpi_value, t, tier_label
-from planner.report import render
 from planner.why import reasons_text
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -58,15 +58,22 @@ class Column:
     max_width: int = 40
 
 
-def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
-    """The writers of a plan folder's handouts: workbook, calendars and (unless not) the report."""
-    writers: list[Writer] = [
-        lambda p, d: write_workbook(p, d, lang),
-        lambda p, d: write_calendars(p, d, lang),
+def handouts(lang: str = "zh", *, report: bool = True) -> list[NamedWriter]:
+    """The writers of a plan folder's handouts, named by the file they write: workbook, calendars
+    and (unless not) the report."""
+    writers: list[NamedWriter] = [
+        ("plan.xlsx", lambda p, d: write_workbook(p, d, lang)),
+        ("calendars", lambda p, d: write_calendars(p, d, lang)),
     ]
     if report:
-        writers.append(lambda p, d: render(d, lang))
+        writers.append(("report.html", lambda p, d: _render(d, lang)))
     return writers
+
+
+def _render(folder: Path, lang: str) -> Path:
+    from planner.report import render  # matplotlib and papermill: only when a report is written
+
+    return render(folder, lang)
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -367,38 +374,4 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
 
 def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
     """calendars/<supervisor_id>.ics: one all-day event over the working week of each visit."""
-    out = folder / "calendars"
-    out.mkdir(exist_ok=True)
-    # DTSTAMP is required; a fixed one keeps the files identical for identical plans
-    stamp = dt.datetime.combine(p.scenario.horizon.start, dt.time(0, 0), tzinfo=dt.UTC)
-    used: set[str] = set()
-    for sid, rows in p.visits.groupby("supervisor_id", sort=True):
-        cal = Calendar()
-        cal.add("prodid", "-//Dudao planner//督导走访计划//ZH")
-        cal.add("version", "2.0")
-        cal.add("x-wr-calname", f"{rows['supervisor_name'].iloc[0]} · {p.scenario.name}")
-        for v in rows.itertuples():
-            event = Event()
-            start = dt.date.fromisoformat(str(v.week_start))
-            focus = dimension_label(str(v.focus), lang)
-            summary = t("calendar_event", lang, branch=v.branch_name, focus=focus)
-            event.add("uid", f"{v.visit_id}-{v.branch_id}@dudao")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", start)
-            event.add("dtend", start + dt.timedelta(days=5))
-            event.add("summary", summary)
-            event.add("location", str(v.district))
-            event.add(
-                "description",
-                t(
-                    "calendar_description",
-                    lang,
-                    branch_id=v.branch_id,
-                    visit_no=v.visit_no,
-                    risk=v.risk_score,
-                ),
-            )
-            event.add("transp", "TRANSPARENT")
-            cal.add_component(event)
-        (out / f"{_file_name(str(sid), used)}.ics").write_bytes(cal.to_ical())
-    return out
+    return calendars.write_calendars(p.visits, folder, p.scenario.name, p.scenario.horizon.start, lang)

@@ -17,6 +17,7 @@ from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.summary import Summary
+from planner.timings import Timings, stage
 
 VISIT_COLUMNS = [
     "visit_id",
@@ -69,6 +70,7 @@ class Plan:
 
 
 Writer = Callable[[Plan, Path], object]
+NamedWriter = Writer | tuple[str, Writer]
 
 
 def _folder_name(scenario: Scenario, now: dt.datetime) -> str:
@@ -85,23 +87,39 @@ def default_out(scenario: Scenario, root: Path = Path("plans")) -> Path:
     return out
 
 
-def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = (), *, flag: str | None = None) -> Path:
+def write_plan(
+    p: Plan,
+    out: Path,
+    extras: Sequence[NamedWriter] = (),
+    *,
+    flag: str | None = None,
+    timings: Timings | None = None,
+) -> Path:
     """Write the plan folder to a temporary sibling and rename it into place when complete.
 
     `out` must not exist or must be an empty folder: an earlier plan is never overwritten.
-    `extras` write more files into the folder (workbook, calendars, report) before it is in place.
+    `extras` write more files into the folder (workbook, calendars, report) before it is in place;
+    they may be named `(name, writer)` pairs, so `timings` can tell them apart.
     """
     with atomic_output(Path(out), folder=True, flag=flag) as tmp:
-        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
-        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
-        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
-        (tmp / "summary.json").write_text(
-            json.dumps(p.summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
+        for name, frame in (
+            ("visits.csv", p.visits),
+            ("branches.csv", p.branches),
+            ("baseline_visits.csv", p.baseline_visits),
+        ):
+            with stage(timings, name):
+                frame.to_csv(tmp / name, index=False, encoding="utf-8-sig")
+        with stage(timings, "summary.json"):
+            (tmp / "summary.json").write_text(
+                json.dumps(p.summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        with stage(timings, "scenario.toml"):
+            (tmp / "scenario.toml").write_text(scenario_to_toml(p.scenario), encoding="utf-8")
         written = replace(p, path=tmp)
-        for extra in extras:
-            extra(written, tmp)
+        for i, extra in enumerate(extras):
+            label, writer = extra if isinstance(extra, tuple) else (f"extra {i + 1}", extra)
+            with stage(timings, label):
+                writer(written, tmp)
     return Path(out)
 
 
@@ -111,7 +129,7 @@ def read_plan(path: Path) -> Plan:
     missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
     if missing:
         raise InputError([Problem(str(path), f"is not a plan folder: {', '.join(missing)} missing.")])
-    ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
+    ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str, "county": str}
 
     def table(name: str) -> pd.DataFrame:
         return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")

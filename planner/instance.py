@@ -193,13 +193,27 @@ def split(inst: Instance) -> list[Part]:
         roots.setdefault(find(g), len(roots))
     if len(roots) == 1:
         return [Part(inst, np.arange(inst.n_branches), np.arange(n_s))]
+    # members of each part in one pass (time linear in the number of counties)
+    groups_of: dict[int, list[int]] = {root: [] for root in roots}
+    for g in range(n_g):
+        groups_of[find(g)].append(g)
+    sups_of: dict[int, list[int]] = {root: [] for root in roots}
+    for s in range(n_s):
+        root = find(n_g + s)
+        if root in sups_of:
+            sups_of[root].append(s)
+    part_of_group = np.empty(n_g, dtype=int)
+    for i, root in enumerate(roots):
+        part_of_group[groups_of[root]] = i
+    order = np.argsort(part_of_group[inst.group_of], kind="stable")
+    bounds = np.searchsorted(part_of_group[inst.group_of][order], np.arange(len(roots) + 1))
     parts = []
-    for root in roots:
-        gs = [g for g in range(n_g) if find(g) == root]
-        ss = np.array([s for s in range(n_s) if find(n_g + s) == root], dtype=int)
-        g_new = {g: i for i, g in enumerate(gs)}
-        s_new = {int(s): i for i, s in enumerate(ss)}
-        bs = np.flatnonzero(np.isin(inst.group_of, gs))
+    for i, root in enumerate(roots):
+        gs = groups_of[root]
+        ss = np.array(sups_of[root], dtype=int)
+        g_new = {g: j for j, g in enumerate(gs)}
+        s_new = {int(s): j for j, s in enumerate(ss)}
+        bs = np.sort(order[bounds[i] : bounds[i + 1]])
         districts = sorted({inst.groups[g].district for g in gs})
         sub = replace(
             inst,
@@ -215,7 +229,9 @@ def split(inst: Instance) -> list[Part]:
                 for g in gs
             ),
             pinned=tuple(tuple((s_new[s], w) for s, w in inst.pinned[b]) for b in bs) if inst.pinned else (),
-            district_min_branches={d: n for d, n in inst.district_min_branches.items() if d in districts},
+            district_min_branches={
+                d: inst.district_min_branches[d] for d in districts if d in inst.district_min_branches
+            },
             capacity=inst.capacity[ss] if len(ss) else np.zeros((0, inst.weeks), dtype=int),
             home=inst.home[ss],
         )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from planner.scenario import Rules
-from planner.summary import Kpis
+from planner.summary import County, Kpis
 
 
 def visit_counts(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:
@@ -62,3 +62,46 @@ def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame
 def obeys_mandatory_rules(k: Kpis) -> bool:
     """Whether a plan with these KPIs meets every mandatory visit and district share."""
     return k.mandatory_branches_short == 0 and k.districts_below_share == 0
+
+
+def by_county(
+    visits: pd.DataFrame,
+    baseline_visits: pd.DataFrame,
+    branches: pd.DataFrame,
+    supervisors: pd.DataFrame,
+    rules: Rules,
+    county: pd.Series,
+) -> tuple[County, ...]:
+    """The KPIs of each county of a province (plan and baseline), for its own report.
+
+    `county` is the county of each row of `branches`; a supervisor belongs to the county of
+    the branches they visit (or to their own `county` column).
+    """
+    county = county.astype(str).reset_index(drop=True)
+    branches = branches.reset_index(drop=True)
+    of_branch = pd.Series(county.to_numpy(), index=branches["branch_id"].to_numpy())
+    sup_county = supervisors["county"].astype(str) if "county" in supervisors else None
+    v_groups = visits.groupby(visits["branch_id"].map(of_branch)).indices
+    b_groups = baseline_visits.groupby(baseline_visits["branch_id"].map(of_branch)).indices
+    s_groups = supervisors.groupby(sup_county).indices if sup_county is not None else {}
+    empty = np.array([], dtype=int)
+    out: list[County] = []
+    for name, rows in sorted(branches.groupby(county).indices.items()):
+        mine = visits.iloc[v_groups.get(name, empty)]
+        base = baseline_visits.iloc[b_groups.get(name, empty)]
+        if name in s_groups:
+            sups = supervisors.iloc[s_groups[name]]
+        else:
+            sups = supervisors[supervisors["supervisor_id"].isin(set(mine["supervisor_id"]))]
+        table = branches.iloc[rows]
+        out.append(
+            County(
+                county=str(name),
+                n_branches=len(table),
+                n_supervisors=len(sups),
+                supervisors=tuple(sups["supervisor_id"].tolist()),
+                kpis=kpis(mine, table, sups, rules),
+                baseline=kpis(base, table, sups, rules),
+            )
+        )
+    return tuple(out)

@@ -227,6 +227,18 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "zh": "{param}（计划周期内的走访名额）",
         "en": "{param} (visit-slots over the horizon)",
     },
+    # a province's overview page (planner.province)
+    "province_title": {"zh": "督导走访计划（全省汇总）", "en": "Supervisory visit plan: province overview"},
+    "province_intro": {
+        "zh": "{n} 个县区分别求解（各县区督导员只走访本县区组织）。各县区的完整报告见链接。",
+        "en": "{n} counties, solved separately (supervisors visit only their own county). "
+        "Each county's full report is linked.",
+    },
+    "province_total": {"zh": "全省合计", "en": "Province"},
+    "province_objective_line": {
+        "zh": "目标值 {objective}，人工排序 {baseline}（{gain}）；求解状态：{status}",
+        "en": "objective {objective}, ranking by hand {baseline} ({gain}); status: {status}",
+    },
 }
 
 COLUMNS: Mapping[str, Mapping[str, str]] = {
@@ -269,6 +281,14 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
     "file": {"zh": "文件", "en": "File"},
     "required": {"zh": "应访次数", "en": "Visits required"},
     "planned": {"zh": "已安排", "en": "Planned"},
+    # a province's overview page (planner.province)
+    "supervisors": {"zh": "督导员", "en": "Supervisors"},
+    "branches_visited": {"zh": "覆盖组织数", "en": "Branches visited"},
+    "high_risk_visited_share": {"zh": "高风险组织覆盖率", "en": "High-risk visited"},
+    "risk_share_of_visited_branches": {"zh": "风险覆盖率", "en": "Risk covered"},
+    "mandatory_visits_met": {"zh": "必访落实", "en": "Mandatory met"},
+    "gain": {"zh": "优化相对人工", "en": "Gain over hand ranking"},
+    "report": {"zh": "报告", "en": "Report"},
 }
 
 # `planner simulate` and `planner impact`: policies, dynamics, figures, verdicts, headers

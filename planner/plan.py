@@ -6,6 +6,7 @@ Writing and reading plan folders is `planner.folder`; re-planning's kept visits 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,7 +23,8 @@ from planner.problem import Allocation, Instance, Marginals, SolveStatus
 from planner.replan import Pins
 from planner.scenario import Scenario
 from planner.schema import DIMENSIONS
-from planner.summary import BindingRule, Capacity, InputChecksum, MarginalValues, Pinned, Summary
+from planner.summary import BindingRule, Capacity, County, InputChecksum, MarginalValues, Pinned, Summary
+from planner.timings import Timings, stage
 
 __all__ = ["Plan", "plan", "supervisor_skills", "visit_table"]
 
@@ -47,12 +49,19 @@ def _solve_parts(
     child: solver.Child | None = None,
 ) -> list[tuple[Allocation, Marginals | None]]:
     jobs = [(p, scenario, marginals) for p in parts]
-    n = sum(p.instance.n_branches for p in parts)
-    if dask is None and (len(parts) == 1 or n < PARALLEL_FROM_BRANCHES):
-        workers = 1  # starting processes costs more than a small solve
+    if _in_process(parts, workers, dask):
+        workers = 1
     if child is not None and workers == 1 and len(parts) == 1:
         return [_solve_part(jobs[0], child)]
     return run_map(_solve_part, jobs, workers=workers, dask=dask)
+
+
+def _in_process(parts: list[instance.Part], workers: int | None, dask: str | None) -> bool:
+    """Whether the parts are solved in this process: starting processes costs more than a small solve."""
+    n = sum(p.instance.n_branches for p in parts)
+    if dask is not None:
+        return False
+    return len(parts) == 1 or n < PARALLEL_FROM_BRANCHES or workers == 1 or (os.cpu_count() or 1) == 1
 
 
 def plan(
@@ -63,15 +72,16 @@ def plan(
     workers: int | None = None,
     dask: str | None = None,
     marginals: bool = True,
+    timings: Timings | None = None,
 ) -> Plan:
     """The optimal visit plan; raises InfeasibleError naming the rules that conflict.
 
     With `pins`, the visits before `pins.from_week` are kept as they are and count toward
-    every rule; only later weeks are planned.
+    every rule; only later weeks are planned. `timings` collects the seconds of each stage.
     """
     # the solver's process starts now: its start-up overlaps scoring and building the instance
     with solver.Child() if dask is None else contextlib.nullcontext(None) as child:
-        return _plan(inputs, scenario, pins, workers, dask, marginals, child)
+        return _plan(inputs, scenario, pins, workers, dask, marginals, child, timings)
 
 
 def _plan(
@@ -82,39 +92,56 @@ def _plan(
     dask: str | None,
     marginals: bool,
     child: solver.Child | None,
+    timings: Timings | None,
 ) -> Plan:
     started = time.perf_counter()
     b, s = inputs.branches, inputs.supervisors
-    scores = risk.score(b, scenario)
-    need = instance.mandatory(inputs, scenario, scores["risk_tier"], pins.from_week if pins else 1)
-    inst = instance.build(
-        inputs,
-        scenario,
-        scores["risk_score"],
-        need.visits,
-        pinned=pins.visits if pins else None,
-        from_week=pins.from_week if pins else 1,
-    )
-    ids = b["branch_id"].tolist()
-    conflicts = feasibility.precheck(inst, ids)
-    if conflicts:
-        raise InfeasibleError(conflicts)
-    parts = instance.split(inst)
-    solved = _solve_parts(parts, scenario, workers, dask, marginals, child)
+    with stage(timings, "score"):
+        scores = risk.score(b, scenario)
+        need = instance.mandatory(inputs, scenario, scores["risk_tier"], pins.from_week if pins else 1)
+    with stage(timings, "instance"):
+        inst = instance.build(
+            inputs,
+            scenario,
+            scores["risk_score"],
+            need.visits,
+            pinned=pins.visits if pins else None,
+            from_week=pins.from_week if pins else 1,
+        )
+        ids = b["branch_id"].tolist()
+        conflicts = feasibility.precheck(inst, ids)
+        if conflicts:
+            raise InfeasibleError(conflicts)
+        parts = instance.split(inst)
+    with stage(timings, "build + solve"):
+        solved = _solve_parts(parts, scenario, workers, dask, marginals, child)
     allocs = [a for a, _ in solved]
+    if timings is not None:
+        timings.add("  solve (sum over counties, as the solver reports it)", sum(a.seconds for a in allocs))
     if not all(a.status.has_plan for a in allocs):
         raise _why_not(parts, allocs, scenario, inputs, workers, dask)
 
-    deficits = risk.weighted_deficits(b, scenario).to_numpy()
-    skills = supervisor_skills(s)
-    pieces = []
-    for part, alloc in zip(parts, allocs, strict=True):
-        local = schedule.expand(part.instance, alloc, deficits[part.branches], skills[part.supervisors])
-        local["branch"] = part.branches[local["branch"].to_numpy(int)]
-        local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
-        pieces.append(local)
-    visits = visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores)
-    base = visit_table(baseline.hand_ranking(inst), inputs, scenario, scores)
+    with stage(timings, "visits (calendar of visits)"):
+        deficits = risk.weighted_deficits(b, scenario).to_numpy()
+        skills = supervisor_skills(s)
+        pieces = []
+        for part, alloc in zip(parts, allocs, strict=True):
+            local = schedule.expand(part.instance, alloc, deficits[part.branches], skills[part.supervisors])
+            local["branch"] = part.branches[local["branch"].to_numpy(int)]
+            local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
+            pieces.append(local)
+        visits = visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores)
+    with stage(timings, "baseline"):
+        # county by county: the same visits as on the whole (nothing links two parts), in time
+        # linear in the number of counties
+        base_pieces = []
+        for part in parts:
+            local = baseline.hand_ranking(part.instance)
+            local["branch"] = part.branches[local["branch"].to_numpy(int)]
+            local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
+            base_pieces.append(local)
+        base = visit_table(pd.concat(base_pieces, ignore_index=True), inputs, scenario, scores)
+    kpis_started = time.perf_counter(), time.process_time()
 
     table = pd.DataFrame(
         {
@@ -144,6 +171,20 @@ def _plan(
     if abs(solver_objective - objective) > 1e-6 * max(1.0, abs(objective)):
         raise schedule.CalendarError(f"the visits are worth {objective}, the solver said {solver_objective}")
     bound = max(sum(a.bound for a in allocs), objective)
+    counties: tuple[County, ...] = ()
+    if len(parts) > 1 and b["county"].nunique() > 1:
+        # a province: each county's KPIs, for its own report (planner.province)
+        counties = kpis.by_county(visits, base, table, s, scenario.rules, b["county"])
+    if timings is not None:
+        timings.add(
+            "tables and KPIs", time.perf_counter() - kpis_started[0], time.process_time() - kpis_started[1]
+        )
+    with stage(timings, "marginal values (summary)"):
+        marginal_values = (
+            _marginal_summary(parts, [m for _, m in solved], s, inst, instance.district_names(inputs))
+            if marginals
+            else None
+        )
     summary = Summary(
         scenario=scenario.name,
         status=SolveStatus.OPTIMAL
@@ -167,11 +208,7 @@ def _plan(
             (objective - base_kpis.objective) / max(abs(base_kpis.objective), 1e-9), 6
         ),
         inputs=tuple(InputChecksum(f, h) for f, h in inputs.sources.items()),
-        marginal_values=_marginal_summary(
-            parts, [m for _, m in solved], s, inst, instance.district_names(inputs)
-        )
-        if marginals
-        else None,
+        marginal_values=marginal_values,
         pinned=Pinned(
             plan=pins.source,
             from_week=pins.from_week,
@@ -181,6 +218,7 @@ def _plan(
         if pins
         else None,
         capacity=capacity_summary(inst, s),
+        counties=counties,
     )
     return Plan(scenario=scenario, visits=visits, branches=table, baseline_visits=base, summary=summary)
 

@@ -603,8 +603,14 @@ def render(plan_dir: Path, lang: str = "zh", out: Path | None = None, week: int 
     import papermill
 
     plan_dir = Path(plan_dir)
+    folder = read_plan(plan_dir)
+    if out is None:
+        from planner import province
+
+        if province.counties(folder):  # a province: an overview page linking a report per county
+            return province.render(plan_dir, lang)
     out = out or plan_dir / "report.html"
-    title = read_plan(plan_dir).scenario.name
+    title = folder.scenario.name
     with temp_dir("dudao-report-") as tmp:
         executed = Path(tmp) / "report.ipynb"
         papermill.execute_notebook(

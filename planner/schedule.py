@@ -12,12 +12,59 @@ Two facts make this stage unable to fail or to lose value (tests check both on r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
 from planner.problem import Allocation, Instance
+
+_lsap: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+
+
+def linear_sum_assignment(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """scipy's assignment solver (rows, columns of a minimum-cost assignment).
+
+    `import scipy.optimize` loads all of scipy.optimize (half a second or more of every
+    `planner plan`); the solver is one compiled module, so it is loaded on its own when it can
+    be, and through the public import otherwise (tests check that both agree).
+    """
+    global _lsap
+    if _lsap is None:
+        _lsap = _compiled_lsap() or _public_lsap()
+    return _lsap(cost)
+
+
+def _public_lsap() -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    from scipy.optimize import linear_sum_assignment as public
+
+    return public  # type: ignore[no-any-return]
+
+
+def _compiled_lsap() -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None:
+    import importlib.machinery
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        scipy = importlib.util.find_spec("scipy")
+        if scipy is None or scipy.origin is None:
+            return None
+        folder = Path(scipy.origin).parent / "optimize"
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = folder / f"_lsap{suffix}"
+            if path.is_file():
+                loader = importlib.machinery.ExtensionFileLoader("_lsap", str(path))
+                spec = importlib.util.spec_from_file_location("_lsap", path, loader=loader)
+                if spec is None:
+                    return None
+                module: Any = importlib.util.module_from_spec(spec)
+                loader.exec_module(module)
+                return module.linear_sum_assignment  # type: ignore[no-any-return]
+    except (ImportError, OSError, AttributeError):
+        return None
+    return None
 
 
 class CalendarError(RuntimeError):

@@ -122,6 +122,39 @@ class Capacity:
 
 
 @dataclass(frozen=True)
+class County:
+    """One county of a province: its plan's and its baseline's KPIs (planner.province)."""
+
+    county: str
+    n_branches: int
+    n_supervisors: int
+    supervisors: tuple[str, ...]
+    kpis: Kpis
+    baseline: Kpis
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "county": self.county,
+            "n_branches": self.n_branches,
+            "n_supervisors": self.n_supervisors,
+            "supervisors": list(self.supervisors),
+            "kpis": self.kpis.to_dict(),
+            "baseline": self.baseline.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> County:
+        return cls(
+            county=str(data["county"]),
+            n_branches=data["n_branches"],
+            n_supervisors=data["n_supervisors"],
+            supervisors=tuple(data["supervisors"]),
+            kpis=Kpis.from_dict(data["kpis"]),
+            baseline=Kpis.from_dict(data["baseline"]),
+        )
+
+
+@dataclass(frozen=True)
 class Summary:
     scenario: str
     status: SolveStatus
@@ -144,6 +177,8 @@ class Summary:
     marginal_values: MarginalValues | None = None
     pinned: Pinned | None = None
     capacity: Capacity | None = None
+    counties: tuple[County, ...] = ()  # a province: each county's KPIs
+    county: str | None = None  # a county's folder inside a province's plan
 
     def input_digests(self) -> set[str]:
         return {c.sha256 for c in self.inputs}
@@ -175,6 +210,10 @@ class Summary:
             out["pinned"] = asdict(self.pinned)
         if self.capacity is not None:
             out["capacity"] = self.capacity.to_dict()
+        if self.counties:
+            out["counties"] = [c.to_dict() for c in self.counties]
+        if self.county is not None:
+            out["county"] = self.county
         return out
 
     @classmethod
@@ -206,4 +245,6 @@ class Summary:
             marginal_values=MarginalValues.from_dict(marginal) if marginal else None,
             pinned=Pinned(**pinned) if pinned else None,
             capacity=Capacity.from_dict(capacity) if capacity else None,
+            counties=tuple(County.from_dict(c) for c in data.get("counties", ())),
+            county=data.get("county"),
         )

@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from planner import datasets
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.inputs import Inputs, load_inputs, sha256
 from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
+from planner.safety import write_csv
 from planner.scenario import Scenario, load_scenario
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -132,17 +134,17 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
             sample_b if use_sample else args.branches,
             sample_s if use_sample else args.supervisors,
             horizon_weeks=scenario.horizon.weeks,
+            horizon_start=None if scenario_problems else scenario.horizon.start,
         )
     except InputError as exc:
         raise InputError(scenario_problems + exc.problems) from exc
     if scenario_problems:
         raise InputError(scenario_problems)
     if scenario_path is not None:
-        inputs = Inputs(
-            inputs.branches,
-            inputs.supervisors,
-            {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)},
-        )
+        inputs = replace(inputs, sources={**inputs.sources, Path(scenario_path).name: sha256(scenario_path)})
+    for name, encoding in inputs.encodings.items():
+        if encoding not in ("UTF-8", "xlsx"):  # say so when a file was not plain UTF-8
+            print(f"{name}: read as {encoding} text.", file=sys.stderr)
     return inputs, scenario
 
 
@@ -302,7 +304,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200):
         print(table[cols].to_string(index=False))
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "sweep.csv", index=False, encoding="utf-8-sig")
+    write_csv(table, out / "sweep.csv")
     sweep.chart(table).savefig(out / "sweep.png")
     print(out)
     return EXIT_OK

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from planner.resources import sample_dir
+from planner.safety import write_csv
 from planner.schema import DIMENSIONS
 
 SAMPLE_START = pd.Timestamp("2027-01-04")
@@ -255,8 +256,8 @@ def write_county(county: County, out: Path) -> tuple[Path, Path]:
     """Write branches.csv and supervisors.csv (UTF-8) into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = out / "branches.csv", out / "supervisors.csv"
-    county.branches.to_csv(paths[0], index=False, encoding="utf-8")
-    county.supervisors.to_csv(paths[1], index=False, encoding="utf-8")
+    write_csv(county.branches, paths[0], encoding="utf-8")
+    write_csv(county.supervisors, paths[1], encoding="utf-8")
     return paths
 
 

@@ -44,6 +44,7 @@ from threadpoolctl import threadpool_limits
 from planner.errors import InputError, Problem
 from planner.evidence_labels import Lang, label
 from planner.inputs import FIRST_DATA_ROW, load_branches, read_table
+from planner.safety import write_csv
 from planner.schema import DIMENSION_ZH, DIMENSIONS, dimension_key
 
 NEVER_WEEKS = 104.0  # weeks since the last visit for a branch never visited (and the cap)
@@ -312,7 +313,7 @@ def write_table(table: pd.DataFrame, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        table.to_csv(partial, index=False, encoding="utf-8-sig")
+        write_csv(table, partial)  # formula-like text neutralised (planner.safety)
         os.link(partial, out)  # fails if `out` appeared meanwhile: never overwrites
     except FileExistsError as exc:
         raise InputError(taken) from exc

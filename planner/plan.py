@@ -23,6 +23,7 @@ from planner.errors import Conflict, InfeasibleError, InputError, Problem
 from planner.inputs import Inputs
 from planner.model import Allocation, Instance, Marginals, solve, solve_with_marginals
 from planner.parallel import run_map
+from planner.safety import restored_frame, write_csv
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.schema import DIMENSIONS
 
@@ -393,9 +394,10 @@ def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = ()) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
-        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
-        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
+        # text that a spreadsheet would evaluate (=, +, -, @ ...) is neutralised, see planner.safety
+        write_csv(p.visits, tmp / "visits.csv")
+        write_csv(p.branches, tmp / "branches.csv")
+        write_csv(p.baseline_visits, tmp / "baseline_visits.csv")
         (tmp / "summary.json").write_text(
             json.dumps(p.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -433,7 +435,8 @@ def read_plan_folder(path: Path) -> PlanFolder:
     ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
 
     def table(name: str) -> pd.DataFrame:
-        return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+        return restored_frame(frame)  # names as they were before write_csv neutralised them
 
     base = path / "baseline_visits.csv"
     return PlanFolder(

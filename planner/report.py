@@ -172,6 +172,9 @@ def _use_cjk_font() -> None:
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["svg.hashsalt"] = "dudao"
+    # chart labels come from data: '$x$' in a district name is text, never maths or LaTeX
+    plt.rcParams["text.usetex"] = False
+    plt.rcParams["text.parse_math"] = False
 
 
 _use_cjk_font()
@@ -330,7 +333,7 @@ def district_chart(p: PlanFolder, lang: str) -> Figure:
     y = np.arange(len(d))
     ax.barh(y, d["total_risk"], color="#d9d9d9", label=COLUMNS["total_risk"][lang])
     ax.barh(y, d["risk_visited"], color="#c0392b", label=COLUMNS["risk_visited"][lang])
-    ax.set_yticks(y, d["district"].tolist())
+    ax.set_yticks(y, d["district"].tolist(), parse_math=False)  # a '$' in a name is text
     ax.set_xlabel(COLUMNS["risk_score"][lang])
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

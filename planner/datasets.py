@@ -212,10 +212,15 @@ def _county(
 
     sups = []
     used: set[str] = set()
+    pool = len(_SURNAMES) * len(_GIVEN)
     for i in range(n_s):
         while True:
             person = str(rng.choice(_SURNAMES)) + str(rng.choice(_GIVEN))
-            if person not in used:
+            if len(used) >= pool:
+                # every two-part name is taken: people of the same name exist, and the
+                # supervisor_id tells them apart; a middle character keeps most names distinct
+                person = person[0] + str(rng.choice(_PLACE_A)) + person[1:]
+            if person not in used or len(used) >= pool:
                 used.add(person)
                 break
         home = districts[i % n_d] if i < n_d else districts[int(rng.integers(n_d))]

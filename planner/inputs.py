@@ -201,6 +201,8 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
     save_as = "save it as CSV UTF-8 (Excel: Save As → CSV UTF-8) or as an Excel workbook"
     if guess is not None and guess not in GB_FAMILY:
         name = _ENCODING_NAMES.get(guess, guess)
+        if guess.startswith(("cp125", "iso8859", "latin", "mac_")):
+            name = f"Latin-1 or another European code page ({guess})"
         raise _refuse(
             file,
             f"is neither UTF-8 nor GB18030 text: it looks like {name}, which would be read as garbled "
@@ -239,15 +241,31 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
                     "(comma-separated, UTF-8) or as an Excel workbook.",
                 )
     try:
-        frame = pd.read_csv(
-            StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, header=None
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise _refuse(file, "is empty.") from exc
-    except pd.errors.ParserError as exc:
+        rows = list(csv.reader(StringIO(text.lstrip("\ufeff")), skipinitialspace=True))
+    except csv.Error as exc:
         raise _refuse(file, f"is not a well-formed CSV file: {exc}.") from exc
+    if _header_hits(header) == 0:
+        for k, row in enumerate(rows[1:HEADER_SEARCH_ROWS], start=2):
+            if _header_hits(row) >= 2:
+                raise _refuse(
+                    file,
+                    f"the column headers are on row {k}, not on row 1: delete the row"
+                    f"{'s' if k > 2 else ''} above them (a title) so that the headers are the first row.",
+                )
+    width = len(rows[0]) if rows else 0
+    ragged = [
+        Problem(
+            file,
+            f"has {len(row)} cells but the header has {width}: a name with a comma must be in quotes.",
+            row=r,
+        )
+        for r, row in enumerate(rows[1:], start=FIRST_DATA_ROW)
+        if len(row) > width and any(c.strip() for c in row[width:])
+    ]
+    if ragged:
+        raise InputError(cap_problems(ragged, per_row_problems=True))
     # a text cell this planner neutralised for spreadsheets ('=...) reads back as it was
-    grid = [[restore_text(c) for c in row] for row in frame.to_numpy(dtype=object).tolist()]
+    grid = [[restore_text(c) for c in row[:width]] for row in rows]
     return grid, encoding
 
 
@@ -607,18 +625,23 @@ def _duplicate_problems(
 PROBLEMS_PER_COLUMN = 20
 
 
-def cap_problems(problems: list[Problem], per_column: int = PROBLEMS_PER_COLUMN) -> list[Problem]:
-    """At most `per_column` problems per file and column, then one line saying how many more."""
+def cap_problems(
+    problems: list[Problem], per_column: int = PROBLEMS_PER_COLUMN, *, per_row_problems: bool = False
+) -> list[Problem]:
+    """At most `per_column` problems per file and column (or, with `per_row_problems`, per file
+    for problems about whole rows), then one line saying how many more."""
     kept: list[Problem] = []
     counts: dict[tuple[str, str | None], int] = {}
     for p in problems:
         key = (p.file, p.column)
         counts[key] = counts.get(key, 0) + 1
-        if p.row is None or counts[key] <= per_column:
+        capped = p.column is not None or (per_row_problems and p.row is not None)
+        if not capped or counts[key] <= per_column:
             kept.append(p)
     for (file, column), n in counts.items():
-        if n > per_column and column is not None:
-            kept.append(Problem(file, f"… and {n - per_column} more problems in this column.", column=column))
+        if n > per_column and (column is not None or per_row_problems):
+            where = "in this column" if column is not None else "like these"
+            kept.append(Problem(file, f"… and {n - per_column} more problems {where}.", column=column))
     return kept
 
 

@@ -448,9 +448,17 @@ def test_row_order_does_not_change_the_plan(tmp_path):
             paths.append(dst)
         out = tmp_path / f"plan{k}"
         done = planner(
-            "plan", "--branches", str(paths[0]), "--supervisors", str(paths[1]), "--scenario", str(scf),
-            "--out", str(out), "--no-report",
-        )  # fmt: skip
+            "plan",
+            "--branches",
+            str(paths[0]),
+            "--supervisors",
+            str(paths[1]),
+            "--scenario",
+            str(scf),
+            "--out",
+            str(out),
+            "--no-report",
+        )
         assert done.returncode == 0, done.stderr
         folders.append(out)
     assert (folders[0] / "visits.csv").read_bytes() == (folders[1] / "visits.csv").read_bytes()

@@ -89,6 +89,8 @@ def read_table(path: Path) -> pd.DataFrame:
     """
     path = Path(path)
     file = path.name
+    if path.is_dir():
+        raise _refuse(file, f"is a folder, not a file ({path}).")
     if not path.is_file():
         raise _refuse(file, f"does not exist ({path}).")
     suffix = path.suffix.lower()
@@ -229,6 +231,11 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
     text, encoding = decode_text(raw, file)
     if not text.strip():
         raise _refuse(file, "is empty.")
+    controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > max(3, len(text[:100_000]) // 100):
+        raise _refuse(
+            file, "is not a text (CSV) file: it holds binary data. Give a CSV or an Excel workbook (.xlsx)."
+        )
     first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     header = next(csv.reader([first]), [])
     _check_size(file, text.count("\n"), len(header))
@@ -478,7 +485,7 @@ def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
         if kind == "int" and not value.is_integer():
             return None, f"'{text}' is not a whole number."
         if kind == "int" and value > MAX_COUNT:
-            return None, f"{_fmt(value)} is too large (at most {MAX_COUNT:,})."
+            return None, f"'{text}' is too large (at most {MAX_COUNT:,})."
         return (int(value) if kind == "int" else value), None
     if kind == "date":
         m = _DATE.match(text)

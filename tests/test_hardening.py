@@ -529,3 +529,21 @@ def test_formula_without_saved_value_is_named(tmp_path, sups):
 
 def test_dims_header_constant_matches():
     assert DIMS.split(",") == B_HEADER[5:13] and SCORES
+
+
+def test_unquoted_comma_in_a_name_is_named(tmp_path, sups):
+    text = (
+        BRANCH_HEADER + "\n" + branch_row("B1", "东镇", 60).replace("B1党支部", "B1党支部,第一党小组") + "\n"
+    )
+    (tmp_path / "b.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_inputs(tmp_path / "b.csv", sups, horizon_weeks=13)
+    assert "b.csv, row 2: has 16 cells but the header has 15" in problems_of(exc)
+
+
+def test_excel_unicode_text_is_named(tmp_path, sups):
+    text = BRANCH_HEADER.replace(",", "\t") + "\n" + branch_row("B1", "东镇", 60).replace(",", "\t") + "\n"
+    (tmp_path / "b.csv").write_bytes(text.encode("utf-16"))  # Excel's "Unicode Text"
+    with pytest.raises(InputError) as exc:
+        load_inputs(tmp_path / "b.csv", sups, horizon_weeks=13)
+    assert "separated by tabs" in problems_of(exc)

@@ -7,7 +7,6 @@ import io
 import random
 import re
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -23,17 +22,12 @@ from planner.inputs import load_inputs, read_table
 from planner.plan import read_plan_folder
 from planner.safety import file_stem, restore_text, spreadsheet_text
 from tests.conftest import BRANCH_HEADER, DIMS, SUPERVISOR_HEADER, branch_row
+from tests.helpers import run_planner
 from tests.test_report import Page
 
 
 def planner(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
+    return run_planner(*args, timeout=timeout)
 
 
 def write_csv_rows(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:

@@ -100,29 +100,37 @@ def read_table(path: Path) -> pd.DataFrame:
         )
     if suffix in (".xlsx", ".xlsm"):
         grid = _read_xlsx(path)
-        encoding = "xlsx"
+        encoding, quotes = "xlsx", False
     else:
-        grid, encoding = _read_csv(path)
+        grid, encoding, quotes = _read_csv(path)
     frame = _frame_from_grid(grid, file)
+    if quotes:
+        # a text cell this planner neutralised for spreadsheets ('=...) reads back as it was
+        labels = list(frame.columns)
+        frame.columns = pd.RangeIndex(len(labels))  # labels may repeat; work by position
+        for j in range(len(labels)):
+            frame[j] = [restore_text(v) if v[:1] == "'" else v for v in frame[j].tolist()]
+        frame.columns = labels
     frame.attrs["encoding"] = encoding
     return frame
 
 
 def _frame_from_grid(grid: list[list[str]], file: str) -> pd.DataFrame:
-    if not grid or not any(c.strip() for row in grid for c in row):
+    if not grid or not any(c.strip() for row in grid[:HEADER_SEARCH_ROWS] for c in row):
         raise _refuse(file, "is empty.")
     width = max(len(r) for r in grid)
-    rows = [r + [""] * (width - len(r)) for r in grid]
-    header = [c.strip() for c in rows[0]]
+    header = [c.strip() for c in grid[0]] + [""] * (width - len(grid[0]))
     if _header_hits(header) == 0:
-        for k, row in enumerate(rows[1:HEADER_SEARCH_ROWS], start=2):
+        for k, row in enumerate(grid[1:HEADER_SEARCH_ROWS], start=2):
             if _header_hits(row) >= 2:
                 raise _refuse(
                     file,
                     f"the column headers are on row {k}, not on row 1: delete the row"
                     f"{'s' if k > 2 else ''} above them (a title) so that the headers are the first row.",
                 )
-    frame = pd.DataFrame(rows[1:], columns=header, dtype=object)
+    # missing cells of short rows are blank; the columns are the header's labels as written
+    frame = pd.DataFrame(grid[1:], columns=range(width), dtype="str").fillna("")
+    frame.columns = header
     frame.index = pd.RangeIndex(len(frame))
     return frame
 
@@ -216,7 +224,8 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
 _DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)", "，": "Chinese commas (，)"}
 
 
-def _read_csv(path: Path) -> tuple[list[list[str]], str]:
+def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
+    """The rows of a CSV, the encoding assumed, and whether any cell may hold a quote."""
     import csv
     from io import StringIO
 
@@ -271,9 +280,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
     ]
     if ragged:
         raise InputError(cap_problems(ragged, per_row_problems=True))
-    # a text cell this planner neutralised for spreadsheets ('=...) reads back as it was
-    grid = [[restore_text(c) for c in row[:width]] for row in rows]
-    return grid, encoding
+    return [r if len(r) <= width else r[:width] for r in rows], encoding, "'" in text
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -433,9 +440,15 @@ def _map_headers(
         seen[key] = (pos, label)
         positions.append(pos)
         keys.append(key)
-    typed = frame.iloc[:, positions].astype(str)
-    typed.columns = keys
-    typed = typed.apply(lambda s: s.str.strip())
+    typed = pd.DataFrame(
+        {
+            k: [str(v).strip() for v in frame.iloc[:, p].tolist()]
+            for k, p in zip(keys, positions, strict=True)
+        },
+        index=frame.index,
+        columns=keys,
+        dtype=object,
+    )
     # blank rows are dropped but the index keeps each row's place: row numbers stay true
     return typed.loc[~(typed == "").all(axis=1)]
 
@@ -454,11 +467,12 @@ def _parse_number(text: str) -> float | None:
 
     `8,5` (a decimal comma) and `8_5` are not numbers: Python would read them as 85.
     """
-    text = unicodedata.normalize("NFKC", text).strip()
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    elif not _PLAIN.fullmatch(text):
-        return None
+    if not _PLAIN.fullmatch(text):  # the common case first: plain ASCII digits
+        text = unicodedata.normalize("NFKC", text).strip()
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        elif not _PLAIN.fullmatch(text):
+            return None
     value = float(text)
     return value if math.isfinite(value) else None
 
@@ -534,7 +548,7 @@ def _parse_columns(
         if spec.key not in text.columns:
             continue
         values = []
-        for i, cell in text[spec.key].items():
+        for i, cell in zip(text.index, text[spec.key].tolist(), strict=True):
             if cell == "":
                 values.append(_BLANK[spec.kind]())
                 continue

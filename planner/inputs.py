@@ -944,5 +944,5 @@ def load_branches(path: Path) -> pd.DataFrame:
     path = Path(path)
     branches, problems = _validate_frame(read_table(path), BRANCH_COLUMNS, "branch_id", path.name)
     if problems:
-        raise InputError(problems)
+        raise InputError(cap_problems(problems))
     return _finish_branches(branches)

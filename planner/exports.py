@@ -7,18 +7,20 @@ a new output file (the plan command and the workbook's export both write this li
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
 import pandas as pd
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 from openpyxl.utils import get_column_letter
 
 from planner.folder import Plan, Writer
 from planner.labels import KPIS, column, dimension_label, format_kpi_of, t
 from planner.report import render
+from planner.safety import file_stem, ics_text, write_xlsx_sheet
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 
 def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
@@ -33,21 +35,13 @@ def handouts(lang: str = "zh", *, report: bool = True) -> list[Writer]:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub("_", text)[:31] or "sheet"
+    """A valid sheet name: none of [ ] : * ? / \\ or control characters, at most 31 characters,
+    no apostrophe at either end, never two the same."""
+    base = _SHEET_FORBIDDEN.sub("_", text)[:31].strip("'") or "sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f"~{n}"
         name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
-def _file_name(sid: str, used: set[str]) -> str:
-    """A file name for a supervisor id: unsafe characters replaced, never two the same."""
-    base = re.sub(r"[^\w.-]", "_", sid).strip(".") or "supervisor"
-    name, n = base, 2
-    while name.lower() in used:
-        name, n = f"{base}~{n}", n + 1
     used.add(name.lower())
     return name
 
@@ -57,14 +51,6 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "focus" in out:
         out["focus"] = out["focus"].map(lambda f: dimension_label(f, lang))
     return out.rename(columns={c: column(c, lang) for c in out.columns})
-
-
-def _as_text(sheet: object) -> None:
-    """Names from spreadsheets stay text: a cell starting with '=' must not become a formula."""
-    for row in sheet.iter_rows():  # type: ignore[attr-defined]
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
 
 
 def _fit_columns(sheet: object, frame: pd.DataFrame) -> None:
@@ -102,18 +88,17 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         overview = _sheet_name(t("overview_sheet", lang), used)
         title = pd.DataFrame({t("scenario", lang): [p.scenario.name]})
-        title.to_excel(xl, sheet_name=overview, index=False)
-        kpis.to_excel(xl, sheet_name=overview, index=False, startrow=3)
+        # names are written as text (never formulas), control characters shown as U+FFFD
+        write_xlsx_sheet(xl, title, overview)
+        write_xlsx_sheet(xl, kpis, overview, startrow=3)
         visits = _labelled(p.visits[cols], lang)
-        visits.to_excel(xl, sheet_name=overview, index=False, startrow=len(kpis) + 6)
+        write_xlsx_sheet(xl, visits, overview, startrow=len(kpis) + 6)
         _fit_columns(xl.sheets[overview], visits)
-        _as_text(xl.sheets[overview])
         for (sid, name), rows in p.visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
             sheet = _sheet_name(f"{sid} {name}", used)
             mine = _labelled(rows[[c for c in cols if c not in ("supervisor_id", "supervisor_name")]], lang)
-            mine.to_excel(xl, sheet_name=sheet, index=False)
+            write_xlsx_sheet(xl, mine, sheet)
             _fit_columns(xl.sheets[sheet], mine)
-            _as_text(xl.sheets[sheet])
     return path
 
 
@@ -128,29 +113,34 @@ def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
         cal = Calendar()
         cal.add("prodid", "-//Dudao planner//督导走访计划//ZH")
         cal.add("version", "2.0")
-        cal.add("x-wr-calname", f"{rows['supervisor_name'].iloc[0]} · {p.scenario.name}")
+        # every text goes through ics_text and vText: a line break in a name is escaped, so a
+        # name can never start a property of its own (no calendar injection)
+        calname = f"{rows['supervisor_name'].iloc[0]} · {p.scenario.name}"
+        cal.add("x-wr-calname", vText(ics_text(calname)))
         for v in rows.itertuples():
             event = Event()
             start = dt.date.fromisoformat(str(v.week_start))
             focus = dimension_label(str(v.focus), lang)
             summary = t("calendar_event", lang, branch=v.branch_name, focus=focus)
-            event.add("uid", f"{v.visit_id}-{v.branch_id}@dudao")
+            # a UID is one line of safe characters whatever the branch id holds
+            key = str(v.branch_id)
+            if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", key):
+                key = hashlib.sha256(key.encode()).hexdigest()[:16]
+            event.add("uid", f"{v.visit_id}-{key}@dudao")
             event.add("dtstamp", stamp)
             event.add("dtstart", start)
             event.add("dtend", start + dt.timedelta(days=5))
-            event.add("summary", summary)
-            event.add("location", str(v.district))
-            event.add(
-                "description",
-                t(
-                    "calendar_description",
-                    lang,
-                    branch_id=v.branch_id,
-                    visit_no=v.visit_no,
-                    risk=v.risk_score,
-                ),
+            event.add("summary", vText(ics_text(summary)))
+            event.add("location", vText(ics_text(str(v.district))))
+            description = t(
+                "calendar_description",
+                lang,
+                branch_id=v.branch_id,
+                visit_no=v.visit_no,
+                risk=v.risk_score,
             )
+            event.add("description", vText(ics_text(description)))
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
-        (out / f"{_file_name(str(sid), used)}.ics").write_bytes(cal.to_ical())
+        (out / f"{file_stem(str(sid), used)}.ics").write_bytes(cal.to_ical())
     return out

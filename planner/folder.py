@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
+from planner.safety import restored_frame, write_csv
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.summary import Summary
 
@@ -89,9 +90,10 @@ def write_plan(p: Plan, out: Path, extras: Sequence[Writer] = (), *, flag: str |
     `extras` write more files into the folder (workbook, calendars, report) before it is in place.
     """
     with atomic_output(Path(out), folder=True, flag=flag) as tmp:
-        p.visits.to_csv(tmp / "visits.csv", index=False, encoding="utf-8-sig")
-        p.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8-sig")
-        p.baseline_visits.to_csv(tmp / "baseline_visits.csv", index=False, encoding="utf-8-sig")
+        # text that a spreadsheet would evaluate (=, +, -, @ ...) is neutralised, see planner.safety
+        write_csv(p.visits, tmp / "visits.csv")
+        write_csv(p.branches, tmp / "branches.csv")
+        write_csv(p.baseline_visits, tmp / "baseline_visits.csv")
         (tmp / "summary.json").write_text(
             json.dumps(p.summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -111,7 +113,8 @@ def read_plan(path: Path) -> Plan:
     ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str}
 
     def table(name: str) -> pd.DataFrame:
-        return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+        return restored_frame(frame)  # names as they were before write_csv neutralised them
 
     base = path / "baseline_visits.csv"
     try:

@@ -157,7 +157,8 @@ def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
         )
         for v in table.loc[table["status"] == SolveStatus.INFEASIBLE.value, "value"]:
             ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
-        ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
+        # the swept key may hold a supervisor id: text, never maths
+        ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "", parse_math=False)
         ax.set_ylabel(t("sweep_objective", lang))
         ax.legend(frameon=False)
         ax.spines[["top", "right"]].set_visible(False)

@@ -18,8 +18,8 @@ from icalendar import Calendar
 
 from planner import datasets, inputs
 from planner.errors import InputError
-from planner.inputs import load_inputs, read_table
 from planner.folder import read_plan
+from planner.inputs import load_inputs, read_table
 from planner.safety import file_stem, restore_text, spreadsheet_text
 from tests.conftest import BRANCH_HEADER, DIMS, SUPERVISOR_HEADER, branch_row
 from tests.helpers import run_planner

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.labels import dimension_label, t
+from planner.safety import file_stem
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNSAFE_FILE = re.compile(r"[^\w.-]")
@@ -56,13 +57,8 @@ def fold(line: str) -> str:
 
 
 def file_name(sid: str, used: set[str]) -> str:
-    """A file name for a supervisor id: unsafe characters replaced, never two the same."""
-    base = _UNSAFE_FILE.sub("_", sid).strip(".") or "supervisor"
-    name, n = base, 2
-    while name.lower() in used:
-        name, n = f"{base}~{n}", n + 1
-    used.add(name.lower())
-    return name
+    """A file name for a supervisor id: safe, bounded in length, never two the same."""
+    return file_stem(sid, used)
 
 
 def calendar_text(rows: pd.DataFrame, calendar_name: str, stamp: str, lang: str) -> str:

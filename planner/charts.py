@@ -46,5 +46,8 @@ def style() -> AbstractContextManager[Any]:
             "font.family": [*cjk_fonts(), "DejaVu Sans"],
             "axes.unicode_minus": False,
             "svg.hashsalt": "dudao",
+            # chart labels come from data: '$x$' in a district name is text, never maths or LaTeX
+            "text.usetex": False,
+            "text.parse_math": False,
         }
     )

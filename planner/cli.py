@@ -9,6 +9,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from planner.folder import Plan, default_out, read_plan, write_plan
 from planner.inputs import Inputs, load_inputs, sha256
 from planner.plan import plan
 from planner.replan import pins_from
+from planner.safety import write_csv
 from planner.scenario import Scenario, load_scenario
 from planner.solver import SolveTimeoutError
 
@@ -158,18 +160,17 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
             sample_b if use_sample else args.branches,
             sample_s if use_sample else args.supervisors,
             horizon_weeks=scenario.horizon.weeks,
+            horizon_start=None if scenario_problems else scenario.horizon.start,
         )
     except InputError as exc:
         raise InputError(scenario_problems + exc.problems) from exc
     if scenario_problems:
         raise InputError(scenario_problems)
     if scenario_path is not None:
-        inputs = Inputs(
-            inputs.branches,
-            inputs.supervisors,
-            {**inputs.sources, Path(scenario_path).name: sha256(scenario_path)},
-            inputs.warnings,
-        )
+        inputs = replace(inputs, sources={**inputs.sources, Path(scenario_path).name: sha256(scenario_path)})
+    for name, encoding in inputs.encodings.items():
+        if encoding not in ("UTF-8", "xlsx"):  # say so when a file was not plain UTF-8
+            print(f"{name}: read as {encoding} text.", file=sys.stderr)
     return inputs, scenario
 
 
@@ -357,7 +358,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(sweep.readable(table, args.lang).to_string(index=False))
     with atomic_output(out, folder=True, flag="--out") as tmp:
-        table.to_csv(tmp / "sweep.csv", index=False, encoding="utf-8-sig")
+        write_csv(table, tmp / "sweep.csv")
         sweep.chart(table, args.lang).savefig(tmp / "sweep.png")
     print(out)
     return EXIT_OK

@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner.atomic import atomic_output
 from planner.resources import sample_dir
+from planner.safety import write_csv
 from planner.schema import DIMENSIONS
 
 SAMPLE_START = pd.Timestamp("2027-01-04")
@@ -212,10 +213,15 @@ def _county(
 
     sups = []
     used: set[str] = set()
+    pool = len(_SURNAMES) * len(_GIVEN)
     for i in range(n_s):
         while True:
             person = str(rng.choice(_SURNAMES)) + str(rng.choice(_GIVEN))
-            if person not in used:
+            if len(used) >= pool:
+                # every two-part name is taken: people of the same name exist, and the
+                # supervisor_id tells them apart; a middle character keeps most names distinct
+                person = person[0] + str(rng.choice(_PLACE_A)) + person[1:]
+            if person not in used or len(used) >= pool:
                 used.add(person)
                 break
         home = districts[i % n_d] if i < n_d else districts[int(rng.integers(n_d))]
@@ -255,8 +261,8 @@ def _county(
 def write_county(county: County, out: Path, *, flag: str | None = None) -> tuple[Path, Path]:
     """Write branches.csv and supervisors.csv (UTF-8) into the new (or empty) folder `out`."""
     with atomic_output(Path(out), folder=True, flag=flag) as tmp:
-        county.branches.to_csv(tmp / "branches.csv", index=False, encoding="utf-8")
-        county.supervisors.to_csv(tmp / "supervisors.csv", index=False, encoding="utf-8")
+        write_csv(county.branches, tmp / "branches.csv", encoding="utf-8")
+        write_csv(county.supervisors, tmp / "supervisors.csv", encoding="utf-8")
     return out / "branches.csv", out / "supervisors.csv"
 
 

@@ -33,7 +33,7 @@ from planner.folder import NamedWriter, Plan
 from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kpi, kpi_value, t, tier_label
 from planner.why import reasons_text
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 DATE = "yyyy-mm-dd"
 TITLE_FONT = Font(bold=True, size=13, color="A61B1B")
 BOLD = Font(bold=True)
@@ -77,7 +77,7 @@ def _render(folder: Path, lang: str) -> Path:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub("_", _safe(text))[:31] or "sheet"
+    base = _SHEET_FORBIDDEN.sub("_", text)[:31].strip("'") or "sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f"~{n}"

@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
+from planner.safety import restored_frame, write_csv
 from planner.scenario import Scenario, parse_scenario, scenario_to_toml
 from planner.summary import Summary
 from planner.timings import Timings, stage
@@ -102,13 +103,14 @@ def write_plan(
     they may be named `(name, writer)` pairs, so `timings` can tell them apart.
     """
     with atomic_output(Path(out), folder=True, flag=flag) as tmp:
+        # text that a spreadsheet would evaluate (=, +, -, @ ...) is neutralised, see planner.safety
         for name, frame in (
             ("visits.csv", p.visits),
             ("branches.csv", p.branches),
             ("baseline_visits.csv", p.baseline_visits),
         ):
             with stage(timings, name):
-                frame.to_csv(tmp / name, index=False, encoding="utf-8-sig")
+                write_csv(frame, tmp / name)
         with stage(timings, "summary.json"):
             (tmp / "summary.json").write_text(
                 json.dumps(p.summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -132,7 +134,8 @@ def read_plan(path: Path) -> Plan:
     ids = {"branch_id": str, "supervisor_id": str, "responsible_supervisor_id": str, "county": str}
 
     def table(name: str) -> pd.DataFrame:
-        return pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path / name, dtype=ids, keep_default_na=False, encoding="utf-8-sig")
+        return restored_frame(frame)  # names as they were before write_csv neutralised them
 
     branches = table("branches.csv")
     for col in ("county", "why_zh", "why_en"):  # plan folders written before these columns

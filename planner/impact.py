@@ -45,6 +45,7 @@ from planner.errors import InputError, Problem
 from planner.inputs import FIRST_DATA_ROW, load_branches, read_table
 from planner.labels import Lang
 from planner.labels import evidence_label as label
+from planner.safety import write_csv
 from planner.schema import DIMENSION_ZH, DIMENSIONS, dimension_key
 
 NEVER_WEEKS = 104.0  # weeks since the last visit for a branch never visited (and the cap)
@@ -308,5 +309,5 @@ def write_table(table: pd.DataFrame, out: Path) -> Path:
     """CSV (UTF-8 with BOM, so Excel reads the Chinese), written atomically; never overwrites."""
     out = Path(out)
     with atomic_output(out) as partial:
-        table.to_csv(partial, index=False, encoding="utf-8-sig")
+        write_csv(table, partial)  # formula-like text neutralised (planner.safety)
     return out

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from planner.errors import InputError, Problem
+from planner.safety import restore_text
 from planner.schema import (
     BRANCH_COLUMNS,
     DIMENSIONS,
@@ -39,62 +42,340 @@ FIRST_DATA_ROW = 2  # the header is row 1 in Excel
 
 @dataclass(frozen=True)
 class Inputs:
-    """Validated inputs: typed frames indexed 0..n-1 in file order, and the files' digests."""
+    """Validated inputs: typed frames indexed 0..n-1 in id order (so that the same data in any
+    row order gives the same plan), the files' digests, and how each file was decoded."""
 
     branches: pd.DataFrame
     supervisors: pd.DataFrame
     sources: Mapping[str, str]
     # what the files do not say but the plan depends on: unknown columns, missing optional ones
     warnings: tuple[str, ...] = ()
+    encodings: Mapping[str, str] = field(default_factory=dict)
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+# Inputs beyond these sizes are refused before they are parsed (README, "Inputs"): a file this
+# large is not a county's or a province's list, and parsing it would take minutes and gigabytes.
+MAX_ROWS = 300_000
+MAX_COLUMNS = 200
+MAX_CELLS = 10_000_000
+MAX_CSV_BYTES = 200 * 2**20
+MAX_XLSX_UNCOMPRESSED = 400 * 2**20
+HEADER_SEARCH_ROWS = 10  # a header this far down is found and named (a title row above it)
+GB_FAMILY = ("gb18030", "gbk", "gb2312", "hz")
+
+
+def _known_headers() -> set[str]:
+    specs = (*BRANCH_COLUMNS, *SUPERVISOR_COLUMNS, *OUTCOME_COLUMNS)
+    return {s.key for s in specs} | {s.zh for s in specs}
+
+
+def _header_hits(cells: list[str]) -> int:
+    known = _known_headers()
+    return sum(1 for c in cells if c.strip() in known or c.strip().lower() in known)
+
+
+def _refuse(file: str, message: str) -> InputError:
+    return InputError([Problem(file, message)])
+
+
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8, UTF-8 with BOM or GB18030) or the first sheet of an XLSX, all as text."""
+    """A CSV (UTF-8, UTF-8 with BOM or GB18030) or the first sheet of an XLSX, all as text.
+
+    The columns are the header row's labels as written (duplicates kept, for the validation to
+    name); the index is each data row's Excel row number minus FIRST_DATA_ROW. `attrs["encoding"]`
+    says how a CSV was decoded. A table that is too large, mis-encoded, split by another delimiter,
+    has its header further down or its data on another sheet is refused with a sentence saying so.
+    """
     path = Path(path)
+    file = path.name
+    if path.is_dir():
+        raise _refuse(file, f"is a folder, not a file ({path}).")
     if not path.is_file():
-        raise InputError([Problem(path.name, f"does not exist ({path}).")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=object)
-        except Exception as exc:  # openpyxl raises many types for damaged files
-            raise InputError([Problem(path.name, f"is not a readable Excel file: {exc}.")]) from exc
-        return frame.map(_excel_cell_text).astype(object)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(
-            [
-                Problem(
-                    path.name,
-                    "is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as an Excel workbook.",
-                )
-            ]
+        raise _refuse(file, f"does not exist ({path}).")
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise _refuse(
+            file, "is an old Excel 97-2003 file; save it as an Excel workbook (.xlsx) or as CSV UTF-8."
         )
-    if not text.strip():
-        raise InputError([Problem(path.name, "is empty.")])
+    if suffix in (".xlsx", ".xlsm"):
+        grid = _read_xlsx(path)
+        encoding, quotes = "xlsx", False
+    else:
+        grid, encoding, quotes = _read_csv(path)
+    frame = _frame_from_grid(grid, file)
+    if quotes:
+        # a text cell this planner neutralised for spreadsheets ('=...) reads back as it was
+        labels = list(frame.columns)
+        frame.columns = pd.RangeIndex(len(labels))  # labels may repeat; work by position
+        for j in range(len(labels)):
+            frame[j] = [restore_text(v) if v[:1] == "'" else v for v in frame[j].tolist()]
+        frame.columns = labels
+    frame.attrs["encoding"] = encoding
+    return frame
+
+
+def _frame_from_grid(grid: list[list[str]], file: str) -> pd.DataFrame:
+    if not grid or not any(c.strip() for row in grid[:HEADER_SEARCH_ROWS] for c in row):
+        raise _refuse(file, "is empty.")
+    width = max(len(r) for r in grid)
+    header = [c.strip() for c in grid[0]] + [""] * (width - len(grid[0]))
+    if _header_hits(header) == 0:
+        for k, row in enumerate(grid[1:HEADER_SEARCH_ROWS], start=2):
+            if _header_hits(row) >= 2:
+                raise _refuse(
+                    file,
+                    f"the column headers are on row {k}, not on row 1: delete the row"
+                    f"{'s' if k > 2 else ''} above them (a title) so that the headers are the first row.",
+                )
+    # missing cells of short rows are blank; the columns are the header's labels as written
+    frame = pd.DataFrame(grid[1:], columns=range(width), dtype="str").fillna("")
+    frame.columns = header
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def _check_size(file: str, rows: int, columns: int) -> None:
+    if rows > MAX_ROWS:
+        raise _refuse(
+            file,
+            f"has more than {MAX_ROWS:,} rows; the planner reads at most {MAX_ROWS:,} rows per file "
+            "(split a larger province into several files).",
+        )
+    if columns > MAX_COLUMNS:
+        raise _refuse(file, f"has {columns} columns; the planner reads at most {MAX_COLUMNS}.")
+    if rows * columns > MAX_CELLS:
+        raise _refuse(
+            file, f"has {rows:,} rows × {columns} columns; the planner reads at most {MAX_CELLS:,} cells."
+        )
+
+
+_ENCODING_NAMES = {
+    "big5": "Big5 (Traditional Chinese)",
+    "big5hkscs": "Big5-HKSCS (Traditional Chinese)",
+    "cp950": "Big5 (Traditional Chinese)",
+    "cp1252": "Windows-1252 (Western European)",
+    "latin_1": "Latin-1 (Western European)",
+    "iso8859_1": "Latin-1 (Western European)",
+    "shift_jis": "Shift-JIS (Japanese)",
+    "cp932": "Shift-JIS (Japanese)",
+    "euc_jp": "EUC-JP (Japanese)",
+    "cp949": "EUC-KR (Korean)",
+    "euc_kr": "EUC-KR (Korean)",
+    "utf_16": "UTF-16",
+}
+
+
+def _gb2312_share(text: str) -> float:
+    """Of the non-ASCII characters, the share in GB2312 (the common simplified Chinese set)."""
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return 1.0
+    ok = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            ok += 1
+        except UnicodeEncodeError:
+            pass
+    return ok / len(wide)
+
+
+def decode_text(raw: bytes, file: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding assumed: UTF-8 (with or without BOM) or GB18030.
+
+    Bytes that are not UTF-8 are taken as GB18030 (what Excel saves on a Chinese Windows) only
+    when that reads as common Chinese, or a detector (charset-normalizer) agrees; a file in Big5,
+    Latin-1 or anything else would decode to garbled names, so it is refused, naming the
+    encoding it most likely is.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw).best()
+    guess = best.encoding if best is not None else None
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and (_gb2312_share(text) >= 0.9 or guess in GB_FAMILY):
+        return text, "GB18030"
+    save_as = "save it as CSV UTF-8 (Excel: Save As → CSV UTF-8) or as an Excel workbook"
+    if guess is not None and guess not in GB_FAMILY:
+        name = _ENCODING_NAMES.get(guess, guess)
+        if guess.startswith(("cp125", "iso8859", "latin", "mac_")):
+            name = f"Latin-1 or another European code page ({guess})"
+        raise _refuse(
+            file,
+            f"is neither UTF-8 nor GB18030 text: it looks like {name}, which would be read as garbled "
+            f"names; {save_as}.",
+        )
+    raise _refuse(file, f"is neither UTF-8 nor GB18030 text (its encoding cannot be told); {save_as}.")
+
+
+_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)", "，": "Chinese commas (，)"}
+
+
+def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
+    """The rows of a CSV, the encoding assumed, and whether any cell may hold a quote."""
+    import csv
     from io import StringIO
 
+    file = path.name
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise _refuse(
+            file,
+            f"is {size / 2**20:.0f} MB; the planner reads CSV files up to {MAX_CSV_BYTES // 2**20} MB.",
+        )
+    raw = path.read_bytes()
+    text, encoding = decode_text(raw, file)
+    if not text.strip():
+        raise _refuse(file, "is empty.")
+    controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > max(3, len(text[:100_000]) // 100):
+        raise _refuse(
+            file, "is not a text (CSV) file: it holds binary data. Give a CSV or an Excel workbook (.xlsx)."
+        )
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    header = next(csv.reader([first]), [])
+    _check_size(file, text.count("\n"), len(header))
+    if _header_hits(header) == 0:
+        for sep, name in _DELIMITERS.items():
+            if _header_hits(first.split(sep)) >= 2:
+                raise _refuse(
+                    file,
+                    f"its columns are separated by {name}, not by commas: save it as CSV "
+                    "(comma-separated, UTF-8) or as an Excel workbook.",
+                )
     try:
-        return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.ParserError as exc:
-        raise InputError([Problem(path.name, f"is not a well-formed CSV file: {exc}.")]) from exc
+        rows = list(csv.reader(StringIO(text.lstrip("\ufeff")), skipinitialspace=True))
+    except csv.Error as exc:
+        raise _refuse(file, f"is not a well-formed CSV file: {exc}.") from exc
+    if _header_hits(header) == 0:
+        for k, row in enumerate(rows[1:HEADER_SEARCH_ROWS], start=2):
+            if _header_hits(row) >= 2:
+                raise _refuse(
+                    file,
+                    f"the column headers are on row {k}, not on row 1: delete the row"
+                    f"{'s' if k > 2 else ''} above them (a title) so that the headers are the first row.",
+                )
+    width = len(rows[0]) if rows else 0
+    ragged = [
+        Problem(
+            file,
+            f"has {len(row)} cells but the header has {width}: a name with a comma must be in quotes.",
+            row=r,
+        )
+        for r, row in enumerate(rows[1:], start=FIRST_DATA_ROW)
+        if len(row) > width and any(c.strip() for c in row[width:])
+    ]
+    if ragged:
+        raise InputError(cap_problems(ragged, per_row_problems=True))
+    return [r if len(r) <= width else r[:width] for r in rows], encoding, "'" in text
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    import zipfile
+
+    import openpyxl
+
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+            expanded = sum(m.file_size for m in members)
+            if expanded > MAX_XLSX_UNCOMPRESSED:
+                raise _refuse(
+                    file,
+                    f"expands to {expanded / 2**20:,.0f} MB when unpacked; the planner reads workbooks up "
+                    f"to {MAX_XLSX_UNCOMPRESSED // 2**20} MB unpacked (is it really a branch list?).",
+                )
+            has_formulas = any(
+                _member_has(z, m, _FORMULA_TAG)
+                for m in members
+                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+            )
+    except zipfile.BadZipFile as exc:
+        raise _refuse(file, "is not a readable Excel file (it is not an .xlsx workbook).") from exc
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise _refuse(file, f"is not a readable Excel file: {exc}.") from exc
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            raise _refuse(file, "has no worksheet.")
+        grid = _sheet_grid(sheets[0], file)
+        if not grid or _header_hits(grid[0]) == 0:
+            others = [ws.title for ws in sheets[1:] if _header_hits((_sheet_grid(ws, file, 1) or [[]])[-1])]
+            if others:
+                raise _refuse(
+                    file,
+                    f"the first sheet '{sheets[0].title}' has no columns the planner knows; the data seems "
+                    f"to be on sheet '{others[0]}': move that sheet to the front (the planner reads the "
+                    "first sheet).",
+                )
+    finally:
+        book.close()
+    if has_formulas:
+        _unsaved_formulas(path, grid)
+    return grid
+
+
+def _unsaved_formulas(path: Path, grid: list[list[str]]) -> None:
+    """Refuse a sheet with formulas whose value was never computed (a file written by a program,
+    not saved by Excel): they would read as empty cells."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    file = path.name
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    problems = []
+    try:
+        rows = book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        for r, row in enumerate(rows):
+            if r >= len(grid):
+                break
+            for c, value in enumerate(row):
+                if not (isinstance(value, str) and value.startswith("=")) or c >= len(grid[r]) or grid[r][c]:
+                    continue
+                cell = f"{get_column_letter(c + 1)}{r + 1}"
+                problems.append(
+                    Problem(
+                        file,
+                        f"cell {cell} holds a formula without a saved value ({value[:40]}): open and "
+                        "save the file in Excel/WPS so that its values are stored.",
+                        row=r + 1,
+                        column=grid[0][c] or get_column_letter(c + 1),
+                    )
+                )
+    finally:
+        book.close()
+    if problems:
+        raise InputError(cap_problems(problems))
 
 
 def _excel_cell_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, dt.datetime | pd.Timestamp):
+    if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
 
@@ -134,30 +415,78 @@ def column_warnings(columns: list[str], specs: tuple[ColumnSpec, ...], file: str
     return out
 
 
+def _member_has(z: Any, member: Any, pattern: re.Pattern[bytes]) -> bool:
+    """Whether a zip member's bytes match `pattern`, read in chunks (never all at once)."""
+    tail = b""
+    with z.open(member) as f:
+        while chunk := f.read(1 << 20):
+            if pattern.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _sheet_grid(sheet: Any, file: str, limit: int | None = None) -> list[list[str]]:
+    grid: list[list[str]] = []
+    blank_run = 0
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+        cells = [_excel_cell_text(v) for v in row]
+        if len(cells) > MAX_COLUMNS and cells[MAX_COLUMNS]:
+            raise _refuse(
+                file, f"has more than {MAX_COLUMNS} columns; the planner reads at most {MAX_COLUMNS}."
+            )
+        cells = cells[:MAX_COLUMNS]
+        if not any(cells):
+            blank_run += 1
+            grid.append(cells)
+            continue
+        blank_run = 0
+        grid.append(cells)
+        _check_size(file, len(grid), 1)
+        if limit is not None and len(grid) >= limit:
+            break
+    if blank_run:
+        del grid[len(grid) - blank_run :]
+    # trailing columns that are empty everywhere (formatting) are dropped
+    width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in grid), default=0)
+    _check_size(file, len(grid), width)
+    return [r[:width] for r in grid]
+
+
 def _map_headers(
     frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
 ) -> pd.DataFrame:
+    from openpyxl.utils import get_column_letter
+
     by_name = {s.zh: s.key for s in specs} | {s.key: s.key for s in specs}
-    renamed: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for col in frame.columns:
+    positions: list[int] = []
+    keys: list[str] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for pos, col in enumerate(frame.columns):
         label = str(col).strip()
         key = by_name.get(label, by_name.get(label.lower()))
         if key is None:
             continue  # extra columns are kept out of the model and ignored
         if key in seen:
+            first_pos, first_label = seen[key]
+            where = f"columns {get_column_letter(first_pos + 1)} and {get_column_letter(pos + 1)}"
+            as_what = f"'{label}'" if label == first_label else f"'{first_label}' and '{label}'"
             problems.append(
-                Problem(
-                    file,
-                    f"the column appears twice (as '{seen[key]}' and '{label}'); keep one.",
-                    column=label,
-                )
+                Problem(file, f"the column appears twice (as {as_what}, {where}); keep one.", column=label)
             )
             continue
-        seen[key] = label
-        renamed[col] = key
-    typed = frame[list(renamed)].rename(columns=renamed).astype(str)
-    typed = typed.apply(lambda s: s.str.strip())
+        seen[key] = (pos, label)
+        positions.append(pos)
+        keys.append(key)
+    typed = pd.DataFrame(
+        {
+            k: [str(v).strip() for v in frame.iloc[:, p].tolist()]
+            for k, p in zip(keys, positions, strict=True)
+        },
+        index=frame.index,
+        columns=keys,
+        dtype=object,
+    )
     # blank rows are dropped but the index keeps each row's place: row numbers stay true
     return typed.loc[~(typed == "").all(axis=1)]
 
@@ -165,12 +494,36 @@ def _map_headers(
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
 
 
+MAX_COUNT = 1_000_000  # no branch has more members, no supervisor more visits a week
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
 def _parse_number(text: str) -> float | None:
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        return None
-    return value if value == value else None
+    """A number as people type it (8.5, 1,234, full-width digits), else None.
+
+    `8,5` (a decimal comma) and `8_5` are not numbers: Python would read them as 85.
+    """
+    if not _PLAIN.fullmatch(text):  # the common case first: plain ASCII digits
+        text = unicodedata.normalize("NFKC", text).strip()
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        elif not _PLAIN.fullmatch(text):
+            return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _number_error(text: str) -> str:
+    if _DECIMAL_COMMA.fullmatch(unicodedata.normalize("NFKC", text).strip()):
+        return f"'{text}' has a decimal comma; write it with a point ({text.replace(',', '.')})."
+    return f"'{text}' is not a number."
+
+
+def _fmt(value: float) -> str:
+    """A number with every digit that matters: 100.0000001 is not shown as 100."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
 
 def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
@@ -180,9 +533,11 @@ def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
     if kind in ("int", "score"):
         value = _parse_number(text)
         if value is None:
-            return None, f"'{text}' is not a number."
+            return None, _number_error(text)
         if kind == "int" and not value.is_integer():
             return None, f"'{text}' is not a whole number."
+        if kind == "int" and value > MAX_COUNT:
+            return None, f"'{text}' is too large (at most {MAX_COUNT:,})."
         return (int(value) if kind == "int" else value), None
     if kind == "date":
         m = _DATE.match(text)
@@ -204,7 +559,7 @@ def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
         weeks = []
         for item in items:
             value = _parse_number(item)
-            if value is None or not value.is_integer():
+            if value is None or not value.is_integer() or abs(value) > MAX_COUNT:
                 return None, f"'{item}' is not a week number."
             weeks.append(int(value))
         return tuple(sorted(set(weeks))), None
@@ -231,7 +586,7 @@ def _parse_columns(
         if spec.key not in text.columns:
             continue
         values = []
-        for i, cell in text[spec.key].items():
+        for i, cell in zip(text.index, text[spec.key].tolist(), strict=True):
             if cell == "":
                 values.append(_BLANK[spec.kind]())
                 continue
@@ -260,7 +615,6 @@ def _schema(specs: tuple[ColumnSpec, ...], id_key: str) -> pa.DataFrameSchema:
             checks.append(pa.Check.isin(ORG_TYPES))
         columns[s.key] = pa.Column(
             nullable=not (s.required and s.kind in ("text", "org_type", "int", "score")),
-            unique=s.key == id_key,
             required=s.required,
             checks=checks,
         )
@@ -290,12 +644,8 @@ def _pandera_problems(
             col = zh[column]
             if check == "not_nullable":
                 message = "is empty; a value is required."
-            elif check == "field_uniqueness":
-                rows = [int(i) + FIRST_DATA_ROW for i in frame.index[frame[column] == value]]
-                others = ", ".join(str(r) for r in rows if r != row)
-                message = f"duplicate id '{value}' (also on row {others})."
             elif check.startswith("in_range"):
-                message = f"{value:g} is outside 0–100."
+                message = f"{_fmt(value)} is outside 0–100."
             elif check.startswith("greater_than_or_equal_to"):
                 message = f"{value} is negative; a count must be 0 or more."
             elif check.startswith("isin"):
@@ -305,6 +655,53 @@ def _pandera_problems(
             problems.append(Problem(file, message, row=row, column=col))
         return problems
     return []
+
+
+def _duplicate_problems(
+    frame: pd.DataFrame, id_key: str, specs: tuple[ColumnSpec, ...], file: str
+) -> list[Problem]:
+    """One problem per row whose id is used before or after, naming a few of the other rows."""
+    if id_key not in frame.columns:
+        return []
+    ids = frame[id_key].dropna()
+    dup = ids[ids.duplicated(keep=False)]
+    if dup.empty:
+        return []
+    zh = {s.key: s.zh for s in specs}[id_key]
+    problems = []
+    for value, group in dup.groupby(dup, sort=False):
+        rows = [int(str(i)) + FIRST_DATA_ROW for i in group.index]
+        for row in rows:
+            others = [r for r in rows if r != row]
+            shown = ", ".join(str(r) for r in others[:3])
+            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+            problems.append(
+                Problem(file, f"duplicate id '{value}' (also on row {shown}{more}).", row=row, column=zh)
+            )
+    return problems
+
+
+PROBLEMS_PER_COLUMN = 20
+
+
+def cap_problems(
+    problems: list[Problem], per_column: int = PROBLEMS_PER_COLUMN, *, per_row_problems: bool = False
+) -> list[Problem]:
+    """At most `per_column` problems per file and column (or, with `per_row_problems`, per file
+    for problems about whole rows), then one line saying how many more."""
+    kept: list[Problem] = []
+    counts: dict[tuple[str, str | None], int] = {}
+    for p in problems:
+        key = (p.file, p.column)
+        counts[key] = counts.get(key, 0) + 1
+        capped = p.column is not None or (per_row_problems and p.row is not None)
+        if not capped or counts[key] <= per_column:
+            kept.append(p)
+    for (file, column), n in counts.items():
+        if n > per_column and (column is not None or per_row_problems):
+            where = "in this column" if column is not None else "like these"
+            kept.append(Problem(file, f"… and {n - per_column} more problems {where}.", column=column))
+    return kept
 
 
 def _validate_frame(
@@ -324,6 +721,7 @@ def _validate_frame(
         for p in _pandera_problems(typed, specs, id_key, file)
         if not (p.message.startswith("is empty") and (p.row, p.column) in parsed)
     ]
+    problems += _duplicate_problems(typed, id_key, specs, file)
     return typed, problems
 
 
@@ -384,11 +782,12 @@ def validate_frames(
     names: tuple[str, str] = ("branches", "supervisors"),
     sources: Mapping[str, str] | None = None,
     problems: list[Problem] | None = None,
+    horizon_start: dt.date | None = None,
 ) -> Inputs:
     """Validate raw (text) frames as read from files; raise InputError with every problem.
 
     A frame that could not be read is None; the other is still checked, and `problems` holds
-    what was found while reading.
+    what was found while reading. With `horizon_start`, a last visit after it is an error.
     """
     problems = list(problems or [])
     branches = supervisors = pd.DataFrame()
@@ -405,8 +804,21 @@ def validate_frames(
         problems += found
     if not supervisors.empty and not branches.empty:
         problems += _cross_checks(branches, supervisors, horizon_weeks, names[1])
+    if horizon_start is not None and "last_visit" in branches.columns:
+        zh = {s.key: s.zh for s in BRANCH_COLUMNS}["last_visit"]
+        for i, day in branches["last_visit"].dropna().items():
+            if day > horizon_start:
+                problems.append(
+                    Problem(
+                        names[0],
+                        f"{day} is after the plan's start ({horizon_start}); a last visit cannot be "
+                        "in the future.",
+                        int(str(i)) + FIRST_DATA_ROW,
+                        zh,
+                    )
+                )
     if problems:
-        raise InputError(problems)
+        raise InputError(cap_problems(problems))
     return Inputs(
         branches=_finish_branches(branches),
         supervisors=_finish_supervisors(supervisors),
@@ -416,7 +828,8 @@ def validate_frames(
 
 
 def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
-    b = b.reset_index(drop=True)
+    # id order, not file order: the same data in any row order gives the same plan
+    b = b.sort_values("branch_id", kind="stable").reset_index(drop=True)
     for col, default in (("org_type", "党支部"), ("last_visit", None), ("weak_lax", False), ("county", None)):
         if col not in b.columns:
             b[col] = default
@@ -430,7 +843,7 @@ def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
 
 
 def _finish_supervisors(s: pd.DataFrame) -> pd.DataFrame:
-    s = s.reset_index(drop=True)
+    s = s.sort_values("supervisor_id", kind="stable").reset_index(drop=True)
     for col in ("skills", "unavailable_weeks", "excluded_branches"):
         if col not in s.columns:
             s[col] = [() for _ in range(len(s))]
@@ -445,7 +858,9 @@ def _finish_supervisors(s: pd.DataFrame) -> pd.DataFrame:
     return s
 
 
-def load_inputs(branches: Path, supervisors: Path, *, horizon_weeks: int) -> Inputs:
+def load_inputs(
+    branches: Path, supervisors: Path, *, horizon_weeks: int, horizon_start: dt.date | None = None
+) -> Inputs:
     """Read and validate both files; every problem in either file is reported at once."""
     problems: list[Problem] = []
     frames: list[pd.DataFrame | None] = []
@@ -455,14 +870,21 @@ def load_inputs(branches: Path, supervisors: Path, *, horizon_weeks: int) -> Inp
         except InputError as exc:
             problems += exc.problems
             frames.append(None)
-    return validate_frames(
+    inputs = validate_frames(
         frames[0],
         frames[1],
         horizon_weeks=horizon_weeks,
         names=(Path(branches).name, Path(supervisors).name),
         sources={Path(p).name: sha256(p) for p in (branches, supervisors) if Path(p).is_file()},
         problems=problems,
+        horizon_start=horizon_start,
     )
+    encodings = {
+        Path(p).name: str(f.attrs.get("encoding", ""))
+        for p, f in zip((branches, supervisors), frames, strict=True)
+        if f is not None
+    }
+    return replace(inputs, encodings=encodings)
 
 
 def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None) -> Inputs:
@@ -472,7 +894,7 @@ def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | N
     sups["weekly_capacity"] = np.floor(sups["weekly_capacity"] * factor + 0.5).astype(int)
     for sid, cap in (overrides or {}).items():
         sups.loc[sups["supervisor_id"] == sid, "weekly_capacity"] = int(cap)
-    return Inputs(inputs.branches, sups, inputs.sources, inputs.warnings)
+    return replace(inputs, supervisors=sups)
 
 
 def load_outcomes(
@@ -574,5 +996,5 @@ def load_branches(path: Path) -> pd.DataFrame:
     path = Path(path)
     branches, problems = _validate_frame(read_table(path), BRANCH_COLUMNS, "branch_id", path.name)
     if problems:
-        raise InputError(problems)
+        raise InputError(cap_problems(problems))
     return _finish_branches(branches)

@@ -18,7 +18,14 @@ from planner.atomic import atomic_output
 from planner.errors import InputError, Problem
 from planner.folder import read_plan
 from planner.inputs import load_outcomes, raw_branch_table, sha256
-from planner.schema import DIMENSIONS
+from planner.safety import write_csv, write_xlsx_sheet
+from planner.schema import BRANCH_COLUMNS, DIMENSIONS, SUPERVISOR_COLUMNS
+
+
+def _keys(raw: pd.DataFrame) -> set[str]:
+    """The column keys (English) a raw table's headers name, in either language."""
+    names = {c.zh: c.key for c in SUPERVISOR_COLUMNS} | {c.key: c.key for c in SUPERVISOR_COLUMNS}
+    return {names[h] for h in (str(c).strip() for c in raw.columns) if h in names}
 
 
 def next_branches(
@@ -68,6 +75,21 @@ def record(plan_dir: Path, outcomes_file: Path, branches_file: Path, out: Path) 
         raise InputError(problems)
     weeks = folder.scenario.horizon
     raw, where = raw_branch_table(branches_file)
+    missing = [k for k in ("branch_id", *DIMENSIONS) if k not in where]
+    if missing:
+        zh = {c.key: c.zh for c in BRANCH_COLUMNS}
+        looks = " (it looks like the supervisor file)" if "supervisor_id" in _keys(raw) else ""
+        raise InputError(
+            [
+                Problem(
+                    Path(branches_file).name,
+                    f"is not a branch file{looks}: it has no column "
+                    + ", ".join(f"{k} ({zh[k]})" for k in missing[:3])
+                    + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+                    + "; give --branches the branch file the plan was made from.",
+                )
+            ]
+        )
     outcomes = load_outcomes(
         outcomes_file,
         plan_visits=folder.visits,
@@ -77,8 +99,10 @@ def record(plan_dir: Path, outcomes_file: Path, branches_file: Path, out: Path) 
     )
     table, changed = next_branches(raw, where, outcomes)
     with atomic_output(out, flag="--out") as partial:
+        # names that look like formulas stay text in either format (planner.safety)
         if out.suffix.lower() == ".xlsx":
-            table.to_excel(partial, index=False)
+            with pd.ExcelWriter(partial, engine="openpyxl") as xl:
+                write_xlsx_sheet(xl, table, "Sheet1")
         else:
-            table.to_csv(partial, index=False, encoding="utf-8-sig")
+            write_csv(table, partial)
     return out, changed

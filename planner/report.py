@@ -409,7 +409,7 @@ def _district_chart(d: pd.DataFrame, lang: str) -> Figure:
     y = np.arange(len(d))
     ax.barh(y, d["total_risk"], color="#d9d9d9", label=COLUMNS["total_risk"][lang])
     ax.barh(y, d["risk_visited"], color="#c0392b", label=COLUMNS["risk_visited"][lang])
-    ax.set_yticks(y, d["district"].tolist())
+    ax.set_yticks(y, d["district"].tolist(), parse_math=False)  # a '$' in a name is text
     ax.set_xlabel(COLUMNS["risk_score"][lang])
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

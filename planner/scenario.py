@@ -497,6 +497,16 @@ def parse_scenario(
     for section in SECTIONS:
         known = [s.name for s in section_settings(section)]
         _check_keys(c, _table(c, data, section, quiet=True), known, f"{section}.")
+    start = values["horizon.start"]
+    if isinstance(start, dt.date) and start.weekday() != 0:
+        # weeks run Monday to Friday in the schedule, the calendars and the report: refuse
+        # rather than move the plan silently
+        monday = start - dt.timedelta(days=start.weekday())
+        c.add(
+            "horizon.start",
+            f"{start} is a {start:%A}; a plan starts on a Monday: use {monday} (that week's Monday) "
+            f"or {monday + dt.timedelta(weeks=1)}.",
+        )
     if c.problems:
         raise InputError(c.problems)
 
@@ -541,9 +551,26 @@ def load_scenario(path: Path | None, *, today: dt.date | None = None) -> Scenari
     if path is None:
         return parse_scenario({}, today=today)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError([Problem(str(path), f"cannot be read: {exc.strerror}.")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            raw.decode("gb18030")
+            guess = " (it looks like GBK/GB18030, as Notepad saves it on a Chinese Windows)"
+        except UnicodeDecodeError:
+            guess = ""
+        raise InputError(
+            [
+                Problem(
+                    Path(path).name,
+                    f"is not UTF-8 text{guess}; a scenario file must be UTF-8: save it again choosing "
+                    "the encoding UTF-8.",
+                )
+            ]
+        ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -175,7 +175,8 @@ def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
         )
         for v in table.loc[table["status"] == SolveStatus.INFEASIBLE.value, "value"]:
             ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
-        ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
+        # the swept key may hold a supervisor id: text, never maths
+        ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "", parse_math=False)
         if len(table) and str(table["param"].iloc[0]).startswith("capacity"):
             # capacities are whole visits: the factor is rounded, so show the slots it really gave
             ax.set_xticks(
@@ -185,7 +186,7 @@ def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
                     for v, n in zip(table["value"], table["visit_slots"], strict=True)
                 ],
             )
-            ax.set_xlabel(t("sweep_capacity_axis", lang, param=table["param"].iloc[0]))
+            ax.set_xlabel(t("sweep_capacity_axis", lang, param=table["param"].iloc[0]), parse_math=False)
         ax.set_ylabel(t("sweep_objective", lang))
         ax.legend(frameon=False)
         ax.spines[["top", "right"]].set_visible(False)

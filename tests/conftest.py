@@ -14,7 +14,7 @@ def branch_row(
     district: str,
     score: int,
     *,
-    last: str = "2026-12-01",
+    last: str = "2026-06-01",  # before any default horizon start (next Monday)
     weak: str = "否",
     name: str | None = None,
     members: int = 10,

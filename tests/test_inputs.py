@@ -92,7 +92,7 @@ def test_xlsx_first_sheet(tmp_path, write):
     xlsx = tmp_path / "b.xlsx"
     frame.to_excel(xlsx, index=False)
     inputs = load_inputs(xlsx, write("s.csv", SUPERVISORS), horizon_weeks=13)
-    assert str(inputs.branches.loc[0, "last_visit"]) == "2026-12-01"
+    assert str(inputs.branches.loc[0, "last_visit"]) == "2026-06-01"
     assert inputs.branches["members"].tolist() == [10, 10, 10]
 
 

@@ -47,6 +47,12 @@ def test_round_trip_plan_record_plan(q1, tmp_path):
         else:
             assert row.equals(before.loc[i])  # untouched branches stay exactly as they were
     assert f"{len(visited)} branches updated" in done.stdout
+    # the next quarter starts when this one ends (a last visit after the start is an error)
+    q2_scenario = tmp_path / "q2.toml"
+    q2_scenario.write_text(
+        datasets.sample_paths()[2].read_text(encoding="utf-8").replace("2027-01-04", "2027-04-05"),
+        encoding="utf-8",
+    )
     q2 = planner(
         "plan",
         "--branches",
@@ -54,7 +60,7 @@ def test_round_trip_plan_record_plan(q1, tmp_path):
         "--supervisors",
         str(datasets.sample_paths()[1]),
         "--scenario",
-        str(datasets.sample_paths()[2]),
+        str(q2_scenario),
         "--out",
         str(tmp_path / "q2plan"),
         "--no-report",

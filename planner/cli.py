@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner import datasets
+from planner import datasets, labels
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.inputs import Inputs, load_inputs, sha256
 from planner.plan import Writer, default_out, pins_from, plan, read_plan_folder, write_plan
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", type=Path, help="folder for sweep.csv and sweep.png (new)")
     sw.add_argument("--workers", type=int, help="local processes (default: every core)")
     sw.add_argument("--dask", metavar="ADDRESS", help="run the points on this Dask scheduler")
+    sw.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and chart")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
@@ -174,20 +175,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if not args.no_report:
         extras.append(lambda p, d: report.render(d, args.lang))
     folder = write_plan(result, out, extras)
-    sm = result.summary
-    k, base = sm["kpis"], sm["baseline"]
-    print(
-        f"{sm['scenario']}: {sm['status']} plan, objective {sm['objective']:.1f} "
-        f"(bound {sm['bound']:.1f}, gap {sm['gap']:.4%}), solved in {sm['solve_seconds']:.2f} s"
-    )
-    print(
-        f"{k['visits']} visits to {k['branches_visited']} of {sm['n_branches']} branches; "
-        f"mandatory visits met {k['mandatory_visits_met']}/{k['mandatory_visits_required']}; "
-        f"hand ranking would reach {base['objective']:.1f} "
-        f"({sm['improvement_over_baseline']:+.2%} for the optimizer)"
-    )
+    for line in labels.plan_lines(result.summary, args.lang):
+        print(line)
     if not args.no_report:
-        print(f"report: {folder / 'report.html'}")
+        print(labels.t("cli_report", args.lang, path=folder / "report.html"))
     print(folder)
     return EXIT_OK
 
@@ -271,21 +262,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     table = sweep.sweep(
         inputs, scenario, args.param, values, workers=args.workers, dask=args.dask, progress=True
     )
-    cols = [
-        "value",
-        "status",
-        "objective",
-        "baseline_objective",
-        "visits",
-        "branches_visited",
-        "high_risk_visited_share",
-        "mandatory_visits_met",
-    ]
-    with pd.option_context("display.width", 200):
-        print(table[cols].to_string(index=False))
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(sweep.readable(table, args.lang).to_string(index=False))
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "sweep.csv", index=False, encoding="utf-8-sig")
-    sweep.chart(table).savefig(out / "sweep.png")
+    sweep.chart(table, args.lang).savefig(out / "sweep.png")
     print(out)
     return EXIT_OK
 

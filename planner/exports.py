@@ -10,8 +10,8 @@ import pandas as pd
 from icalendar import Calendar, Event
 from openpyxl.utils import get_column_letter
 
+from planner.labels import KPIS, column, dimension_label, format_kpi_of, t
 from planner.plan import Plan
-from planner.report import COLUMNS, KPI_LABELS, dimension_label, t
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -40,7 +40,7 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     if "focus" in out:
         out["focus"] = out["focus"].map(lambda f: dimension_label(f, lang))
-    return out.rename(columns={c: COLUMNS[c][lang] for c in out.columns if c in COLUMNS})
+    return out.rename(columns={c: column(c, lang) for c in out.columns})
 
 
 def _as_text(sheet: object) -> None:
@@ -77,14 +77,14 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
     plan_k, base_k = p.summary["kpis"], p.summary["baseline"]
     kpis = pd.DataFrame(
         {
-            COLUMNS["kpi"][lang]: [label[lang] for label in KPI_LABELS.values()],
-            t("plan", lang): [plan_k[k] for k in KPI_LABELS],
-            t("baseline", lang): [base_k[k] for k in KPI_LABELS],
+            column("kpi", lang): [k.label(lang) for k in KPIS],
+            t("plan", lang): [format_kpi_of(plan_k, k.key, lang) for k in KPIS],
+            t("baseline", lang): [format_kpi_of(base_k, k.key, lang) for k in KPIS],
         }
     )
     used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        overview = _sheet_name("总览" if lang == "zh" else "Overview", used)
+        overview = _sheet_name(t("overview_sheet", lang), used)
         title = pd.DataFrame({t("scenario", lang): [p.scenario.name]})
         title.to_excel(xl, sheet_name=overview, index=False)
         kpis.to_excel(xl, sheet_name=overview, index=False, startrow=3)
@@ -117,17 +117,23 @@ def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:
             event = Event()
             start = dt.date.fromisoformat(str(v.week_start))
             focus = dimension_label(str(v.focus), lang)
-            if lang == "zh":
-                summary = f"督导走访：{v.branch_name}（重点：{focus}）"
-            else:
-                summary = f"Supervisory visit: {v.branch_name} (focus: {focus})"
+            summary = t("calendar_event", lang, branch=v.branch_name, focus=focus)
             event.add("uid", f"{v.visit_id}-{v.branch_id}@dudao")
             event.add("dtstamp", stamp)
             event.add("dtstart", start)
             event.add("dtend", start + dt.timedelta(days=5))
             event.add("summary", summary)
             event.add("location", str(v.district))
-            event.add("description", f"{v.branch_id} · {v.visit_no} · risk {v.risk_score}")
+            event.add(
+                "description",
+                t(
+                    "calendar_description",
+                    lang,
+                    branch_id=v.branch_id,
+                    visit_no=v.visit_no,
+                    risk=v.risk_score,
+                ),
+            )
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
         (out / f"{_file_name(str(sid), used)}.ics").write_bytes(cal.to_ical())

@@ -6,9 +6,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from planner.charts import style
 from planner.inputs import Inputs
 from planner.instance import mandatory
-from planner.report import COLUMNS, dimension_label
+from planner.labels import column, dimension_label, t
 from planner.risk import score
 from planner.scenario import Scenario
 from planner.schema import DIMENSIONS
@@ -40,14 +41,15 @@ def tier_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def risk_histogram(table: pd.DataFrame, scenario: Scenario, lang: str = "zh") -> Figure:
-    fig, ax = plt.subplots(figsize=(8, 3), dpi=90)
-    ax.hist(table["risk_score"], bins=[x * 2.5 for x in range(41)], color="#c0392b", alpha=0.85)
-    for threshold in (scenario.risk.medium_from, scenario.risk.high_from):
-        ax.axvline(threshold, color="#555", linestyle="--", linewidth=1)
-    ax.set_xlabel(COLUMNS["risk_score"][lang])
-    ax.set_ylabel(COLUMNS["branches"][lang])
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    with style():
+        fig, ax = plt.subplots(figsize=(8, 3), dpi=90)
+        ax.hist(table["risk_score"], bins=[x * 2.5 for x in range(41)], color="#c0392b", alpha=0.85)
+        for threshold in (scenario.risk.medium_from, scenario.risk.high_from):
+            ax.axvline(threshold, color="#555", linestyle="--", linewidth=1)
+        ax.set_xlabel(column("risk_score", lang))
+        ax.set_ylabel(column("branches", lang))
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
     plt.close(fig)
     return fig
 
@@ -58,8 +60,8 @@ def weakest_by_district(inputs: Inputs, lang: str = "zh") -> pd.DataFrame:
     means = b.groupby("district", sort=True)[list(DIMENSIONS)].mean().round(1)
     weakest = means.idxmin(axis=1).map(lambda d: dimension_label(d, lang))
     means = means.rename(columns={d: dimension_label(d, lang) for d in DIMENSIONS})
-    means.insert(0, "最弱维度" if lang == "zh" else "weakest", weakest)
-    return means.reset_index().rename(columns={"district": COLUMNS["district"][lang]})
+    means.insert(0, t("weakest", lang), weakest)
+    return means.reset_index().rename(columns={"district": column("district", lang)})
 
 
 def mandatory_list(table: pd.DataFrame, reason: str) -> pd.DataFrame:

@@ -17,169 +17,32 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from planner.charts import style
+from planner.labels import (
+    COLUMNS,
+    KPIS,
+    column,
+    dimension_label,
+    format_gain,
+    format_gap,
+    format_kpi_difference,
+    format_kpi_of,
+    kpi_value,
+    t,
+)
 from planner.plan import PlanFolder, read_plan_folder
 from planner.resources import notebook
+from planner.scenario import section_settings
 from planner.schema import DIMENSION_ZH, DIMENSIONS
 
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "Noto Sans SC",
-    "WenQuanYi Zen Hei",
-    "Source Han Sans SC",
-    "SimHei",
-    "Microsoft YaHei",
-)
-
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "督导走访计划", "en": "Supervisory visit plan"},
-    "scenario": {"zh": "方案", "en": "Scenario"},
-    "horizon": {"zh": "计划周期", "en": "Horizon"},
-    "weeks_from": {"zh": "{weeks} 周，自 {start} 起", "en": "{weeks} weeks from {start}"},
-    "status": {"zh": "求解状态", "en": "Solver status"},
-    "optimal": {"zh": "已证明最优", "en": "proven optimal"},
-    "feasible": {"zh": "可行（未证明最优）", "en": "feasible (not proven optimal)"},
-    "objective_line": {
-        "zh": "目标值 {objective:.1f}，上界 {bound:.1f}，差距 {gap:.3%}（{solver}，{seconds:.2f} 秒）",
-        "en": "objective {objective:.1f}, bound {bound:.1f}, gap {gap:.3%} ({solver}, {seconds:.2f} s)",
-    },
-    "rules": {"zh": "方案规则", "en": "The scenario's rules"},
-    "kpis": {"zh": "关键指标：优化计划与人工排序对比", "en": "Key figures: the plan against ranking by hand"},
-    "districts": {"zh": "各片区风险与督导覆盖", "en": "Risk and coverage by district"},
-    "weekly": {"zh": "每周走访次数", "en": "Visits per week"},
-    "by_week": {"zh": "逐周走访安排", "en": "The schedule week by week"},
-    "by_supervisor": {"zh": "督导员安排", "en": "The schedule supervisor by supervisor"},
-    "grid": {"zh": "督导员 × 周次（走访次数）", "en": "Supervisor × week (visits)"},
-    "unvisited": {"zh": "本期未安排走访的组织", "en": "Branches left without a visit"},
-    "unvisited_intro": {
-        "zh": "共 {n} 个组织未安排走访。其中 {lower} 个的风险低于所有被选中的组织；"
-        "{rule} 个风险不低，但因规则（督导员容量、回避、跨片区成本或间隔要求）让位于其他组织。"
-        "下表列出风险最高的 {shown} 个。",
-        "en": "{n} branches get no visit. {lower} have lower risk than every branch chosen; "
-        "{rule} are not lower, but a rule (capacity, conflicts of interest, travel cost or "
-        "spacing) made other branches worth more. The {shown} riskiest are listed.",
-    },
-    "mandatory": {"zh": "必访组织及落实情况", "en": "Mandatory visits and how they are met"},
-    "mandatory_intro": {
-        "zh": "必访走访 {met}/{required} 次已落实。",
-        "en": "{met} of {required} mandatory visits are planned.",
-    },
-    "reason_lower": {"zh": "风险较低", "en": "lower risk"},
-    "reason_rule": {"zh": "受规则限制", "en": "a rule"},
-    "weak_lax": {"zh": "软弱涣散", "en": "weak and lax"},
-    "overdue": {"zh": "超期未督导", "en": "overdue"},
-    "audit": {"zh": "随机抽查", "en": "audit draw"},
-    "met": {"zh": "已落实", "en": "met"},
-    "short": {"zh": "未落实", "en": "short"},
-    "plan": {"zh": "优化计划", "en": "Optimised plan"},
-    "baseline": {"zh": "人工排序", "en": "Ranking by hand"},
-    "difference": {"zh": "差异", "en": "Difference"},
-    "compare_title": {"zh": "方案对比", "en": "Scenario comparison"},
-    "marginal": {"zh": "增加督导力量的边际价值", "en": "What more capacity would add"},
-    "marginal_intro": {
-        "zh": "由线性松弛的对偶值估算（变化率，对整次走访为下限估计；精确数字请用 planner sweep 重新求解）。"
-        "全队每周多一次走访约可多化解风险 {team:.1f}。",
-        "en": "Estimated from the LP relaxation's duals (rates; a lower estimate for a whole visit — "
-        "planner sweep re-solves for exact figures). One more team visit every week would "
-        "address about {team:.1f} more risk.",
-    },
-    "binding": {"zh": "约束代价（放宽后可多化解的风险）", "en": "What the rules cost"},
-    "per_week": {"zh": "每周多一次走访", "en": "One more visit a week"},
-    "best_slot": {"zh": "最佳单次加派", "en": "Best single extra visit"},
-}
-
-COLUMNS: dict[str, dict[str, str]] = {
-    "visit_id": {"zh": "走访编号", "en": "Visit"},
-    "week": {"zh": "周次", "en": "Week"},
-    "week_start": {"zh": "周一日期", "en": "Week of"},
-    "supervisor_id": {"zh": "督导员编号", "en": "Supervisor ID"},
-    "supervisor_name": {"zh": "督导员", "en": "Supervisor"},
-    "branch_id": {"zh": "组织编号", "en": "Branch ID"},
-    "branch_name": {"zh": "组织名称", "en": "Branch"},
-    "name": {"zh": "组织名称", "en": "Branch"},
-    "district": {"zh": "片区", "en": "District"},
-    "focus": {"zh": "督导重点", "en": "Focus"},
-    "risk_score": {"zh": "风险分", "en": "Risk"},
-    "risk_tier": {"zh": "风险等级", "en": "Tier"},
-    "top_factors": {"zh": "主要风险因素", "en": "Top factors"},
-    "visits": {"zh": "走访次数", "en": "Visits"},
-    "visit_no": {"zh": "第几次", "en": "Visit no."},
-    "mandatory_reason": {"zh": "必访原因", "en": "Why mandatory"},
-    "mandatory_visits": {"zh": "应访次数", "en": "Required"},
-    "reason": {"zh": "未访原因", "en": "Why not"},
-    "responsible_supervisor_id": {"zh": "责任人", "en": "Responsible"},
-    "result": {"zh": "落实情况", "en": "Result"},
-    "branches": {"zh": "组织数", "en": "Branches"},
-    "visited": {"zh": "已安排组织", "en": "Visited"},
-    "high": {"zh": "高风险组织", "en": "High risk"},
-    "high_visited": {"zh": "高风险已安排", "en": "High risk visited"},
-    "total_risk": {"zh": "风险合计", "en": "Total risk"},
-    "risk_visited": {"zh": "已安排组织风险", "en": "Risk of visited"},
-    "coverage": {"zh": "风险覆盖率", "en": "Risk covered"},
-    "weeks_used": {"zh": "走访周次", "en": "Weeks"},
-    "rule": {"zh": "规则", "en": "Rule"},
-    "value": {"zh": "取值", "en": "Value"},
-    "kpi": {"zh": "指标", "en": "Figure"},
-}
-
-KPI_LABELS: dict[str, dict[str, str]] = {
-    "objective": {"zh": "目标值（风险化解量）", "en": "Objective (risk addressed, net)"},
-    "visits": {"zh": "走访总次数", "en": "Visits"},
-    "branches_visited": {"zh": "覆盖组织数", "en": "Branches visited"},
-    "high_risk_visited_share": {"zh": "高风险组织覆盖率", "en": "High-risk branches visited"},
-    "risk_share_of_visited_branches": {"zh": "风险覆盖率", "en": "Share of total risk visited"},
-    "mandatory_visits_met": {"zh": "必访走访落实", "en": "Mandatory visits met"},
-    "visits_per_supervisor_min": {"zh": "人均走访最少", "en": "Visits per supervisor, min"},
-    "visits_per_supervisor_max": {"zh": "人均走访最多", "en": "Visits per supervisor, max"},
-    "visits_outside_home_district": {"zh": "跨片区走访", "en": "Visits outside home district"},
-}
-
-RULE_LABELS: dict[str, dict[str, str]] = {
-    "max_visits_per_branch": {"zh": "每个组织最多走访次数", "en": "Most visits per branch"},
-    "min_weeks_between_visits": {"zh": "两次走访最少间隔（周）", "en": "Weeks between two visits"},
-    "weak_lax_min_visits": {"zh": "软弱涣散组织最少走访", "en": "Visits to each weak-and-lax branch"},
-    "overdue_days": {"zh": "超期未督导天数", "en": "Overdue after (days)"},
-    "district_min_share": {"zh": "各片区最低覆盖比例", "en": "Least share visited per district"},
-    "repeat_value": {"zh": "第 1/2/3 次走访的价值", "en": "Worth of the 1st/2nd/3rd visit"},
-    "one_responsible_supervisor": {"zh": "每个组织一名责任人", "en": "One responsible supervisor"},
-    "travel_penalty": {"zh": "跨片区走访成本", "en": "Travel penalty per visit"},
-    "audit_share": {"zh": "随机抽查占用容量比例", "en": "Share of slots for audit visits"},
-}
-
-
-def t(key: str, lang: str, **fmt: object) -> str:
-    text = TEXT[key][lang]
-    return text.format(**fmt) if fmt else text
-
-
-def dimension_label(key: str, lang: str) -> str:
-    return DIMENSION_ZH.get(key, key) if lang == "zh" else key
-
-
-def _use_cjk_font() -> None:
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    if not any(f in installed for f in CJK_FONTS) and shutil.which("fc-list"):
-        # fonts installed after matplotlib cached its font list are found only on a rebuild
-        fresh = font_manager.FontManager()
-        if any(f.name in CJK_FONTS for f in fresh.ttflist):
-            font_manager.fontManager = fresh
-            installed = {f.name for f in fresh.ttflist}
-    chosen = [f for f in CJK_FONTS if f in installed]
-    plt.rcParams["font.sans-serif"] = [*chosen, "DejaVu Sans"]
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["svg.hashsalt"] = "dudao"
-
-
-_use_cjk_font()
+__all__ = ["COLUMNS", "dimension_label", "t"]  # re-exported: the report's words come from labels
 
 
 def table_html(frame: pd.DataFrame, lang: str, *, classes: str = "") -> str:
     """An escaped HTML table with headers in the report's language."""
-    shown = frame.rename(columns={c: COLUMNS[c][lang] for c in frame.columns if c in COLUMNS})
+    shown = frame.rename(columns={c: column(c, lang) for c in frame.columns})
     return shown.to_html(
         index=False,
         escape=True,
@@ -262,40 +125,30 @@ def heading(key: str, lang: str, *, new_page: bool = False) -> str:
 
 
 def rules_table(p: PlanFolder, lang: str) -> str:
-    r = p.scenario.rules
-    rows = []
-    for key, label in RULE_LABELS.items():
-        value = getattr(r, key)
-        if isinstance(value, tuple):
-            value = " / ".join(f"{v:g}" for v in value)
-        elif isinstance(value, bool):
-            value = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-        rows.append({"rule": label[lang], "value": str(value)})
-    weights = "、".join(f"{dimension_label(d, lang)} {p.scenario.weights[d]:g}" for d in DIMENSIONS)
-    rows.append({"rule": "维度权重" if lang == "zh" else "Dimension weights", "value": weights})
+    """Every rule of the scenario with its value, as the settings describe them."""
+    sc = p.scenario
+    rows = [
+        {"rule": r.label(lang), "value": r.format(sc.value(r.key), lang)} for r in section_settings("rules")
+    ]
+    weights = "、".join(f"{dimension_label(d, lang)} {sc.weights[d]:g}" for d in DIMENSIONS)
+    rows.append({"rule": t("weights", lang), "value": weights})
     return table_html(pd.DataFrame(rows), lang, classes="narrow")
 
 
 def kpi_table(p: PlanFolder, lang: str) -> str:
     plan_k, base_k = p.summary["kpis"], p.summary["baseline"]
-    rows = []
-    for key in KPI_LABELS:
-        a, b = plan_k[key], base_k[key]
-        if key == "mandatory_visits_met":
-            fa = f"{a}/{plan_k['mandatory_visits_required']}"
-            fb = f"{b}/{base_k['mandatory_visits_required']}"
-            diff = f"{a - b:+d}"
-        elif key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
-            fa, fb, diff = f"{a:.1%}", f"{b:.1%}", f"{(a - b) * 100:+.1f} pp"
-        elif isinstance(a, float):
-            fa, fb = f"{a:.1f}", f"{b:.1f}"
-            diff = f"{a - b:+.1f} ({(a - b) / abs(b):+.2%})" if b else f"{a - b:+.1f}"
-        else:
-            fa, fb, diff = str(a), str(b), f"{a - b:+d}"
-        rows.append({t("plan", lang): fa, t("baseline", lang): fb, t("difference", lang): diff})
-    frame = pd.DataFrame(rows)
-    frame.insert(0, COLUMNS["kpi"][lang], [label[lang] for label in KPI_LABELS.values()])
-    return table_html(frame, lang, classes="narrow")
+    rows = [
+        {
+            "kpi": k.label(lang),
+            t("plan", lang): format_kpi_of(plan_k, k.key, lang),
+            t("baseline", lang): format_kpi_of(base_k, k.key, lang),
+            t("difference", lang): format_kpi_difference(
+                k.key, kpi_value(plan_k, k.key), kpi_value(base_k, k.key), lang
+            ),
+        }
+        for k in KPIS
+    ]
+    return table_html(pd.DataFrame(rows), lang, classes="narrow")
 
 
 def district_summary(p: PlanFolder) -> pd.DataFrame:
@@ -326,6 +179,11 @@ def district_table(p: PlanFolder, lang: str) -> str:
 
 def district_chart(p: PlanFolder, lang: str) -> Figure:
     d = district_summary(p).sort_values("total_risk", ascending=True)
+    with style():
+        return _district_chart(d, lang)
+
+
+def _district_chart(d: pd.DataFrame, lang: str) -> Figure:
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(d) + 1)), dpi=90)
     y = np.arange(len(d))
     ax.barh(y, d["total_risk"], color="#d9d9d9", label=COLUMNS["total_risk"][lang])
@@ -347,6 +205,11 @@ def weekly_chart(p: PlanFolder, lang: str) -> Figure:
         if len(p.baseline_visits)
         else counts * 0
     )
+    with style():
+        return _weekly_chart(counts, base, weeks, lang)
+
+
+def _weekly_chart(counts: pd.Series, base: pd.Series, weeks: int, lang: str) -> Figure:
     fig, ax = plt.subplots(figsize=(8, 2.8), dpi=90)
     x = np.arange(1, weeks + 1)
     ax.bar(x - 0.2, counts.to_numpy(), width=0.4, color="#c0392b", label=t("plan", lang))
@@ -429,7 +292,7 @@ def unvisited(p: PlanFolder, lang: str, limit: int = 30) -> str:
 def _factor_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     if lang != "zh" or "top_factors" not in frame:
         return frame
-    names = {**DIMENSION_ZH, "staleness": "久未督导"}
+    names = {**DIMENSION_ZH, "staleness": t("staleness", "zh")}
     out = frame.copy()
     out["top_factors"] = out["top_factors"].map(
         lambda s: "、".join(
@@ -538,10 +401,10 @@ def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
             t("scenario", lang),
             t("status", lang),
             t("horizon", lang),
-            *[label[lang] for label in KPI_LABELS.values()],
-            f"{t('baseline', lang)} · {KPI_LABELS['objective'][lang]}",
-            "优化相对人工提升" if lang == "zh" else "Gain over ranking by hand",
-            "gap",
+            *[k.label(lang) for k in KPIS],
+            t("baseline_objective", lang),
+            t("improvement_over_baseline", lang),
+            t("gap", lang),
         ]
     }
     for i, f in enumerate(folders, start=1):
@@ -550,15 +413,11 @@ def comparison(folders: list[PlanFolder], lang: str) -> pd.DataFrame:
             f.scenario.name,
             t(s["status"], lang),
             t("weeks_from", lang, weeks=f.scenario.horizon.weeks, start=f.scenario.horizon.start),
+            *[format_kpi_of(k, x.key, lang) for x in KPIS],
+            format_kpi_of(s["baseline"], "objective", lang),
+            format_gain(s["improvement_over_baseline"]),
+            format_gap(s["gap"]),
         ]
-        for key in KPI_LABELS:
-            value = k[key]
-            if key in ("high_risk_visited_share", "risk_share_of_visited_branches"):
-                value = f"{value:.1%}"
-            elif key == "mandatory_visits_met":
-                value = f"{value}/{k['mandatory_visits_required']}"
-            values.append(value)
-        values += [s["baseline"]["objective"], f"{s['improvement_over_baseline']:+.2%}", f"{s['gap']:.4%}"]
         label = f.path.name if f.path.name not in rows else f"{i}. {f.path}"
         rows[label] = values
     return pd.DataFrame(rows)

@@ -1,23 +1,32 @@
 """The scenario (方案): rules, weights, capacities and solver settings, loaded from TOML.
 
+Every setting is described once, in the metadata of its dataclass field (`setting(...)`): its
+type, bounds, default, labels and help in Chinese and English. That description drives the
+TOML parser and its validation, the workbook's controls, the report's rule table and
+`docs/scenario.md` (`scenario_docs()`). `SETTINGS` lists them all, keyed by their TOML path.
+
 Every key has a default, so an empty file is a valid scenario; an unknown key is an error
-with a did-you-mean hint, because a typo must never be silently ignored.
+with a did-you-mean hint, because a typo must never be silently ignored. Every number must be
+finite and within its bounds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 
 from planner.errors import InputError, Problem
-from planner.schema import DIMENSIONS
+from planner.schema import DIMENSION_ZH, DIMENSIONS
+
+Kind = Literal["int", "float", "bool", "text", "date", "choice", "floats"]
 
 
 def next_monday(today: dt.date | None = None) -> dt.date:
@@ -26,9 +35,153 @@ def next_monday(today: dt.date | None = None) -> dt.date:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """One scenario setting: where it lives in the TOML, what it may be, what it means."""
+
+    key: str  # its TOML path, e.g. "rules.max_visits_per_branch"
+    kind: Kind
+    default: Any  # None: computed (horizon.start is the next Monday)
+    zh: str
+    en: str
+    help_zh: str
+    help_en: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # the bound itself is not allowed
+    choices: tuple[str, ...] = ()
+    step: float = 1.0  # the step of the workbook's control
+
+    @property
+    def section(self) -> str:
+        return self.key.partition(".")[0] if "." in self.key else ""
+
+    @property
+    def name(self) -> str:
+        return self.key.rpartition(".")[2]
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def help(self, lang: str) -> str:
+        return self.help_zh if lang == "zh" else self.help_en
+
+    def allowed(self) -> str:
+        """The allowed values in words, e.g. "a whole number at least 1 and at most 12"."""
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "date":
+            return "a date like 2027-01-04"
+        if self.kind == "text":
+            return "a non-empty text"
+        if self.kind == "choice":
+            return " or ".join(f"'{c}'" for c in self.choices)
+        what = "a whole number" if self.kind == "int" else "a number"
+        if self.kind == "floats":
+            what = "a list of numbers, each"
+        parts = []
+        if self.low is not None:
+            parts.append(f"greater than {_g(self.low)}" if self.low_open else f"at least {_g(self.low)}")
+        if self.high is not None:
+            parts.append(f"at most {_g(self.high)}")
+        return f"{what} {' and '.join(parts)}".strip()
+
+    def format(self, value: Any, lang: str) -> str:
+        """A value as the report shows it."""
+        if self.kind == "bool":
+            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        if self.kind == "floats":
+            return " / ".join(f"{v:g}" for v in value)
+        return str(value)
+
+    def check(self, value: Any, problems: _Collector) -> Any:
+        """The value as the scenario holds it, or None after noting what is wrong."""
+        if self.kind == "floats":
+            if not isinstance(value, list | tuple) or not value:
+                problems.add(self.key, f"must be {self.allowed()}, like [1.0, 0.5], got {value!r}.")
+                return None
+            items = [self._number(x, problems) for x in value]
+            return None if any(x is None for x in items) else tuple(items)
+        if self.kind in ("int", "float"):
+            return self._number(value, problems)
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+        elif self.kind == "text":
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        elif self.kind == "choice":
+            if isinstance(value, str) and value.lower() in self.choices:
+                return value.lower()
+        elif self.kind == "date":
+            if isinstance(value, str):
+                try:
+                    return dt.date.fromisoformat(value)
+                except ValueError:
+                    pass
+            elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                return value
+        problems.add(self.key, f"must be {self.allowed()}, got {value!r}.")
+        return None
+
+    def _number(self, value: Any, problems: _Collector) -> int | float | None:
+        wrong = f"must be {self.allowed()}, got {value!r}."
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.add(self.key, wrong)
+            return None
+        if not math.isfinite(value):
+            problems.add(self.key, wrong)
+            return None
+        if self.kind == "int" and not float(value).is_integer():
+            problems.add(self.key, wrong)
+            return None
+        low_ok = self.low is None or (value > self.low if self.low_open else value >= self.low)
+        if not low_ok or (self.high is not None and value > self.high):
+            problems.add(self.key, wrong)
+            return None
+        return int(value) if self.kind == "int" else float(value)
+
+
+def _g(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e6 else f"{x:,.0f}"
+
+
+def setting(
+    default: Any,
+    kind: Kind,
+    zh: str,
+    en: str,
+    help_zh: str,
+    help_en: str,
+    **bounds: Any,
+) -> Any:
+    """A dataclass field with its description; the key is filled in from the field's place."""
+    spec = {"default": default, "kind": kind, "zh": zh, "en": en, "help_zh": help_zh, "help_en": help_en}
+    meta = {"setting": {**spec, **bounds}}
+    if default is None:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
 class Horizon:
-    start: dt.date
-    weeks: int = 13
+    start: dt.date = setting(
+        None,
+        "date",
+        "计划起始（周一）",
+        "First Monday",
+        "计划第一周的周一；缺省为下一个周一。",
+        "The Monday of the plan's first week; default: the next Monday.",
+    )
+    weeks: int = setting(
+        13,
+        "int",
+        "计划周数",
+        "Weeks",
+        "计划覆盖的周数（一个季度约 13 周）。",
+        "How many weeks the plan covers (a quarter is about 13).",
+        low=1,
+        high=104,
+    )
 
     def week_start(self, week: int) -> dt.date:
         """The Monday of 1-based `week`."""
@@ -37,16 +190,109 @@ class Horizon:
 
 @dataclass(frozen=True)
 class Rules:
-    max_visits_per_branch: int = 3
-    min_weeks_between_visits: int = 3
-    weak_lax_min_visits: int = 2
-    overdue_days: int = 365
-    district_min_share: float = 0.0
-    repeat_value: tuple[float, ...] = (1.0, 0.5, 0.25)
-    one_responsible_supervisor: bool = True
-    travel_penalty: float = 0.0
-    audit_share: float = 0.0  # share of visit-slots for random low/middle-tier branches
-    audit_seed: int = 0
+    max_visits_per_branch: int = setting(
+        3,
+        "int",
+        "每个组织最多走访次数",
+        "Most visits per branch",
+        "本期每个组织最多安排的走访次数。",
+        "The most visits one branch gets in the plan.",
+        low=1,
+        high=12,
+    )
+    min_weeks_between_visits: int = setting(
+        3,
+        "int",
+        "两次走访最少间隔（周）",
+        "Weeks between two visits",
+        "同一组织的两次走访至少相隔的周数。",
+        "Two visits to one branch are at least this many weeks apart.",
+        low=1,
+        high=104,
+    )
+    weak_lax_min_visits: int = setting(
+        2,
+        "int",
+        "软弱涣散组织最少走访",
+        "Visits to each weak-and-lax branch",
+        "每个软弱涣散组织至少安排的走访次数。",
+        "Every weak-and-lax (软弱涣散) branch gets at least this many visits.",
+        low=0,
+        high=12,
+    )
+    overdue_days: int = setting(
+        365,
+        "int",
+        "超期未督导天数",
+        "Overdue after (days)",
+        "上次督导距计划起始超过此天数（或从未督导）的组织至少走访一次；0 表示不启用。",
+        "A branch last visited more than this many days before the start (or never) gets at "
+        "least one visit; 0 switches the rule off.",
+        low=0,
+        high=36500,
+    )
+    district_min_share: float = setting(
+        0.0,
+        "float",
+        "各片区最低覆盖比例",
+        "Least share visited per district",
+        "每个片区至少有此比例的组织得到走访（0–1）。",
+        "In every district at least this share of branches is visited (0–1).",
+        low=0,
+        high=1,
+        step=0.05,
+    )
+    repeat_value: tuple[float, ...] = setting(
+        (1.0, 0.5, 0.25),
+        "floats",
+        "第 1/2/3 次走访的价值",
+        "Worth of the 1st/2nd/3rd visit",
+        "对同一组织第 1、2、3……次走访的价值，占其风险分的比例；个数不少于最多走访次数。",
+        "What the 1st, 2nd, 3rd … visit to a branch is worth, as a share of its risk; one value "
+        "for each visit allowed per branch.",
+        low=0,
+        high=10,
+    )
+    one_responsible_supervisor: bool = setting(
+        True,
+        "bool",
+        "每个组织一名责任人",
+        "One responsible supervisor",
+        "同一组织的全部走访由同一名督导员（责任人）完成。",
+        "All visits to a branch are made by one supervisor (责任人).",
+    )
+    travel_penalty: float = setting(
+        0.0,
+        "float",
+        "跨片区走访成本",
+        "Travel penalty per visit",
+        "督导员到本片区以外走访一次所扣的风险分。",
+        "Risk points charged for a visit outside the supervisor's home district.",
+        low=0,
+        high=1000,
+        step=0.5,
+    )
+    audit_share: float = setting(
+        0.0,
+        "float",
+        "随机抽查占用容量比例",
+        "Share of slots for audit visits",
+        "留给随机抽查（从中、低风险组织中抽取）的走访容量比例（0–1）。",
+        "The share of visit slots reserved for random audit visits to low- and middle-tier branches (0–1).",
+        low=0,
+        high=1,
+        step=0.05,
+    )
+    audit_seed: int = setting(
+        0,
+        "int",
+        "随机抽查种子",
+        "Audit draw seed",
+        "随机抽查的随机数种子：相同种子抽中相同组织。",
+        "The seed of the audit draws: the same seed draws the same branches.",
+        low=0,
+        high=2**31 - 1,
+    )
 
     def visit_value(self, k: int) -> float:
         """What the k-th (1-based) visit to a branch is worth, as a share of its risk."""
@@ -57,17 +303,137 @@ class Rules:
 class RiskSettings:
     """Extension of the DOMAIN contract: how time since the last visit and tiers enter risk."""
 
-    staleness_weight: float = 1.0
-    staleness_full_days: int = 730
-    high_from: float = 45.0
-    medium_from: float = 30.0
+    staleness_weight: float = setting(
+        1.0,
+        "float",
+        "久未督导权重",
+        "Staleness weight",
+        "距上次督导的时间计入风险的权重；0 表示不计。",
+        "How much the time since the last visit counts toward risk; 0 leaves it out.",
+        low=0,
+        high=100,
+        step=0.1,
+    )
+    staleness_full_days: int = setting(
+        730,
+        "int",
+        "久未督导满分天数",
+        "Staleness full after (days)",
+        "距上次督导达到此天数（或从未督导）时，久未督导因素取满分。",
+        "After this many days without a visit (or never visited) staleness counts in full.",
+        low=1,
+        high=36500,
+    )
+    high_from: float = setting(
+        45.0,
+        "float",
+        "高风险起点",
+        "High tier from",
+        "风险分达到此值为高风险（0–100）。",
+        "A branch is in the high tier from this risk score (0–100).",
+        low=0,
+        high=100,
+    )
+    medium_from: float = setting(
+        30.0,
+        "float",
+        "中风险起点",
+        "Medium tier from",
+        "风险分达到此值为中风险，不得高于高风险起点。",
+        "A branch is in the medium tier from this risk score; not above the high tier's.",
+        low=0,
+        high=100,
+    )
 
 
 @dataclass(frozen=True)
 class SolverSettings:
-    name: str = "highs"
-    time_limit_s: float = 60.0
-    gap: float = 0.001
+    name: str = setting(
+        "highs",
+        "choice",
+        "求解器",
+        "Solver",
+        "所用的整数规划求解器。",
+        "The integer-programming solver.",
+        choices=("highs", "cbc"),
+    )
+    time_limit_s: float = setting(
+        60.0,
+        "float",
+        "求解时限（秒）",
+        "Time limit (s)",
+        "求解的最长时间；到时给出当前最好的计划及其差距。",
+        "The longest a solve may take; then the best plan found so far is used, with its gap.",
+        low=0,
+        low_open=True,
+        high=86400,
+        step=10,
+    )
+    gap: float = setting(
+        0.001,
+        "float",
+        "最优性差距",
+        "Optimality gap",
+        "相对最优性差距达到此值时求解器可以停止。",
+        "The relative optimality gap at which the solver may stop.",
+        low=0,
+        high=0.99,
+        step=0.001,
+    )
+
+
+_NAME = Setting(
+    key="name",
+    kind="text",
+    default="督导计划",
+    zh="方案名称",
+    en="Scenario name",
+    help_zh="方案的名称，显示在报告和文件夹名中。",
+    help_en="The scenario's name, shown in the report and the plan folder's name.",
+)
+
+_SECTIONS: dict[str, type] = {
+    "horizon": Horizon,
+    "rules": Rules,
+    "risk": RiskSettings,
+    "solver": SolverSettings,
+}
+
+
+def _weight(d: str) -> Setting:
+    return Setting(
+        key=f"weights.{d}",
+        kind="float",
+        default=1.0,
+        zh=DIMENSION_ZH[d],
+        en=d,
+        help_zh=f"“{DIMENSION_ZH[d]}”不足计入风险的权重；0 表示不计此维度。",
+        help_en=f"How much a deficit in {d} counts toward risk; 0 switches the dimension off.",
+        low=0,
+        high=100,
+        step=0.1,
+    )
+
+
+def _described(section: str, cls: type) -> list[Setting]:
+    return [Setting(key=f"{section}.{f.name}", **f.metadata["setting"]) for f in fields(cls)]
+
+
+SETTINGS: Mapping[str, Setting] = {
+    s.key: s
+    for s in [
+        _NAME,
+        *_described("horizon", Horizon),
+        *(_weight(d) for d in DIMENSIONS),
+        *(s for section, cls in _SECTIONS.items() if section != "horizon" for s in _described(section, cls)),
+    ]
+}
+SECTIONS: tuple[str, ...] = ("horizon", "weights", "rules", "risk", "solver")
+
+
+def section_settings(section: str) -> list[Setting]:
+    """The settings of one TOML table, in their order."""
+    return [s for s in SETTINGS.values() if s.section == section]
 
 
 @dataclass(frozen=True)
@@ -83,8 +449,14 @@ class Scenario:
         """A copy with top-level fields replaced (a convenience for sweeps and the workbook)."""
         return replace(self, **changes)
 
-
-_SECTIONS: dict[str, type] = {"rules": Rules, "risk": RiskSettings, "solver": SolverSettings}
+    def value(self, key: str) -> Any:
+        """A setting's value by its TOML path (`rules.travel_penalty`, `weights.training`)."""
+        if key == "name":
+            return self.name
+        section, _, name = key.partition(".")
+        if section == "weights":
+            return self.weights[name]
+        return getattr(getattr(self, section), name)
 
 
 def _closest(word: str, choices: list[str]) -> str:
@@ -101,31 +473,6 @@ class _Collector:
         self.problems.append(Problem(self.file, message, column=key))
 
 
-def _number(
-    c: _Collector,
-    key: str,
-    value: Any,
-    *,
-    low: float,
-    high: float | None = None,
-    integer: bool = False,
-    low_open: bool = False,
-) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        c.add(key, f"must be a number, got {value!r}.")
-        return None
-    if integer and not float(value).is_integer():
-        c.add(key, f"must be a whole number, got {value!r}.")
-        return None
-    too_low = value <= low if low_open else value < low
-    if too_low or (high is not None and value > high):
-        bound = f"greater than {low}" if low_open else f"at least {low}"
-        rng = f"{bound}" + (f" and at most {high}" if high is not None else "")
-        c.add(key, f"must be {rng}, got {value!r}.")
-        return None
-    return int(value) if integer else float(value)
-
-
 def _check_keys(c: _Collector, data: Mapping[str, Any], allowed: list[str], prefix: str) -> None:
     for key in data:
         if key not in allowed:
@@ -137,45 +484,23 @@ def parse_scenario(
 ) -> Scenario:
     """Build a validated Scenario from parsed TOML; raise InputError listing every problem."""
     c = _Collector(file)
-    top = ["name", "horizon", "weights", *_SECTIONS]
-    _check_keys(c, data, top, "")
-
-    name = data.get("name", "督导计划")
-    if not isinstance(name, str) or not name.strip():
-        c.add("name", "must be a non-empty text.")
-        name = "督导计划"
-
-    hz = _table(c, data, "horizon")
-    _check_keys(c, hz, ["start", "weeks"], "horizon.")
-    start = hz.get("start", next_monday(today))
-    if isinstance(start, str):
-        try:
-            start = dt.date.fromisoformat(start)
-        except ValueError:
-            c.add("horizon.start", f"must be a date like 2027-01-04, got {start!r}.")
-            start = next_monday(today)
-    elif isinstance(start, dt.datetime) or not isinstance(start, dt.date):
-        c.add("horizon.start", f"must be a date like 2027-01-04, got {start!r}.")
-        start = next_monday(today)
-    weeks = _number(c, "horizon.weeks", hz.get("weeks", 13), low=1, high=104, integer=True)
-
-    wt = _table(c, data, "weights")
-    _check_keys(c, wt, list(DIMENSIONS), "weights.")
-    weights = {d: _number(c, f"weights.{d}", wt.get(d, 1.0), low=0) for d in DIMENSIONS}
-
-    sections: dict[str, Any] = {}
-    for section, cls in _SECTIONS.items():
-        table = _table(c, data, section)
-        names = [f.name for f in fields(cls)]
-        _check_keys(c, table, names, f"{section}.")
-        defaults = cls()
-        values = {n: table.get(n, getattr(defaults, n)) for n in names}
-        sections[section] = _validate_section(c, section, values, defaults)
-
+    _check_keys(c, data, ["name", *SECTIONS], "")
+    values: dict[str, Any] = {}
+    for s in SETTINGS.values():
+        table = data if not s.section else _table(c, data, s.section)
+        default = next_monday(today) if s.key == "horizon.start" else s.default
+        values[s.key] = s.check(table.get(s.name, default), c)
+    for section in SECTIONS:
+        known = [s.name for s in section_settings(section)]
+        _check_keys(c, _table(c, data, section, quiet=True), known, f"{section}.")
     if c.problems:
         raise InputError(c.problems)
-    rules: Rules = sections["rules"]
-    risk: RiskSettings = sections["risk"]
+
+    def build(section: str) -> dict[str, Any]:
+        return {s.name: values[s.key] for s in section_settings(section)}
+
+    rules, risk = Rules(**build("rules")), RiskSettings(**build("risk"))
+    weights = build("weights")
     if sum(weights.values()) + risk.staleness_weight == 0:
         c.add("weights", "every weight is 0, so no branch has any risk; give one a weight.")
     if len(rules.repeat_value) < rules.max_visits_per_branch:
@@ -189,71 +514,22 @@ def parse_scenario(
     if c.problems:
         raise InputError(c.problems)
     return Scenario(
-        horizon=Horizon(start=start, weeks=weeks),
-        name=name.strip(),
+        horizon=Horizon(**build("horizon")),
+        name=values["name"],
         weights=weights,
         rules=rules,
         risk=risk,
-        solver=sections["solver"],
+        solver=SolverSettings(**build("solver")),
     )
 
 
-def _table(c: _Collector, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+def _table(c: _Collector, data: Mapping[str, Any], key: str, *, quiet: bool = False) -> Mapping[str, Any]:
     table = data.get(key, {})
     if not isinstance(table, Mapping):
-        c.add(key, f"must be a table ([{key}]).")
+        if not quiet and not any(p.column == key for p in c.problems):
+            c.add(key, f"must be a table ([{key}]).")
         return {}
     return table
-
-
-def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: Any) -> Any:
-    k = f"{section}."
-    if section == "rules":
-        repeat = v["repeat_value"]
-        if not isinstance(repeat, list | tuple) or not repeat:
-            c.add(k + "repeat_value", f"must be a list of numbers like [1.0, 0.5], got {repeat!r}.")
-            repeat = defaults.repeat_value
-        repeat = tuple(_number(c, k + "repeat_value", x, low=0) or 0.0 for x in repeat)
-        flag = v["one_responsible_supervisor"]
-        if not isinstance(flag, bool):
-            c.add(k + "one_responsible_supervisor", f"must be true or false, got {flag!r}.")
-            flag = True
-        return Rules(
-            max_visits_per_branch=_number(
-                c, k + "max_visits_per_branch", v["max_visits_per_branch"], low=1, high=12, integer=True
-            ),
-            min_weeks_between_visits=_number(
-                c, k + "min_weeks_between_visits", v["min_weeks_between_visits"], low=1, integer=True
-            ),
-            weak_lax_min_visits=_number(
-                c, k + "weak_lax_min_visits", v["weak_lax_min_visits"], low=0, integer=True
-            ),
-            overdue_days=_number(c, k + "overdue_days", v["overdue_days"], low=0, integer=True),
-            district_min_share=_number(c, k + "district_min_share", v["district_min_share"], low=0, high=1),
-            repeat_value=repeat,
-            one_responsible_supervisor=flag,
-            travel_penalty=_number(c, k + "travel_penalty", v["travel_penalty"], low=0),
-            audit_share=_number(c, k + "audit_share", v["audit_share"], low=0, high=1),
-            audit_seed=_number(c, k + "audit_seed", v["audit_seed"], low=0, integer=True),
-        )
-    if section == "risk":
-        return RiskSettings(
-            staleness_weight=_number(c, k + "staleness_weight", v["staleness_weight"], low=0),
-            staleness_full_days=_number(
-                c, k + "staleness_full_days", v["staleness_full_days"], low=1, integer=True
-            ),
-            high_from=_number(c, k + "high_from", v["high_from"], low=0, high=100),
-            medium_from=_number(c, k + "medium_from", v["medium_from"], low=0, high=100),
-        )
-    name = v["name"]
-    if not isinstance(name, str) or name.lower() not in ("highs", "cbc"):
-        c.add(k + "name", f"must be 'highs' or 'cbc', got {name!r}.")
-        name = "highs"
-    return SolverSettings(
-        name=name.lower(),
-        time_limit_s=_number(c, k + "time_limit_s", v["time_limit_s"], low=0, low_open=True),
-        gap=_number(c, k + "gap", v["gap"], low=0, high=0.99),
-    )
 
 
 def load_scenario(path: Path | None, *, today: dt.date | None = None) -> Scenario:
@@ -272,19 +548,55 @@ def load_scenario(path: Path | None, *, today: dt.date | None = None) -> Scenari
 
 
 def scenario_to_dict(s: Scenario) -> dict[str, Any]:
-    return {
-        "name": s.name,
-        "horizon": {"start": s.horizon.start, "weeks": s.horizon.weeks},
-        "weights": dict(s.weights),
-        "rules": {
-            f.name: (list(v) if isinstance(v := getattr(s.rules, f.name), tuple) else v)
-            for f in fields(Rules)
-        },
-        "risk": {f.name: getattr(s.risk, f.name) for f in fields(RiskSettings)},
-        "solver": {f.name: getattr(s.solver, f.name) for f in fields(SolverSettings)},
-    }
+    """The scenario as TOML data: every setting, by section."""
+    out: dict[str, Any] = {"name": s.name}
+    for section in SECTIONS:
+        out[section] = {
+            x.name: (list(v) if isinstance(v := s.value(x.key), tuple) else v)
+            for x in section_settings(section)
+        }
+    return out
 
 
 def scenario_to_toml(s: Scenario) -> str:
     """The scenario with every default filled in; parse_scenario reads it back unchanged."""
     return tomli_w.dumps(scenario_to_dict(s))
+
+
+def scenario_docs() -> str:
+    """`docs/scenario.md`: every setting with its type, allowed values, default and meaning."""
+    lines = [
+        "# The scenario file (方案文件)",
+        "",
+        "<!-- Generated by planner.scenario.scenario_docs() from the settings' descriptions;",
+        "     do not edit by hand: run `make docs`. -->",
+        "",
+        "A scenario is a TOML file. Every key has a default, so an empty file is a valid scenario;",
+        "an unknown key is an error, and every number must be finite and within its bounds.",
+        "`planner validate --scenario FILE` checks a file without planning.",
+    ]
+    titles = {
+        "": "Top level",
+        "horizon": "`[horizon]` 计划周期",
+        "weights": "`[weights]` 维度权重",
+        "rules": "`[rules]` 规则",
+        "risk": "`[risk]` 风险",
+        "solver": "`[solver]` 求解器",
+    }
+    for section in ("", *SECTIONS):
+        lines += [
+            "",
+            f"## {titles[section]}",
+            "",
+            "| key | 名称 | allowed | default | meaning | 说明 |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for s in section_settings(section) if section else [_NAME]:
+            default = "the next Monday" if s.default is None else _toml_value(s.default)
+            cells = [f"`{s.key}`", s.zh, s.allowed(), f"`{default}`", s.help_en, s.help_zh]
+            lines.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    return tomli_w.dumps({"x": list(value) if isinstance(value, tuple) else value})[4:].strip()

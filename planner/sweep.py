@@ -16,21 +16,20 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from planner.charts import style
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.inputs import Inputs, scaled_capacity
+from planner.labels import KPI_ORDER, format_kpi, kpi, kpi_value, t
 from planner.plan import plan
 from planner.scenario import Scenario, parse_scenario, scenario_to_dict
 
+# the KPIs in the one order, with the solver's figures beside the objective
 KPI_COLUMNS = (
     "objective",
     "bound",
     "gap",
-    "visits",
-    "branches_visited",
-    "high_risk_visited_share",
-    "risk_share_of_visited_branches",
-    "mandatory_visits_met",
-    "visits_outside_home_district",
+    *(k for k in KPI_ORDER if k != "objective"),
+    "mandatory_visits_required",
     "baseline_objective",
     "solve_seconds",
 )
@@ -44,14 +43,19 @@ def parse_values(text: str) -> list[float]:
             if step <= 0 or b < a:
                 raise ValueError
             n = math.floor((b - a) / step + 1e-9) + 1
-            return [round(a + i * step, 10) for i in range(n)]
-        return [float(x) for x in text.split(",") if x.strip()]
-    except ValueError as exc:
+            values = [round(a + i * step, 10) for i in range(n)]
+        else:
+            values = [float(x) for x in text.split(",") if x.strip()]
+        if not values or not all(math.isfinite(v) for v in values):
+            raise ValueError
+        return values
+    except (ValueError, OverflowError) as exc:
         raise InputError(
             [
                 Problem(
                     "command line",
-                    f"--values '{text}' is not A:B:STEP with STEP > 0 and B >= A, nor a list like 1,2,3.",
+                    f"--values '{text}' is not A:B:STEP with STEP > 0 and B >= A, nor a list like 1,2,3"
+                    " (finite numbers).",
                 )
             ]
         ) from exc
@@ -88,7 +92,8 @@ def point(inputs: Inputs, scenario: Scenario, param: str, value: float) -> Point
             ]
         )
     current = data[section][key]
-    data[section][key] = int(value) if isinstance(current, int) and not isinstance(current, bool) else value
+    whole = isinstance(current, int) and not isinstance(current, bool) and float(value).is_integer()
+    data[section][key] = int(value) if whole else value  # not whole: the parser says so
     return Point(param, value, inputs, parse_scenario(data, file=f"--param {param}={value:g}"))
 
 
@@ -100,22 +105,15 @@ def solve_point(p: Point) -> dict[str, Any]:
     except InfeasibleError as exc:
         return {**row, "status": "infeasible", "note": str(exc.conflicts[0])}
     s, k = result.summary, result.summary["kpis"]
-    return {
-        **row,
-        "status": s["status"],
+    solver = {
         "objective": s["objective"],
         "bound": s["bound"],
         "gap": s["gap"],
-        "visits": k["visits"],
-        "branches_visited": k["branches_visited"],
-        "high_risk_visited_share": k["high_risk_visited_share"],
-        "risk_share_of_visited_branches": k["risk_share_of_visited_branches"],
-        "mandatory_visits_met": k["mandatory_visits_met"],
-        "visits_outside_home_district": k["visits_outside_home_district"],
-        "baseline_objective": s["baseline"]["objective"],
+        "baseline_objective": kpi_value(s["baseline"], "objective"),
         "solve_seconds": s["solve_seconds"],
-        "note": "",
     }
+    kpis = {key: kpi_value(k, key) for key in KPI_COLUMNS if key not in solver}
+    return {**row, "status": s["status"], **solver, **kpis, "note": ""}
 
 
 def sweep(
@@ -142,25 +140,50 @@ def sweep(
     return table[["param", "value", "status", *KPI_COLUMNS, "note"]]
 
 
-def chart(table: pd.DataFrame) -> Figure:
+def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
     """The frontier: risk addressed (optimizer and hand ranking) along the swept value."""
-    fig, ax = plt.subplots(figsize=(8, 3.4), dpi=90)
-    ok = table[table["status"] != "infeasible"]
-    ax.plot(ok["value"], ok["objective"], marker="o", color="#c0392b", label="optimizer")
-    ax.plot(
-        ok["value"],
-        ok["baseline_objective"],
-        marker="s",
-        color="#7f8c8d",
-        label="ranking by hand",
-        linestyle="--",
-    )
-    for v in table.loc[table["status"] == "infeasible", "value"]:
-        ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
-    ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
-    ax.set_ylabel("objective (risk addressed)")
-    ax.legend(frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    with style():
+        fig, ax = plt.subplots(figsize=(8, 3.4), dpi=90)
+        ok = table[table["status"] != "infeasible"]
+        ax.plot(ok["value"], ok["objective"], marker="o", color="#c0392b", label=t("sweep_optimizer", lang))
+        ax.plot(
+            ok["value"],
+            ok["baseline_objective"],
+            marker="s",
+            color="#7f8c8d",
+            label=t("sweep_baseline", lang),
+            linestyle="--",
+        )
+        for v in table.loc[table["status"] == "infeasible", "value"]:
+            ax.axvline(v, color="#bbb", linewidth=6, alpha=0.5)
+        ax.set_xlabel(str(table["param"].iloc[0]) if len(table) else "")
+        ax.set_ylabel(t("sweep_objective", lang))
+        ax.legend(frameon=False)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def readable(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The sweep as a planner reads it: the value, the status, the KPIs in their order, formatted."""
+    out = pd.DataFrame({t("sweep_value", lang): table["value"], t("status", lang): table["status"]})
+    out[t("sweep_objective", lang)] = table["objective"].map(lambda v: _or_blank(v, "objective", lang))
+    out[t("baseline_objective", lang)] = table["baseline_objective"].map(
+        lambda v: _or_blank(v, "objective", lang)
+    )
+    for key in KPI_ORDER[1:]:
+        k = kpi(key)
+        if k.of:
+            cells = [
+                "" if pd.isna(v) else format_kpi(key, v, lang, of=o)
+                for v, o in zip(table[key], table[k.of], strict=True)
+            ]
+        else:
+            cells = [_or_blank(v, key, lang) for v in table[key]]
+        out[k.label(lang)] = cells
+    return out
+
+
+def _or_blank(value: Any, key: str, lang: str) -> str:
+    return "" if pd.isna(value) else format_kpi(key, value, lang)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 import tempfile
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
@@ -20,29 +21,105 @@ from IPython.display import display
 from planner.datasets import sample_paths
 from planner.errors import InfeasibleError, InputError
 from planner.inputs import Inputs, load_inputs, scaled_capacity
+from planner.labels import KPIS, column, dimension_label, format_gain, format_kpi, format_kpi_of, t
 from planner.plan import Plan, plan, write_plan
-from planner.report import COLUMNS, KPI_LABELS, dimension_label, t, weekly_chart
-from planner.scenario import Horizon, Scenario, load_scenario, scenario_to_toml
+from planner.report import weekly_chart
+from planner.scenario import (
+    SETTINGS,
+    Scenario,
+    Setting,
+    load_scenario,
+    parse_scenario,
+    scenario_to_dict,
+    scenario_to_toml,
+    section_settings,
+)
 from planner.schema import DIMENSIONS
 
-KPI_KEYS = (
-    "objective",
-    "visits",
-    "branches_visited",
-    "high_risk_visited_share",
-    "risk_share_of_visited_branches",
-    "mandatory_visits_met",
-    "visits_outside_home_district",
-)
-ALL = "全部"
 APP_ENV = {"branches": "DUDAO_BRANCHES", "supervisors": "DUDAO_SUPERVISORS", "scenario": "DUDAO_SCENARIO"}
+# the controls of the settings, by tab; every setting of the scenario has one
+CONTROL_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("wb_tab_weights", ("weights",)),
+    ("wb_tab_rules", ("rules",)),
+    ("wb_tab_horizon", ("", "horizon")),
+    ("wb_tab_risk", ("risk", "solver")),
+)
+# short names for the controls the tests and notebooks use most
+ALIASES = {
+    "start": "horizon.start",
+    "weeks": "horizon.weeks",
+    "max_visits": "rules.max_visits_per_branch",
+    "spacing": "rules.min_weeks_between_visits",
+    "weak_lax": "rules.weak_lax_min_visits",
+    "overdue": "rules.overdue_days",
+    "district_share": "rules.district_min_share",
+    "repeat": "rules.repeat_value",
+    "responsible": "rules.one_responsible_supervisor",
+    "travel": "rules.travel_penalty",
+    "audit": "rules.audit_share",
+}
 
 
-def parse_repeat_value(text: str) -> tuple[float, ...]:
-    values = tuple(float(x) for x in text.replace("，", ",").split(",") if x.strip())
-    if not values or any(v < 0 for v in values):
-        raise ValueError("repeat value must be numbers ≥ 0 separated by commas, like 1, 0.5, 0.25")
-    return values
+def bounds_text(s: Setting) -> str:
+    """The allowed range in symbols, the same in both languages: "1–12", "> 0, ≤ 86400"."""
+    g = "{:g}".format
+    if s.choices:
+        return " | ".join(s.choices)
+    if s.low is None and s.high is None:
+        return ""
+    if s.low is not None and s.high is not None and not s.low_open:
+        return f"{g(s.low)}–{g(s.high)}"
+    parts = []
+    if s.low is not None:
+        parts.append(f"{'>' if s.low_open else '≥'} {g(s.low)}")
+    if s.high is not None:
+        parts.append(f"≤ {g(s.high)}")
+    return ", ".join(parts)
+
+
+def make_control(s: Setting, value: Any, lang: str, style: dict[str, str], layout: w.Layout) -> w.Widget:
+    """The control of one setting: its label, its bounds, its help as the tooltip."""
+    rng = bounds_text(s)
+    common: dict[str, Any] = {
+        "description": s.label(lang),
+        "tooltip": f"{s.help(lang)} ({rng})" if rng else s.help(lang),
+        "style": style,
+        "layout": layout,
+    }
+    low = (s.low or 0) + (s.step if s.low_open else 0)
+    if s.kind == "int":
+        return w.BoundedIntText(value=value, min=int(low), max=int(s.high or 10**9), step=1, **common)
+    if s.kind == "float":
+        return w.BoundedFloatText(value=value, min=low, max=s.high or 1e9, step=s.step, **common)
+    if s.kind == "bool":
+        return w.Checkbox(value=bool(value), **common)
+    if s.kind == "date":
+        return w.DatePicker(value=value, **common)
+    if s.kind == "choice":
+        return w.Dropdown(options=list(s.choices), value=value, **common)
+    return w.Text(value=show_value(s, value), **common)
+
+
+def show_value(s: Setting, value: Any) -> Any:
+    """A setting's value as its control holds it."""
+    if s.kind == "floats":
+        return ", ".join(f"{v:g}" for v in value)
+    return value
+
+
+def read_control(s: Setting, control: w.Widget) -> Any:
+    """A control's value as TOML data, for the scenario parser to check."""
+    value = control.value
+    if s.kind == "floats":
+        return [_number_or_text(x) for x in re.split(r"[,，;；、\s]+", str(value)) if x]
+    return value
+
+
+def _number_or_text(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 class Workbook:
@@ -55,129 +132,64 @@ class Workbook:
         self.result: Plan | None = None
         self.history: list[tuple[str, Plan]] = []
         self.message = ""
-        r = scenario.rules
         style = {"description_width": "170px"}
         layout = w.Layout(width="360px")
-        self.weights = {
-            d: w.BoundedFloatText(
-                value=float(scenario.weights[d]),
-                min=0,
-                max=10,
-                step=0.1,
-                description=dimension_label(d, lang),
-                style=style,
-                layout=layout,
-            )
-            for d in DIMENSIONS
-        }
-        self.capacity_factor = w.BoundedFloatText(
-            value=1.0, min=0, max=5, step=0.1, description="团队容量倍数", style=style, layout=layout
-        )
         self._style, self._layout = style, layout
+        self.controls: dict[str, w.Widget] = {
+            key: make_control(s, scenario.value(key), lang, style, layout) for key, s in SETTINGS.items()
+        }
+        self.weights = {d: self.controls[f"weights.{d}"] for d in DIMENSIONS}
+        self.capacity_factor = w.BoundedFloatText(
+            value=1.0,
+            min=0,
+            max=5,
+            step=0.1,
+            description=t("wb_capacity_factor", lang),
+            style=style,
+            layout=layout,
+        )
         self.capacity: dict[str, w.BoundedIntText] = {}
         self.team_box = w.VBox()
         self._build_team()
         self.branches_file = w.Text(
-            placeholder="空：示例县 · empty: the sample county",
-            description="组织文件",
+            placeholder=t("wb_branches_placeholder", lang),
+            description=t("wb_branches_file", lang),
             style=style,
             layout=layout,
         )
-        self.supervisors_file = w.Text(description="督导员文件", style=style, layout=layout)
-        self.scenario_file = w.Text(description="方案文件 (TOML)", style=style, layout=layout)
-        self.load_button = w.Button(description="载入数据 Load", layout=w.Layout(width="auto"))
+        self.supervisors_file = w.Text(description=t("wb_supervisors_file", lang), style=style, layout=layout)
+        self.scenario_file = w.Text(description=t("wb_scenario_file", lang), style=style, layout=layout)
+        self.load_button = w.Button(description=t("wb_load", lang), layout=w.Layout(width="auto"))
         self.load_button.on_click(lambda _: self.load())
-        self.start = w.DatePicker(
-            value=scenario.horizon.start, description="计划起始（周一）", style=style, layout=layout
+        self.solve_button = w.Button(description=t("wb_solve", lang), button_style="danger")
+        self.save_path = w.Text(
+            value="scenario.toml", description=t("wb_save_path", lang), style=style, layout=layout
         )
-        self.weeks = w.BoundedIntText(
-            value=scenario.horizon.weeks, min=1, max=104, description="计划周数", style=style, layout=layout
-        )
-        self.max_visits = w.BoundedIntText(
-            value=r.max_visits_per_branch,
-            min=1,
-            max=12,
-            description="每个组织最多走访",
-            style=style,
-            layout=layout,
-        )
-        self.spacing = w.BoundedIntText(
-            value=r.min_weeks_between_visits,
-            min=1,
-            max=52,
-            description="两次走访最少间隔（周）",
-            style=style,
-            layout=layout,
-        )
-        self.weak_lax = w.BoundedIntText(
-            value=r.weak_lax_min_visits,
-            min=0,
-            max=12,
-            description="软弱涣散最少走访",
-            style=style,
-            layout=layout,
-        )
-        self.overdue = w.BoundedIntText(
-            value=r.overdue_days,
-            min=0,
-            max=3650,
-            description="超期天数（0=不限）",
-            style=style,
-            layout=layout,
-        )
-        self.district_share = w.BoundedFloatText(
-            value=r.district_min_share,
-            min=0,
-            max=1,
-            step=0.05,
-            description="片区最低覆盖比例",
-            style=style,
-            layout=layout,
-        )
-        self.repeat = w.Text(
-            value=", ".join(f"{v:g}" for v in r.repeat_value),
-            description="第1/2/3次走访价值",
-            style=style,
-            layout=layout,
-        )
-        self.responsible = w.Checkbox(
-            value=r.one_responsible_supervisor, description="每个组织一名责任人", style=style
-        )
-        self.travel = w.BoundedFloatText(
-            value=r.travel_penalty,
-            min=0,
-            max=100,
-            step=0.5,
-            description="跨片区走访成本",
-            style=style,
-            layout=layout,
-        )
-        self.audit = w.BoundedFloatText(
-            value=r.audit_share,
-            min=0,
-            max=1,
-            step=0.05,
-            description="随机抽查容量比例",
-            style=style,
-            layout=layout,
-        )
-        self.solve_button = w.Button(description="求解 Solve", button_style="danger")
-        self.save_path = w.Text(value="scenario.toml", description="方案文件", style=style, layout=layout)
-        self.save_button = w.Button(description="保存方案 Save TOML", layout=w.Layout(width="auto"))
-        self.export_button = w.Button(description="导出报告 Export report", layout=w.Layout(width="auto"))
+        self.save_button = w.Button(description=t("wb_save", lang), layout=w.Layout(width="auto"))
+        self.export_button = w.Button(description=t("wb_export", lang), layout=w.Layout(width="auto"))
         self.status = w.HTML()
         self.kpi_out = w.Output()
         self.district_out = w.Output()
         self.chart_out = w.Output()
         self.history_out = w.Output()
-        self.supervisor_filter = w.Dropdown(description="督导员", options=[ALL])
-        self.district_filter = w.Dropdown(description="片区", options=[ALL])
+        self.supervisor_filter = w.Dropdown(description=t("wb_supervisor", lang), options=[self.all])
+        self.district_filter = w.Dropdown(description=t("wb_district", lang), options=[self.all])
         self.schedule_out = w.Output()
         self.solve_button.on_click(lambda _: self.solve())
         self.save_button.on_click(lambda _: self.save_scenario())
         self.export_button.on_click(lambda _: self.export_report())
         self.supervisor_filter.observe(lambda _: self.show_schedule(), names="value")
         self.district_filter.observe(lambda _: self.show_schedule(), names="value")
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ALIASES and "controls" in self.__dict__:
+            return self.__dict__["controls"][ALIASES[name]]
+        raise AttributeError(name)
+
+    @property
+    def all(self) -> str:
+        """The filter value that keeps every row."""
+        return t("wb_all", self.lang)
 
     def _build_team(self) -> None:
         sups = self.inputs.supervisors
@@ -197,16 +209,8 @@ class Workbook:
         self.team_box.children = [self.capacity_factor, *self.capacity.values()]
 
     def _show_scenario(self, sc: Scenario) -> None:
-        for d in DIMENSIONS:
-            self.weights[d].value = float(sc.weights[d])
-        r = sc.rules
-        self.start.value, self.weeks.value = sc.horizon.start, sc.horizon.weeks
-        self.max_visits.value, self.spacing.value = (r.max_visits_per_branch, r.min_weeks_between_visits)
-        self.weak_lax.value, self.overdue.value = r.weak_lax_min_visits, r.overdue_days
-        self.district_share.value = r.district_min_share
-        self.repeat.value = ", ".join(f"{v:g}" for v in r.repeat_value)
-        self.responsible.value, self.travel.value = (r.one_responsible_supervisor, r.travel_penalty)
-        self.audit.value = r.audit_share
+        for key, s in SETTINGS.items():
+            self.controls[key].value = show_value(s, sc.value(key))
 
     def load(self) -> bool:
         """Read the data files named in the controls (empty: the sample county)."""
@@ -226,7 +230,12 @@ class Workbook:
         self.capacity_factor.value = 1.0
         self._show_scenario(self.base)
         self.result = None
-        self.message = f"已载入 {len(self.inputs.branches)} 个组织、{len(self.inputs.supervisors)} 名督导员"
+        self.message = t(
+            "wb_loaded",
+            self.lang,
+            branches=len(self.inputs.branches),
+            supervisors=len(self.inputs.supervisors),
+        )
         self.status.value = _escape(self.message)
         return True
 
@@ -251,32 +260,17 @@ class Workbook:
         return cls(inputs, sc, lang)
 
     def scenario(self) -> Scenario:
-        """The scenario the controls describe."""
-        rules = replace(
-            self.base.rules,
-            max_visits_per_branch=int(self.max_visits.value),
-            min_weeks_between_visits=int(self.spacing.value),
-            weak_lax_min_visits=int(self.weak_lax.value),
-            overdue_days=int(self.overdue.value),
-            district_min_share=float(self.district_share.value),
-            repeat_value=parse_repeat_value(self.repeat.value),
-            one_responsible_supervisor=bool(self.responsible.value),
-            travel_penalty=float(self.travel.value),
-            audit_share=float(self.audit.value),
-        )
-        if len(rules.repeat_value) < rules.max_visits_per_branch:
-            rules = replace(
-                rules,
-                repeat_value=rules.repeat_value
-                + (rules.repeat_value[-1],) * (rules.max_visits_per_branch - len(rules.repeat_value)),
-            )
-        start = self.start.value or self.base.horizon.start
-        return replace(
-            self.base,
-            horizon=Horizon(start=start, weeks=int(self.weeks.value)),
-            weights={d: float(self.weights[d].value) for d in DIMENSIONS},
-            rules=rules,
-        )
+        """The scenario the controls describe, checked like a scenario file (InputError if not)."""
+        data = scenario_to_dict(self.base)
+        for key, s in SETTINGS.items():
+            value = read_control(s, self.controls[key])
+            if s.kind == "date" and value is None:
+                value = self.base.value(key)
+            if s.section:
+                data[s.section][s.name] = value
+            else:
+                data[s.name] = value
+        return parse_scenario(data, file=t("wb_source", self.lang))
 
     def planning_inputs(self) -> Inputs:
         overrides = {sid: box.value for sid, box in self.capacity.items()}
@@ -303,13 +297,17 @@ class Workbook:
         label = f"#{len(self.history) + 1}"
         self.history.append((label, result))
         s = result.summary
-        self.message = (
-            f"{label}: {t(s['status'], self.lang)}，目标值 {s['objective']:.1f}，"
-            f"较人工排序 {s['improvement_over_baseline']:+.2%}"
+        self.message = t(
+            "wb_solved",
+            self.lang,
+            label=label,
+            status=t(s["status"], self.lang),
+            objective=format_kpi("objective", s["objective"], self.lang),
+            gain=format_gain(s["improvement_over_baseline"]),
         )
         self.status.value = _escape(self.message)
-        self.supervisor_filter.options = [ALL, *sorted(result.visits["supervisor_name"].unique())]
-        self.district_filter.options = [ALL, *sorted(result.visits["district"].unique())]
+        self.supervisor_filter.options = [self.all, *sorted(result.visits["supervisor_name"].unique())]
+        self.district_filter.options = [self.all, *sorted(result.visits["district"].unique())]
         self.refresh()
         return result
 
@@ -320,12 +318,12 @@ class Workbook:
         k, b = self.result.summary["kpis"], self.result.summary["baseline"]
         frame = pd.DataFrame(
             {
-                t("plan", self.lang): [_fmt(key, k) for key in KPI_KEYS],
-                t("baseline", self.lang): [_fmt(key, b) for key in KPI_KEYS],
+                t("plan", self.lang): [format_kpi_of(k, x.key, self.lang) for x in KPIS],
+                t("baseline", self.lang): [format_kpi_of(b, x.key, self.lang) for x in KPIS],
             },
-            index=[KPI_LABELS[key][self.lang] for key in KPI_KEYS],
+            index=[x.label(self.lang) for x in KPIS],
         )
-        frame.index.name = COLUMNS["kpi"][self.lang]
+        frame.index.name = column("kpi", self.lang)
         return frame
 
     def district_table(self) -> pd.DataFrame:
@@ -346,34 +344,31 @@ class Workbook:
             )
         frame = pd.DataFrame(rows)
         frame["coverage"] = (frame["risk_visited"] / frame["total_risk"]).round(3)
-        return frame.rename(columns={c: COLUMNS[c][self.lang] for c in frame.columns})
+        return frame.rename(columns={c: column(c, self.lang) for c in frame.columns})
 
     def schedule(self) -> pd.DataFrame:
         if self.result is None:
             return pd.DataFrame()
         v = self.result.visits
-        if self.supervisor_filter.value != ALL:
+        if self.supervisor_filter.value != self.all:
             v = v[v["supervisor_name"] == self.supervisor_filter.value]
-        if self.district_filter.value != ALL:
+        if self.district_filter.value != self.all:
             v = v[v["district"] == self.district_filter.value]
         v = v.assign(focus=v["focus"].map(lambda f: dimension_label(f, self.lang)))
         cols = ["week", "week_start", "supervisor_name", "branch_name", "district", "focus", "risk_score"]
-        return v[cols].rename(columns={c: COLUMNS[c][self.lang] for c in cols})
+        return v[cols].rename(columns={c: column(c, self.lang) for c in cols})
 
     def comparison(self) -> pd.DataFrame:
         """Every scenario solved in this session, side by side."""
         rows = {}
         for label, p in self.history:
             s, k = p.summary, p.summary["kpis"]
-            rows[label] = {
-                "objective": s["objective"],
-                "visits": k["visits"],
-                "branches_visited": k["branches_visited"],
-                "high_risk_visited_share": k["high_risk_visited_share"],
-                "mandatory_visits_met": k["mandatory_visits_met"],
-                "gain_over_hand_ranking": s["improvement_over_baseline"],
-            }
-        return pd.DataFrame(rows)
+            rows[label] = [
+                *(format_kpi_of(k, x.key, self.lang) for x in KPIS),
+                format_gain(s["improvement_over_baseline"]),
+            ]
+        index = [x.label(self.lang) for x in KPIS] + [t("improvement_over_baseline", self.lang)]
+        return pd.DataFrame(rows, index=index)
 
     def show_schedule(self) -> None:
         self.schedule_out.clear_output()
@@ -405,10 +400,17 @@ class Workbook:
                 display(weekly_chart(folder, self.lang))
         self.show_schedule()
 
-    def save_scenario(self, path: str | Path | None = None) -> Path:
+    def save_scenario(self, path: str | Path | None = None) -> Path | None:
+        """Write the controls' scenario as TOML; a scenario that does not validate is not saved."""
         target = Path(path or self.save_path.value)
-        target.write_text(scenario_to_toml(self.scenario()), encoding="utf-8")
-        self.status.value = _escape(f"已保存 {target}")
+        try:
+            text = scenario_to_toml(self.scenario())
+        except InputError as exc:
+            self._error(str(exc))
+            return None
+        target.write_text(text, encoding="utf-8")
+        self.message = t("wb_saved", self.lang, path=target)
+        self.status.value = _escape(self.message)
         return target
 
     def export_report(self, out: str | Path | None = None) -> Path | None:
@@ -434,29 +436,22 @@ class Workbook:
             ],
         )
         path = written / "report.html"
-        self.status.value = _escape(f"报告已导出：{path}")
+        self.message = t("wb_exported", self.lang, path=path)
+        self.status.value = _escape(self.message)
         return path
 
     def view(self) -> w.Widget:
         """The whole workbook as one widget."""
-        rules = w.VBox(
-            [
-                self.max_visits,
-                self.spacing,
-                self.weak_lax,
-                self.overdue,
-                self.district_share,
-                self.repeat,
-                self.responsible,
-                self.travel,
-                self.audit,
-            ]
-        )
-        horizon = w.VBox([self.start, self.weeks])
+        tabs: list[tuple[str, w.Widget]] = [
+            (title, w.VBox([self.controls[x.key] for sec in sections for x in _settings(sec)]))
+            for title, sections in CONTROL_TABS
+        ]
+        tabs.insert(2, ("wb_tab_team", self.team_box))
         files = w.VBox([self.branches_file, self.supervisors_file, self.scenario_file, self.load_button])
-        controls = w.Tab(children=[w.VBox(list(self.weights.values())), rules, self.team_box, horizon, files])
-        for i, title in enumerate(("维度权重", "规则", "督导员容量", "计划周期", "数据文件")):
-            controls.set_title(i, title)
+        tabs.append(("wb_tab_files", files))
+        controls = w.Tab(children=[box for _, box in tabs])
+        for i, (title, _) in enumerate(tabs):
+            controls.set_title(i, t(title, self.lang))
         actions = w.HBox([self.solve_button, self.save_button, self.export_button])
         results = w.Tab(
             children=[
@@ -467,20 +462,18 @@ class Workbook:
                 self.history_out,
             ]
         )
-        for i, title in enumerate(("关键指标", "各片区", "每周走访", "走访安排", "方案对比")):
-            results.set_title(i, title)
+        titles = ("wb_tab_kpis", "wb_tab_districts", "wb_tab_weekly", "wb_tab_schedule", "wb_tab_history")
+        for i, title in enumerate(titles):
+            results.set_title(i, t(title, self.lang))
         return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])
 
+    def _error(self, message: str) -> None:
+        self.message = message
+        self.status.value = f"<b style='color:#a61b1b'>{_escape(message)}</b>"
 
-def _fmt(key: str, kpis: dict[str, float]) -> str:
-    value = kpis[key]
-    if key == "objective":
-        return f"{value:.1f}"
-    if key.endswith("share") or key == "risk_share_of_visited_branches":
-        return f"{value:.1%}"
-    if key == "mandatory_visits_met":
-        return f"{value}/{kpis['mandatory_visits_required']}"
-    return str(value)
+
+def _settings(section: str) -> list[Setting]:
+    return section_settings(section) if section else [SETTINGS["name"]]
 
 
 def _escape(text: str) -> str:

@@ -1,11 +1,18 @@
-"""The input column guide, generated from the column descriptions in `planner.schema`.
+"""The input column guide and the scenario guide, generated from the descriptions in
+`planner.schema` (columns) and `planner.scenario` (settings).
 
-`docs/columns.md` is `column_guide()`'s output (a test keeps it so); the app's spreadsheet
-templates can use `column_rows()` for their guide sheet.
+`docs/columns.md` is `column_guide()`'s output and `docs/scenario.md` is `scenario_guide()`'s
+(tests keep them so); the app's spreadsheet templates can use `column_rows()` for their guide sheet.
 """
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
+import tomli_w
+
+from planner.scenario import SECTIONS, SETTINGS, Setting, section_settings
 from planner.schema import BRANCH_COLUMNS, OUTCOME_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
 
 TABLES: tuple[tuple[str, str, str, tuple[ColumnSpec, ...]], ...] = (
@@ -46,5 +53,45 @@ def column_guide() -> str:
     return "\n".join(lines) + "\n"
 
 
+SECTION_TITLES = {
+    "": "top level / 顶层",
+    "horizon": "[horizon] / 计划周期",
+    "weights": "[weights] / 维度权重",
+    "rules": "[rules] / 规则",
+    "risk": "[risk] / 风险",
+    "solver": "[solver] / 求解器",
+}
+
+
+def _default(s: Setting) -> str:
+    if s.default is None:
+        return "the next Monday"
+    if isinstance(s.default, tuple):
+        return "`[" + ", ".join(f"{v!r}" for v in s.default) + "]`"
+    return "`" + tomli_w.dumps({"x": s.default}).partition("=")[2].strip() + "`"
+
+
+def scenario_guide() -> str:
+    """Markdown: every scenario setting with its labels, allowed values, default and meaning."""
+    lines = [
+        "# The scenario file / 方案文件",
+        "",
+        "Generated from `planner/scenario.py` (`python -m planner.guide scenario > docs/scenario.md`).",
+        "A scenario is a TOML file. Every key has a default, so an empty file is a valid scenario;",
+        "an unknown key is an error, and every number must be finite and within its bounds",
+        "(`planner validate --scenario FILE` checks a file without planning).",
+    ]
+    for section in ("", *SECTIONS):
+        settings = section_settings(section) if section else [SETTINGS["name"]]
+        lines += ["", f"## {SECTION_TITLES[section]}", ""]
+        lines += ["| key | 名称 | allowed | default | meaning | 说明 |", "|---|---|---|---|---|---|"]
+        for x in settings:
+            cells: Any = (f"`{x.key}`", x.zh, x.allowed(), _default(x), x.help_en, x.help_zh)
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+GUIDES = {"columns": column_guide, "scenario": scenario_guide}
+
 if __name__ == "__main__":
-    print(column_guide(), end="")
+    print(GUIDES[sys.argv[1] if len(sys.argv) > 1 else "columns"](), end="")

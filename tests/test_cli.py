@@ -239,3 +239,13 @@ def test_column_guide_is_generated_from_the_schema():
         assert spec.help_en and spec.help_zh, f"column {spec.key} has no help text"
     committed = (Path(__file__).resolve().parent.parent / "docs" / "columns.md").read_text(encoding="utf-8")
     assert committed == column_guide(), "docs/columns.md is stale: python -m planner.guide > docs/columns.md"
+
+
+def test_nan_in_the_scenario_exits_2_at_once_and_writes_nothing(write, tmp_path):
+    scenario = write("nan.toml", "[weights]\nplanning = nan\n")
+    done = run("plan", "--scenario", str(scenario), "--out", str(tmp_path / "p"), timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "nan.toml, column weights.planning: must be a number at least 0 and at most 100, got nan." in (
+        done.stderr
+    )
+    assert not (tmp_path / "p").exists()

@@ -92,3 +92,29 @@ def test_load_other_data_files(tmp_path):
     assert not wb.load()
     assert "missing.csv" in wb.message
     assert len(wb.inputs.branches) == 120  # a failed load keeps what was loaded
+
+
+def test_every_setting_has_a_control_with_its_bounds_and_help(workbook):
+    from planner.scenario import SETTINGS
+
+    assert set(workbook.controls) == set(SETTINGS)
+    travel = workbook.controls["rules.travel_penalty"]
+    assert (travel.min, travel.max) == (0, 1000)
+    assert travel.description == "跨片区走访成本"
+    assert travel.tooltip == "督导员到本片区以外走访一次所扣的风险分。 (0–1000)"
+    assert workbook.controls["solver.name"].options == ("highs", "cbc")
+
+
+def test_the_workbook_validates_like_a_scenario_file_and_does_not_solve(workbook):
+    kept = workbook.solve()
+    workbook.repeat.value = "1, nan, 0.25"
+    assert workbook.solve() is None
+    assert "rules.repeat_value" in workbook.message and "got nan" in workbook.message
+    assert workbook.result is kept
+    workbook.repeat.value = "1, 0.5, 0.25"
+    workbook.max_visits.value = 4  # three values for four visits
+    assert workbook.solve() is None
+    assert "needs a value for each of the 4 visits" in workbook.message
+    assert workbook.save_scenario() is None  # an invalid scenario is not saved either
+    workbook.max_visits.value = 3
+    assert workbook.solve() is not None

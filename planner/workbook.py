@@ -86,7 +86,7 @@ def make_control(s: Setting, value: Any, lang: str, style: dict[str, str], layou
         "style": style,
         "layout": layout,
     }
-    low = (s.low or 0) + (s.step if s.low_open else 0)
+    low = (s.low or 0) + (min(s.step, 1.0) if s.low_open else 0)  # an open bound: one step in
     if s.kind == "int":
         return w.BoundedIntText(value=value, min=int(low), max=int(s.high or 10**9), step=1, **common)
     if s.kind == "float":
@@ -172,8 +172,8 @@ class Workbook:
         self.district_out = w.Output()
         self.chart_out = w.Output()
         self.history_out = w.Output()
-        self.supervisor_filter = w.Dropdown(description=t("wb_supervisor", lang), options=[self.all])
-        self.district_filter = w.Dropdown(description=t("wb_district", lang), options=[self.all])
+        self.supervisor_filter = w.Dropdown(description=t("wb_supervisor", lang), options=[self.all_label])
+        self.district_filter = w.Dropdown(description=t("wb_district", lang), options=[self.all_label])
         self.schedule_out = w.Output()
         self.solve_button.on_click(lambda _: self.solve())
         self.save_button.on_click(lambda _: self.save_scenario())
@@ -187,7 +187,7 @@ class Workbook:
         raise AttributeError(name)
 
     @property
-    def all(self) -> str:
+    def all_label(self) -> str:
         """The filter value that keeps every row."""
         return t("wb_all", self.lang)
 
@@ -306,8 +306,8 @@ class Workbook:
             gain=format_gain(s["improvement_over_baseline"]),
         )
         self.status.value = _escape(self.message)
-        self.supervisor_filter.options = [self.all, *sorted(result.visits["supervisor_name"].unique())]
-        self.district_filter.options = [self.all, *sorted(result.visits["district"].unique())]
+        self.supervisor_filter.options = [self.all_label, *sorted(result.visits["supervisor_name"].unique())]
+        self.district_filter.options = [self.all_label, *sorted(result.visits["district"].unique())]
         self.refresh()
         return result
 
@@ -350,9 +350,9 @@ class Workbook:
         if self.result is None:
             return pd.DataFrame()
         v = self.result.visits
-        if self.supervisor_filter.value != self.all:
+        if self.supervisor_filter.value != self.all_label:
             v = v[v["supervisor_name"] == self.supervisor_filter.value]
-        if self.district_filter.value != self.all:
+        if self.district_filter.value != self.all_label:
             v = v[v["district"] == self.district_filter.value]
         v = v.assign(focus=v["focus"].map(lambda f: dimension_label(f, self.lang)))
         cols = ["week", "week_start", "supervisor_name", "branch_name", "district", "focus", "risk_score"]

@@ -312,13 +312,13 @@ def format_gap(value: float) -> str:
 def plan_lines(summary: Any, lang: str = "zh") -> list[str]:
     """What `planner plan` prints about the plan it made."""
     k, base = kpi_value(summary, "kpis"), kpi_value(summary, "baseline")
-    status = kpi_value(summary, "status")
+    status = str(getattr(kpi_value(summary, "status"), "value", kpi_value(summary, "status")))
     return [
         t(
             "cli_plan_solved",
             lang,
             scenario=kpi_value(summary, "scenario"),
-            status=t(str(getattr(status, "value", status)), lang) if lang == "zh" else status,
+            status=t(status, lang) if lang == "zh" else status,  # en: "optimal plan"
             objective=format_kpi("objective", kpi_value(summary, "objective"), lang),
             bound=format_kpi("objective", kpi_value(summary, "bound"), lang),
             gap=format_gap(kpi_value(summary, "gap")),

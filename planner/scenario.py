@@ -24,6 +24,7 @@ from typing import Any, Literal
 import tomli_w
 
 from planner.errors import InputError, Problem
+from planner.labels import yes_no
 from planner.schema import DIMENSION_ZH, DIMENSIONS
 
 Kind = Literal["int", "float", "bool", "text", "date", "choice", "floats"]
@@ -88,7 +89,7 @@ class Setting:
     def format(self, value: Any, lang: str) -> str:
         """A value as the report shows it."""
         if self.kind == "bool":
-            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+            return yes_no(bool(value), lang)
         if self.kind == "floats":
             return " / ".join(f"{v:g}" for v in value)
         return str(value)

@@ -167,7 +167,8 @@ def chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
 
 def readable(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The sweep as a planner reads it: the value, the status, the KPIs in their order, formatted."""
-    out = pd.DataFrame({t("sweep_value", lang): table["value"], t("status", lang): table["status"]})
+    status = table["status"].map(lambda x: t(str(x), lang))
+    out = pd.DataFrame({t("sweep_value", lang): table["value"], t("status", lang): status})
     out[t("sweep_objective", lang)] = table["objective"].map(lambda v: _or_blank(v, "objective", lang))
     out[t("baseline_objective", lang)] = table["baseline_objective"].map(
         lambda v: _or_blank(v, "objective", lang)

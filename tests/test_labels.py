@@ -85,3 +85,21 @@ def test_charts_leave_matplotlib_settings_alone():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_sweep_reads_in_the_kpi_order_with_blanks_where_infeasible():
+    from planner.sweep import KPI_COLUMNS, readable
+
+    row = dict.fromkeys(KPI_COLUMNS, float("nan"))
+    ok = {**row, "objective": 12.345, "baseline_objective": 10.0, "visits": 4, "mandatory_visits_met": 2}
+    ok |= {"mandatory_visits_required": 3, "high_risk_visited_share": 0.5}
+    table = pd.DataFrame(
+        [{"value": 0.0, "status": "infeasible", **row}, {"value": 1.0, "status": "optimal", **ok}]
+    )
+    out = readable(table, "en")
+    assert list(out.columns[2:4]) == ["objective (risk addressed)", "Ranking by hand · Objective"]
+    assert list(out.columns[4:]) == [labels.kpi_label(k, "en") for k in labels.KPI_ORDER[1:]]
+    assert list(out.iloc[0, 1:4]) == ["infeasible", "", ""]
+    assert list(out.iloc[1, 1:6]) == ["proven optimal", "12.3", "10.0", "4", ""]
+    assert out.loc[1, "Mandatory visits met"] == "2/3"
+    assert out.loc[1, "High-risk branches visited"] == "50.0%"

@@ -65,7 +65,7 @@ SECTION_TITLES = {
 
 def _default(s: Setting) -> str:
     if s.default is None:
-        return "the next Monday"
+        return "the next Monday" if s.key == "horizon.start" else "computed"
     if isinstance(s.default, tuple):
         return "`[" + ", ".join(f"{v!r}" for v in s.default) + "]`"
     return "`" + tomli_w.dumps({"x": s.default}).partition("=")[2].strip() + "`"
@@ -83,7 +83,7 @@ def scenario_guide() -> str:
     ]
     for section in ("", *SECTIONS):
         settings = section_settings(section) if section else [SETTINGS["name"]]
-        lines += ["", f"## {SECTION_TITLES[section]}", ""]
+        lines += ["", f"## {SECTION_TITLES.get(section, f'[{section}]')}", ""]
         lines += ["| key | 名称 | allowed | default | meaning | 说明 |", "|---|---|---|---|---|---|"]
         for x in settings:
             cells: Any = (f"`{x.key}`", x.zh, x.allowed(), _default(x), x.help_en, x.help_zh)

@@ -95,7 +95,10 @@ class Setting:
         return str(value)
 
     def check(self, value: Any, problems: _Collector) -> Any:
-        """The value as the scenario holds it, or None after noting what is wrong."""
+        """The value as the scenario holds it, or None after noting what is wrong (or when the
+        setting is computed from others and was not given: its default is None)."""
+        if value is None and self.default is None:
+            return None
         if self.kind == "floats":
             if not isinstance(value, list | tuple) or not value:
                 problems.add(self.key, f"must be {self.allowed()}, like [1.0, 0.5], got {value!r}.")
@@ -490,7 +493,7 @@ def parse_scenario(
     for s in SETTINGS.values():
         table = data if not s.section else _table(c, data, s.section)
         default = next_monday(today) if s.key == "horizon.start" else s.default
-        values[s.key] = s.check(table.get(s.name, default), c)
+        values[s.key] = s.check(table.get(s.name, default), c)  # a None default stays None
     for section in SECTIONS:
         known = [s.name for s in section_settings(section)]
         _check_keys(c, _table(c, data, section, quiet=True), known, f"{section}.")
@@ -555,6 +558,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         out[section] = {
             x.name: (list(v) if isinstance(v := s.value(x.key), tuple) else v)
             for x in section_settings(section)
+            if s.value(x.key) is not None  # computed settings left unset are not written
         }
     return out
 

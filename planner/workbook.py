@@ -25,6 +25,7 @@ from planner.labels import KPIS, column, dimension_label, format_gain, format_kp
 from planner.plan import Plan, plan, write_plan
 from planner.report import weekly_chart
 from planner.scenario import (
+    SECTIONS,
     SETTINGS,
     Scenario,
     Setting,
@@ -443,15 +444,21 @@ class Workbook:
     def view(self) -> w.Widget:
         """The whole workbook as one widget."""
         tabs: list[tuple[str, w.Widget]] = [
-            (title, w.VBox([self.controls[x.key] for sec in sections for x in _settings(sec)]))
+            (t(title, self.lang), w.VBox([self.controls[x.key] for sec in sections for x in _settings(sec)]))
             for title, sections in CONTROL_TABS
         ]
-        tabs.insert(2, ("wb_tab_team", self.team_box))
+        placed = {sec for _, sections in CONTROL_TABS for sec in sections}
+        tabs += [  # a section without a tab of its own still gets its controls
+            (f"[{sec}]", w.VBox([self.controls[x.key] for x in _settings(sec)]))
+            for sec in SECTIONS
+            if sec not in placed
+        ]
+        tabs.insert(2, (t("wb_tab_team", self.lang), self.team_box))
         files = w.VBox([self.branches_file, self.supervisors_file, self.scenario_file, self.load_button])
-        tabs.append(("wb_tab_files", files))
+        tabs.append((t("wb_tab_files", self.lang), files))
         controls = w.Tab(children=[box for _, box in tabs])
         for i, (title, _) in enumerate(tabs):
-            controls.set_title(i, t(title, self.lang))
+            controls.set_title(i, title)
         actions = w.HBox([self.solve_button, self.save_button, self.export_button])
         results = w.Tab(
             children=[

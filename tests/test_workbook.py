@@ -118,3 +118,13 @@ def test_the_workbook_validates_like_a_scenario_file_and_does_not_solve(workbook
     assert workbook.save_scenario() is None  # an invalid scenario is not saved either
     workbook.max_visits.value = 3
     assert workbook.solve() is not None
+
+
+def test_the_view_shows_every_control(workbook):
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    shown = {id(x) for x in walk(workbook.view())}
+    assert all(id(c) in shown for c in workbook.controls.values())

@@ -37,8 +37,6 @@ from planner.resources import notebook
 from planner.scenario import section_settings
 from planner.schema import DIMENSION_ZH, DIMENSIONS
 
-__all__ = ["COLUMNS", "dimension_label", "t"]  # re-exported: the report's words come from labels
-
 
 def table_html(frame: pd.DataFrame, lang: str, *, classes: str = "") -> str:
     """An escaped HTML table with headers in the report's language."""

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and chart")
     v = sub.add_parser("validate", help="check the input files and the scenario")
     _add_inputs(v)
+    v.add_argument("--lang", choices=("zh", "en"), default="zh")
     r = sub.add_parser("report", help="re-render report.html from a plan folder")
     r.add_argument("plan_dir", type=Path)
     r.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("record", help="apply a visit log to the branch file for the next cycle")
     rec.add_argument("plan_dir", type=Path)
     rec.add_argument("outcomes", type=Path, help="visit log CSV/XLSX")
+    rec.add_argument("--lang", choices=("zh", "en"), default="zh")
     rec.add_argument(
         "--branches", type=Path, help="the branch file the plan was made from (default: the sample county's)"
     )
@@ -147,11 +149,17 @@ def _new_folder(path: Path, flag: str = "--out") -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     inputs, scenario = _load(args)
-    b, s = inputs.branches, inputs.supervisors
+    b, s, hz = inputs.branches, inputs.supervisors, scenario.horizon
     print(
-        f"OK: {len(b)} branches in {b['district'].nunique()} districts, {len(s)} supervisors; "
-        f"scenario '{scenario.name}', {scenario.horizon.weeks} weeks from "
-        f"{scenario.horizon.start}."
+        labels.t(
+            "cli_valid",
+            args.lang,
+            branches=len(b),
+            districts=b["district"].nunique(),
+            supervisors=len(s),
+            scenario=scenario.name,
+            weeks=labels.t("weeks_from", args.lang, weeks=hz.weeks, start=hz.start),
+        )
     )
     return EXIT_OK
 
@@ -244,7 +252,7 @@ def _cmd_record(args: argparse.Namespace) -> int:
     branches = args.branches or datasets.sample_paths()[0]
     out = args.out or Path(f"branches-after-{args.plan_dir.resolve().name}.csv")
     path, changed = record(args.plan_dir, args.outcomes, branches, out)
-    print(f"{changed} branches updated from the visit log; the others are unchanged.")
+    print(labels.t("cli_recorded", args.lang, changed=changed))
     print(path)
     return EXIT_OK
 

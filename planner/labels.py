@@ -115,6 +115,16 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "en": "{visits} visits to {branches_visited} of {n_branches} branches; mandatory visits met {met}; "
         "hand ranking would reach {baseline} ({gain} for the optimizer)",
     },
+    "cli_valid": {
+        "zh": "OK：{branches} 个组织（{districts} 个片区），{supervisors} 名督导员；"
+        "方案“{scenario}”，{weeks}。",
+        "en": "OK: {branches} branches in {districts} districts, {supervisors} supervisors; "
+        "scenario '{scenario}', {weeks}.",
+    },
+    "cli_recorded": {
+        "zh": "按走访记录更新了 {changed} 个组织，其余不变。",
+        "en": "{changed} branches updated from the visit log; the others are unchanged.",
+    },
     # scripts read this line: the same in both languages
     "cli_report": {"zh": "report: {path}", "en": "report: {path}"},
     # the workbook

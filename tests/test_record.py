@@ -30,7 +30,9 @@ def test_round_trip_plan_record_plan(q1, tmp_path):
     )
     log["教育培训"] = 95  # every supervisor assessed training
     log.to_csv(tmp_path / "log.csv", index=False, encoding="utf-8-sig")
-    done = planner("record", str(q1), str(tmp_path / "log.csv"), "--out", str(tmp_path / "q2.csv"))
+    done = planner(
+        "record", str(q1), str(tmp_path / "log.csv"), "--out", str(tmp_path / "q2.csv"), "--lang", "en"
+    )
     assert done.returncode == 0, done.stderr
     before = pd.read_csv(datasets.sample_paths()[0], dtype=str, keep_default_na=False)
     after = pd.read_csv(tmp_path / "q2.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")

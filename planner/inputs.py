@@ -515,3 +515,11 @@ def raw_branch_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         if key and key not in where:
             where[key] = col
     return raw, where
+
+
+def check_table(raw: pd.DataFrame, kind: str, file: str) -> list[Problem]:
+    """The problems of one file on its own (`branches` or `supervisors`), before the other file
+    is there to cross-check it (the web app checks each upload as it arrives)."""
+    if kind == "branches":
+        return _validate_frame(raw, BRANCH_COLUMNS, "branch_id", file)[1]
+    return _validate_frame(raw, SUPERVISOR_COLUMNS, "supervisor_id", file)[1]

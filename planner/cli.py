@@ -131,6 +131,20 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("app", help="serve the scenario workbook in the browser (Voilà)")
     _add_inputs(a)
     a.add_argument("--port", type=int, default=8866)
+    a.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1: this machine only); browsers must use this name",
+    )
+    a.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another name browsers may use to reach the app (e.g. the server's DNS name)",
+    )
+    a.add_argument("--max-sessions", type=int, default=8, help="browser sessions at once (each a kernel)")
+    a.add_argument("--idle-minutes", type=float, default=30, help="end a session idle this long")
     g = sub.add_parser("generate", help="write a synthetic county or province")
     g.add_argument("--branches", type=int, required=True)
     g.add_argument("--supervisors", type=int, required=True)
@@ -301,34 +315,28 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    import subprocess
-
+    from planner import appserver
     from planner.resources import notebook
     from planner.workbook import APP_ENV
 
-    app_notebook = notebook("scenario_workbook.ipynb")
-
     _load(args)  # bad input is reported here, before the server starts
-    env = dict(os.environ)
     for key, var in APP_ENV.items():
         value = getattr(args, key)
         if value is not None:
-            env[var] = str(Path(value).resolve())
-    print(f"Serving the workbook at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
-    return subprocess.call(
-        [
-            sys.executable,
-            "-m",
-            "voila",
-            str(app_notebook),
-            f"--port={args.port}",
-            "--no-browser",
-            "--Voila.ip=127.0.0.1",
-            "--show_tracebacks=False",
-            f"--Voila.root_dir={app_notebook.parent}",
-        ],
-        env=env,
+            os.environ[var] = str(Path(value).resolve())
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Serving the workbook at http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    appserver.serve(
+        appserver.voila_argv(
+            str(notebook("scenario_workbook.ipynb")),
+            host=args.host,
+            port=args.port,
+            extra_hosts=args.allow_host,
+            max_sessions=args.max_sessions,
+            idle_minutes=args.idle_minutes,
+        )
     )
+    return EXIT_OK
 
 
 def _cmd_record(args: argparse.Namespace) -> int:

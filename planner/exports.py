@@ -29,7 +29,7 @@ from wcwidth import wcswidth
 
 from planner import calendars
 from planner.atomic import atomic_output
-from planner.folder import NamedWriter, Plan
+from planner.folder import Plan, Writer
 from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kpi, kpi_value, t, tier_label
 from planner.why import reasons_text
 
@@ -58,10 +58,10 @@ class Column:
     max_width: int = 40
 
 
-def handouts(lang: str = "zh", *, report: bool = True) -> list[NamedWriter]:
+def handouts(lang: str = "zh", *, report: bool = True) -> list[tuple[str, Writer]]:
     """The writers of a plan folder's handouts, named by the file they write: workbook, calendars
     and (unless not) the report."""
-    writers: list[NamedWriter] = [
+    writers: list[tuple[str, Writer]] = [
         ("plan.xlsx", lambda p, d: write_workbook(p, d, lang)),
         ("calendars", lambda p, d: write_calendars(p, d, lang)),
     ]

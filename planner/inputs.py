@@ -998,3 +998,11 @@ def load_branches(path: Path) -> pd.DataFrame:
     if problems:
         raise InputError(cap_problems(problems))
     return _finish_branches(branches)
+
+
+def check_table(raw: pd.DataFrame, kind: str, file: str) -> list[Problem]:
+    """The problems of one file on its own (`branches` or `supervisors`), before the other file
+    is there to cross-check it (the web app checks each upload as it arrives)."""
+    if kind == "branches":
+        return _validate_frame(raw, BRANCH_COLUMNS, "branch_id", file)[1]
+    return _validate_frame(raw, SUPERVISOR_COLUMNS, "supervisor_id", file)[1]

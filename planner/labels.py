@@ -11,6 +11,7 @@ no global state (tested).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -130,40 +131,31 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     # scripts read this line: the same in both languages
     "cli_report": {"zh": "report: {path}", "en": "report: {path}"},
     # the workbook
-    "wb_all": {"zh": "全部", "en": "All"},
-    "wb_capacity_factor": {"zh": "团队容量倍数", "en": "Team capacity ×"},
-    "wb_branches_file": {"zh": "组织文件", "en": "Branches file"},
-    "wb_branches_placeholder": {
-        "zh": "空：示例县 · empty: the sample county",
-        "en": "empty: the sample county",
+    # the web app (planner/workbook.py)
+    "app_weights_help": {
+        "zh": "各维度不足在风险分中的权重（0 以上；0 表示不考虑该维度）。",
+        "en": "How much each dimension's deficit counts toward risk (0 or more; 0 switches it off).",
     },
-    "wb_supervisors_file": {"zh": "督导员文件", "en": "Supervisors file"},
-    "wb_scenario_file": {"zh": "方案文件 (TOML)", "en": "Scenario file (TOML)"},
-    "wb_save_path": {"zh": "方案文件", "en": "Scenario file"},
-    "wb_load": {"zh": "载入数据 Load", "en": "Load"},
-    "wb_solve": {"zh": "求解 Solve", "en": "Solve"},
-    "wb_save": {"zh": "保存方案 Save TOML", "en": "Save TOML"},
-    "wb_export": {"zh": "导出报告 Export report", "en": "Export report"},
-    "wb_supervisor": {"zh": "督导员", "en": "Supervisor"},
-    "wb_district": {"zh": "片区", "en": "District"},
-    "wb_tab_weights": {"zh": "维度权重", "en": "Weights"},
-    "wb_tab_rules": {"zh": "规则", "en": "Rules"},
-    "wb_tab_team": {"zh": "督导员容量", "en": "Team capacity"},
-    "wb_tab_horizon": {"zh": "计划周期", "en": "Horizon"},
-    "wb_tab_risk": {"zh": "风险与求解", "en": "Risk and solver"},
-    "wb_tab_files": {"zh": "数据文件", "en": "Data files"},
-    "wb_tab_kpis": {"zh": "关键指标", "en": "Key figures"},
-    "wb_tab_districts": {"zh": "各片区", "en": "Districts"},
-    "wb_tab_weekly": {"zh": "每周走访", "en": "Visits per week"},
-    "wb_tab_schedule": {"zh": "走访安排", "en": "Schedule"},
-    "wb_tab_history": {"zh": "方案对比", "en": "Comparison"},
-    "wb_loaded": {
-        "zh": "已载入 {branches} 个组织、{supervisors} 名督导员",
-        "en": "Loaded {branches} branches and {supervisors} supervisors",
+    "app_title": {"zh": "督导方案工作台", "en": "Scenario workbench"},
+    "app_intro": {
+        "zh": "上传组织与督导员名单，调整方案，点击“求解”生成最优督导计划，并下载报告。",
+        "en": "Upload the branch and supervisor lists, adjust the scenario, press Solve for the "
+        "optimal visit plan, and download the report.",
     },
-    "wb_solved": {
-        "zh": "{label}: {status}，目标值 {objective}，较人工排序 {gain}",
-        "en": "{label}: {status}, objective {objective}, {gain} over ranking by hand",
+    "app_language": {"zh": "语言", "en": "Language"},
+    # the web app: control tabs
+    "app_tab_data": {"zh": "数据", "en": "Data"},
+    "app_tab_scenario": {"zh": "方案与周期", "en": "Scenario"},
+    "app_tab_rules": {"zh": "规则", "en": "Rules"},
+    "app_tab_weights": {"zh": "维度权重", "en": "Weights"},
+    "app_tab_team": {"zh": "督导员", "en": "Supervisors"},
+    # data tab
+    "app_upload_branches": {"zh": "上传组织名单", "en": "Upload branches"},
+    "app_upload_supervisors": {"zh": "上传督导员名单", "en": "Upload supervisors"},
+    "app_upload_scenario": {"zh": "上传方案（TOML，可选）", "en": "Upload scenario (TOML, optional)"},
+    "app_upload_help": {
+        "zh": "Excel（.xlsx）或 CSV 文件，表头可用中文或英文，编码可为 UTF-8 或 GB18030。",
+        "en": "Excel (.xlsx) or CSV files, headers in Chinese or English, UTF-8 or GB18030 encoded.",
     },
     "wb_saved": {"zh": "已保存 {path}", "en": "Saved {path}"},
     "wb_exported": {"zh": "报告已导出：{path}", "en": "Report exported: {path}"},
@@ -239,6 +231,151 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "zh": "目标值 {objective}，人工排序 {baseline}（{gain}）；求解状态：{status}",
         "en": "objective {objective}, ranking by hand {baseline} ({gain}); status: {status}",
     },
+    "app_use_sample": {"zh": "使用示例县数据", "en": "Use the sample county"},
+    "app_templates": {"zh": "下载空白模板：", "en": "Download empty templates:"},
+    "app_data_now": {
+        "zh": "当前数据：{source}，{branches} 个组织、{supervisors} 名督导员。",
+        "en": "Current data: {source}, {branches} branches, {supervisors} supervisors.",
+    },
+    "app_source_sample": {"zh": "示例县", "en": "the sample county"},
+    "app_source_files": {"zh": "“{b}”与“{s}”", "en": "“{b}” and “{s}”"},
+    "app_source_start": {"zh": "启动时指定的文件", "en": "the files the app was started with"},
+    "app_uploaded_one": {
+        "zh": "已收到“{name}”，未发现问题。请再上传{other}。",
+        "en": "“{name}” received, no problems found. Now upload the {other}.",
+    },
+    "app_other_branches": {"zh": "组织名单", "en": "branch list"},
+    "app_other_supervisors": {"zh": "督导员名单", "en": "supervisor list"},
+    "app_loaded": {
+        "zh": "已载入 {branches} 个组织、{supervisors} 名督导员；之前的求解结果已清空。",
+        "en": "Loaded {branches} branches and {supervisors} supervisors; earlier results were cleared.",
+    },
+    "app_scenario_loaded": {"zh": "已载入方案“{name}”。", "en": "Scenario “{name}” loaded."},
+    "app_problems_title": {
+        "zh": "发现 {n} 个问题，修正后才能求解：",
+        "en": "{n} problems found; fix them before solving:",
+    },
+    "app_p_file": {"zh": "文件", "en": "File"},
+    "app_p_row": {"zh": "行", "en": "Row"},
+    "app_p_column": {"zh": "列 / 设置", "en": "Column / setting"},
+    "app_p_message": {"zh": "问题", "en": "What is wrong"},
+    "app_settings": {"zh": "页面设置", "en": "settings on this page"},
+    # scenario tab
+    "app_name": {"zh": "方案名称", "en": "Scenario name"},
+    "app_start": {"zh": "计划起始日（周一）", "en": "First Monday"},
+    "app_weeks": {"zh": "计划周数", "en": "Weeks"},
+    "app_weeks_help": {"zh": "1–104 周，一个季度为 13 周。", "en": "1–104 weeks; a quarter is 13."},
+    "app_reset": {"zh": "恢复为载入的方案", "en": "Reset to the loaded scenario"},
+    "app_reset_done": {"zh": "已恢复为载入的方案。", "en": "Back to the loaded scenario."},
+    # team tab
+    "app_capacity_factor": {"zh": "全队容量倍数", "en": "Team capacity ×"},
+    "app_capacity_factor_help": {
+        "zh": "每人每周可督导次数乘以此倍数（四舍五入），再按下表逐人调整。",
+        "en": "Every weekly capacity is multiplied by this (rounded), then the table below applies.",
+    },
+    "app_team_supervisor": {"zh": "督导员", "en": "Supervisor"},
+    "app_team_capacity": {"zh": "每周可督导次数", "en": "Visits a week"},
+    "app_team_leave": {"zh": "不可用周次（如 3, 7）", "en": "Weeks away (e.g. 3, 7)"},
+    "app_leave_bad": {
+        "zh": "“{value}”不是第 1–{weeks} 周内的周次。",
+        "en": "'{value}' is not a week number within 1–{weeks}.",
+    },
+    "app_capacity_bad": {
+        "zh": "每周可督导次数须为 0 或以上的整数。",
+        "en": "must be a whole number 0 or more.",
+    },
+    # actions
+    "app_solve": {"zh": "求解", "en": "Solve"},
+    "app_export": {"zh": "生成下载文件", "en": "Prepare downloads"},
+    "app_checking": {"zh": "正在检查“{name}”…", "en": "Checking “{name}”…"},
+    "app_solving": {"zh": "正在求解…", "en": "Solving…"},
+    "app_exporting": {"zh": "正在生成 {what}…", "en": "Writing {what}…"},
+    "app_solved": {
+        "zh": "{label}：{status}，目标值 {objective:.1f}，较人工排序 {gain:+.2%}，用时 {seconds:.1f} 秒",
+        "en": "{label}: {status}, objective {objective:.1f}, {gain:+.2%} over ranking by hand, "
+        "{seconds:.1f} s",
+    },
+    "app_not_solved": {"zh": "尚未求解。", "en": "Not solved yet."},
+    "app_fix_first": {"zh": "请先修正上面列出的问题。", "en": "Fix the problems listed above first."},
+    "app_infeasible": {
+        "zh": "这些规则无法同时满足，未生成计划：",
+        "en": "The rules cannot all hold; no plan was made:",
+    },
+    "app_infeasible_rule": {
+        "zh": "“{rule}”：请放宽这一规则，或增加督导员的容量。",
+        "en": "{rule}: {message} Try: {suggestion}",
+    },
+    "app_mandatory_rule": {"zh": "必访要求", "en": "Mandatory visits"},
+    "app_capacity_rule": {"zh": "督导员容量", "en": "Supervisors' capacity"},
+    "app_exported": {
+        "zh": "下载文件已生成（{seconds:.1f} 秒），点击下面的链接保存：",
+        "en": "Downloads ready ({seconds:.1f} s); click a link to save:",
+    },
+    "app_export_first": {"zh": "请先求解。", "en": "Solve first."},
+    "app_unexpected": {
+        "zh": "出现意外错误，已停止：{error}。请截图并报告给维护人员。",
+        "en": "Unexpected error, stopped: {error}. Please take a screenshot and report it.",
+    },
+    # results
+    "app_tab_kpis": {"zh": "关键指标", "en": "Key figures"},
+    "app_tab_schedule": {"zh": "走访安排", "en": "Schedule"},
+    "app_tab_branches": {"zh": "组织", "en": "Branches"},
+    "app_tab_weekly": {"zh": "每周走访", "en": "Visits per week"},
+    "app_tab_districts": {"zh": "各片区", "en": "Districts"},
+    "app_tab_compare": {"zh": "方案对比", "en": "Compare"},
+    "app_tab_downloads": {"zh": "下载", "en": "Downloads"},
+    "app_all": {"zh": "全部", "en": "All"},
+    "app_filter_supervisor": {"zh": "督导员", "en": "Supervisor"},
+    "app_filter_district": {"zh": "片区", "en": "District"},
+    "app_grid_help": {
+        "zh": "点击列标题右侧的菜单可排序、筛选；表格可滚动查看全部行。",
+        "en": "Use the menu at the right of a column header to sort and filter; scroll for every row.",
+    },
+    "app_rows_shown": {"zh": "显示 {shown} / 共 {total} 次走访", "en": "Showing {shown} of {total} visits"},
+    "app_branches_shown": {
+        "zh": "显示 {shown} / 共 {total} 个组织",
+        "en": "Showing {shown} of {total} branches",
+    },
+    "app_why": {"zh": "说明", "en": "Why"},
+    "app_why_lower": {
+        "zh": "未走访：风险低于所有被选中的组织",
+        "en": "not visited: lower risk than every branch chosen",
+    },
+    "app_why_rule": {
+        "zh": "未走访：风险不低，但受规则限制（容量、回避、跨片区成本或间隔）",
+        "en": "not visited: not lower risk, but a rule (capacity, conflicts, travel, spacing) ruled it out",
+    },
+    "app_why_mandatory": {"zh": "必访：{reason}", "en": "mandatory: {reason}"},
+    "app_why_risk": {"zh": "按风险选中", "en": "chosen for its risk"},
+    "app_compare_a": {"zh": "方案", "en": "Plan"},
+    "app_compare_b": {"zh": "对比", "en": "against"},
+    "app_compare_need_two": {
+        "zh": "求解两个以上方案后，可在此对比改动的设置与指标差异。",
+        "en": "Solve two or more scenarios to compare what changed and the figures.",
+    },
+    "app_changed": {"zh": "改动的设置", "en": "Settings that changed"},
+    "app_no_change": {"zh": "两个方案的设置相同。", "en": "The two scenarios have the same settings."},
+    "app_setting": {"zh": "设置", "en": "Setting"},
+    "app_kpi_diff": {"zh": "指标差异", "en": "Figures"},
+    "app_download_report": {"zh": "报告 report.html", "en": "Report (report.html)"},
+    "app_download_xlsx": {"zh": "计划表 plan.xlsx", "en": "Workbook (plan.xlsx)"},
+    "app_download_calendars": {"zh": "日历 calendars.zip", "en": "Calendars (calendars.zip)"},
+    "app_download_visits": {"zh": "走访清单 visits.csv", "en": "Visit list (visits.csv)"},
+    "app_download_scenario": {"zh": "方案 scenario.toml", "en": "Scenario (scenario.toml)"},
+    "app_downloads_help": {
+        "zh": "先求解，再点击“生成下载文件”。文件只保存在本次会话的临时文件夹中，关闭页面后删除。",
+        "en": "Solve, then press Prepare downloads. The files live in this session's own temporary "
+        "folder and are deleted when the page is closed.",
+    },
+    "app_yes": {"zh": "是", "en": "yes"},
+    "app_no": {"zh": "否", "en": "no"},
+    "app_start_kpi": {"zh": "计划起始日", "en": "First Monday"},
+    "app_scenario_kpi": {"zh": "方案名称", "en": "Scenario name"},
+    "app_weeks_kpi": {"zh": "计划周数", "en": "Weeks"},
+    "app_capacity_of": {"zh": "{name} 每周可督导次数", "en": "{name}: visits a week"},
+    "app_leave_of": {"zh": "{name} 不可用周次", "en": "{name}: weeks away"},
+    "app_factor_kpi": {"zh": "全队容量倍数", "en": "Team capacity ×"},
+    "app_none": {"zh": "无", "en": "none"},
 }
 
 COLUMNS: Mapping[str, Mapping[str, str]] = {
@@ -601,3 +738,101 @@ def plan_lines(summary: Any, lang: str = "zh") -> list[str]:
             gain=format_gain(kpi_value(summary, "improvement_over_baseline")),
         ),
     ]
+
+
+# (pattern of the English message, its Chinese form with the pattern's groups)
+_ZH: tuple[tuple[str, str], ...] = (
+    (r"does not exist \(.*\)\.", "文件不存在。"),
+    (r"cannot be read: .*", "无法读取。"),
+    (r"is not a readable Excel file: .*", "不是可以读取的 Excel 文件。"),
+    (
+        r"is neither UTF-8 nor GB18030 text.*",
+        "既不是 UTF-8 也不是 GB18030 编码的文本；请另存为 CSV UTF-8 或 Excel 工作簿。",
+    ),
+    (r"is empty\.", "文件是空的。"),
+    (r"has no data rows\.", "没有数据行。"),
+    (r"is not a well-formed CSV file: .*", "不是格式正确的 CSV 文件。"),
+    (r"is not valid TOML: .*", "不是有效的 TOML 方案文件。"),
+    (
+        r"the column appears twice \(as '(.*)' and '(.*)'\); keep one\.",
+        "该列出现了两次（“{0}”与“{1}”），请只保留一列。",
+    ),
+    (r"'(.*)' is not a number\.", "“{0}”不是数字。"),
+    (r"'(.*)' is not a whole number\.", "“{0}”不是整数。"),
+    (r"'(.*)' is not a date like 2026-03-31\.", "“{0}”不是日期（格式如 2026-03-31）。"),
+    (r"'(.*)' is not 是/否 \(yes/no\)\.", "“{0}”不是“是/否”。"),
+    (r"'(.*)' is not a week number\.", "“{0}”不是周次。"),
+    (r"the required column '(.*)' \((.*)\) is missing\.", "缺少必填列“{1}”（{0}）。"),
+    (r"is empty; a value is required\.", "为空，此项必填。"),
+    (r"duplicate id '(.*)' \(also on row (.*)\)\.", "编号“{0}”重复（另见第 {1} 行）。"),
+    (r"(.*) is outside 0–100\.", "{0} 超出 0–100 的范围。"),
+    (r"(.*) is negative; a count must be 0 or more\.", "{0} 是负数，不能小于 0。"),
+    (r"'(.*)' is not one of (.*)\.", "“{0}”不是 {1} 之一。"),
+    (r"district '(.*)' has no branches; known districts: (.*)\.", "片区“{0}”没有任何组织；已有片区：{1}。"),
+    (r"'(.*)' is not a health dimension .*", "“{0}”不是八个维度之一。"),
+    (r"week (\d+) is outside the plan's weeks 1–(\d+)\.", "第 {0} 周不在计划的第 1–{1} 周之内。"),
+    (r"branch '(.*)' is not in the branch file\.", "组织“{0}”不在组织名单中。"),
+    (r"'(.*)' is not a week number within 1–(\d+)\.", "“{0}”不是第 1–{1} 周内的周次。"),
+    (r"must be a whole number 0 or more\.", "须为 0 或以上的整数。"),
+    (r"is not a (.*) file\.", "不是 {0} 文件。"),
+    (r"is larger than (\d+) MB\.", "超过 {0} MB。"),
+    (r"must be a number, got (.*)\.", "必须是数字（现为 {0}）。"),
+    (r"must be a whole number, got (.*)\.", "必须是整数（现为 {0}）。"),
+    (r"must be at least (\S+) and at most (\S+), got (.*)\.", "必须在 {0} 到 {1} 之间（现为 {2}）。"),
+    (r"must be greater than (\S+) and at most (\S+), got (.*)\.", "必须大于 {0} 且不超过 {1}（现为 {2}）。"),
+    (r"must be at least (\S+), got (.*)\.", "不能小于 {0}（现为 {1}）。"),
+    (r"must be greater than (\S+), got (.*)\.", "必须大于 {0}（现为 {1}）。"),
+    (r"unknown key '(.*)'\..*", "未知的设置项“{0}”。"),
+    (r"must be a non-empty text\.", "不能为空。"),
+    (r"must be a date like 2027-01-04, got (.*)\.", "必须是日期（格式如 2027-01-04）。"),
+    (r"every weight is 0, .*", "所有权重都是 0，组织没有风险可言；请至少给一个维度权重。"),
+    (
+        r"needs a value for each of the (\d+) visits allowed per branch, got (\d+)\.",
+        "每个组织最多可走访 {0} 次，须为每一次给出价值（现有 {1} 个）。",
+    ),
+    (r"must not be above risk\.high_from\.", "不得高于高风险线。"),
+    (r"must be true or false, got .*", "必须是“是”或“否”。"),
+    (r"must be a list of numbers like .*", "必须是用逗号分隔的数字，如 1, 0.5, 0.25。"),
+    (r"must be 'highs' or 'cbc', got .*", "必须是 highs 或 cbc。"),
+)
+
+
+# the words of "must be <allowed>" sentences, for any bounds a setting describes
+_ALLOWED_ZH: tuple[tuple[str, str], ...] = (
+    (r"true or false", "“是”或“否”"),
+    (r"a date like (\S+)", r"日期（如 \1）"),
+    (r"a non-empty text", "非空的文字"),
+    (r"greater than (\S+)", r"大于 \1"),
+    (r"at least (\S+)", r"不小于 \1"),
+    (r"at most (\S+)", r"不大于 \1"),
+    (r" and ", "且"),
+    (r"'(\w+)' or '(\w+)'", r"\1 或 \2"),
+)
+
+
+def _allowed_zh(text: str) -> str:
+    for pattern, zh in _ALLOWED_ZH:
+        text = re.sub(pattern, zh, text)
+    return text.replace(" ", "")
+
+
+def problem_message(message: str, lang: str) -> str:
+    """The problem's message in the page's language (English messages are the source)."""
+    if lang == "en":
+        return message
+    for pattern, zh in _ZH:
+        match = re.fullmatch(pattern, message, flags=re.S)
+        if match:
+            return zh.format(*match.groups())
+    match = re.fullmatch(r"must be (.+?)(?:, like .*)?, got (.*)\.", message, flags=re.S)
+    if match:
+        allowed, got = match.groups()
+        kind = re.match(r"(a whole number|a number|a list of numbers, each)\s*(.*)", allowed)
+        if kind is None:
+            return f"必须是{_allowed_zh(allowed)}（现为 {got}）。"
+        bounds = _allowed_zh(kind.group(2))
+        if kind.group(1).startswith("a list"):
+            return f"必须是一组数字，每个都{bounds}（现为 {got}）。"
+        what = "整数" if kind.group(1) == "a whole number" else "数字"
+        return f"必须是{bounds}的{what}（现为 {got}）。" if bounds else f"必须是{what}（现为 {got}）。"
+    return "内容有误，请检查这一格。"

@@ -22,3 +22,8 @@ def sample_dir() -> Path:
 def notebook(name: str) -> Path:
     """A notebook template shipped with the package (report.ipynb, scenario_workbook.ipynb)."""
     return _packaged("notebooks", name)
+
+
+# The folder under which every browser session of `planner app` keeps its own files; set by the
+# server for its kernels and removed when the server stops (without it: the system's temp folder).
+SESSION_ROOT_ENV = "DUDAO_SESSION_ROOT"

@@ -1,245 +1,385 @@
-"""The scenario workbook: ipywidgets wired to `planner.plan`, with no planning logic of its own.
+"""The scenario workbook, the web app a planner uses alone: ipywidgets wired to `planner.plan`.
 
 Every control is an attribute and every button calls a method, so the workbook is tested without
-a browser: set `.value`, call `solve()`, read `result`, `history` and the tables.
+a browser: set `.value`, call `upload(...)`, `solve()`, `export()`, read `result`, `problems`,
+`history` and the tables. Nothing is planned while a problem is listed. The workbook writes only
+inside its session folder (uploads and exports), never overwriting, and deletes it at exit.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import atexit
+import base64
 import html
 import os
 import re
+import shutil
 import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 from IPython.display import display
 
+from planner.atomic import atomic_output, pid_alive
 from planner.datasets import sample_paths
-from planner.errors import InfeasibleError, InputError
+from planner.errors import InfeasibleError, InputError, Problem
 from planner.folder import Plan, write_plan
-from planner.inputs import Inputs, load_inputs, scaled_capacity
-from planner.labels import KPIS, column, dimension_label, format_gain, format_kpi, format_kpi_of, t
+from planner.inputs import Inputs, check_table, load_inputs, read_table, scaled_capacity, sha256
+from planner.labels import (
+    KPIS,
+    TEXT,
+    column,
+    dimension_label,
+    format_kpi_difference,
+    format_kpi_of,
+    kpi_value,
+    problem_message,
+    t,
+)
 from planner.plan import plan
 from planner.report import weekly_chart
-from planner.scenario import (
-    SECTIONS,
-    SETTINGS,
-    Scenario,
-    Setting,
-    load_scenario,
-    parse_scenario,
-    scenario_to_dict,
-    scenario_to_toml,
-    section_settings,
-)
-from planner.schema import DIMENSIONS
+from planner.resources import SESSION_ROOT_ENV
+from planner.scenario import SETTINGS, Scenario, Setting, load_scenario, parse_scenario, scenario_to_dict
+from planner.schema import BRANCH_COLUMNS, DIMENSION_ZH, DIMENSIONS, LIST_SEPARATORS, SUPERVISOR_COLUMNS
+from planner.templates import TEMPLATE_NAMES, template_xlsx
 
 APP_ENV = {"branches": "DUDAO_BRANCHES", "supervisors": "DUDAO_SUPERVISORS", "scenario": "DUDAO_SCENARIO"}
-# the controls of the settings, by tab; every setting of the scenario has one
-CONTROL_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("wb_tab_weights", ("weights",)),
-    ("wb_tab_rules", ("rules",)),
-    ("wb_tab_horizon", ("", "horizon")),
-    ("wb_tab_risk", ("risk", "solver")),
-)
-# short names for the controls the tests and notebooks use most
-ALIASES = {
-    "start": "horizon.start",
-    "weeks": "horizon.weeks",
-    "max_visits": "rules.max_visits_per_branch",
-    "spacing": "rules.min_weeks_between_visits",
-    "weak_lax": "rules.weak_lax_min_visits",
-    "overdue": "rules.overdue_days",
-    "district_share": "rules.district_min_share",
-    "repeat": "rules.repeat_value",
-    "responsible": "rules.one_responsible_supervisor",
-    "travel": "rules.travel_penalty",
-    "audit": "rules.audit_share",
+UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "branches": (".xlsx", ".xlsm", ".csv"),
+    "supervisors": (".xlsx", ".xlsm", ".csv"),
+    "scenario": (".toml",),
 }
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024  # under the websocket message limit (10 MiB)
+# Every described setting besides name, horizon and weights (which have tabs of their own), in
+# the TOML's order: the rules tab shows each with its label, help and bounds.
+RULE_TAB: tuple[str, ...] = tuple(
+    key for key, st in SETTINGS.items() if st.section not in ("", "horizon", "weights")
+)
+DOWNLOADS = (
+    ("report", "report.html", "text/html"),
+    ("xlsx", "plan.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("calendars", "calendars.zip", "application/zip"),
+    ("visits", "visits.csv", "text/csv"),
+    ("scenario", "scenario.toml", "application/toml"),
+)
+ERROR_STYLE = "color:#a61b1b"
+CSS = """<style>
+.dudao-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 10px; }
+.dudao-table th { background: #f3e5e5; text-align: left; padding: 3px 8px; }
+.dudao-table td { border-top: 1px solid #eee; padding: 3px 8px; vertical-align: top; }
+.dudao-help { color: #666; font-size: 12px; line-height: 1.3; }
+.dudao-links a { display: inline-block; margin: 4px 14px 4px 0; padding: 5px 10px; border: 1px solid #a61b1b;
+                 border-radius: 4px; color: #a61b1b; text-decoration: none; }
+.dudao-links a:hover { background: #f3e5e5; }
+</style>"""
 
 
-def bounds_text(s: Setting) -> str:
-    """The allowed range in symbols, the same in both languages: "1–12", "> 0, ≤ 86400"."""
+# --------------------------------------------------------------------------- session folder
+
+
+class SessionFolder:
+    """This browser session's own folder: uploads and exports; removed when the kernel exits."""
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            root = Path(os.environ.get(SESSION_ROOT_ENV) or tempfile.gettempdir())
+            root.mkdir(parents=True, exist_ok=True)
+            for stale in root.glob("dudao-session-*"):  # left by a kernel that was killed
+                match = re.match(r"dudao-session-(\d+)-", stale.name)
+                if match and not pid_alive(int(match.group(1))):
+                    shutil.rmtree(stale, ignore_errors=True)
+            self._path = Path(tempfile.mkdtemp(prefix=f"dudao-session-{os.getpid()}-", dir=root))
+            atexit.register(shutil.rmtree, self._path, True)
+        return self._path
+
+    def new_path(self, sub: str, stem: str, suffix: str = "") -> Path:
+        """A path in `sub` that does not exist yet (numbered), its name built by the app."""
+        folder = self.path / sub
+        folder.mkdir(exist_ok=True)
+        n = 1
+        while (folder / f"{stem}-{n}{suffix}").exists():
+            n += 1
+        return folder / f"{stem}-{n}{suffix}"
+
+    def write_new(self, sub: str, stem: str, suffix: str, content: bytes) -> Path:
+        while True:
+            target = self.new_path(sub, stem, suffix)
+            try:
+                with atomic_output(target) as tmp:  # never overwrites, even under a race
+                    tmp.write_bytes(content)
+                return target
+            except InputError:
+                if target.exists():
+                    continue
+                raise
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # as the planner's computer called it: shown, never used as a path
+    path: Path  # where the app stored it, in the session folder
+
+
+@dataclass(frozen=True)
+class Solved:
+    label: str
+    plan: Plan
+    settings: dict[str, str]  # setting key -> value as shown, for the comparison
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def tx(key: str, lang: str, **fmt: object) -> str:
+    """A text of the web app (`app_<key>` in the labels module)."""
+    return t(f"app_{key}", lang, **fmt)
+
+
+def setting_label(key: str, lang: str) -> str:
+    return SETTINGS[key].label(lang) if key in SETTINGS else key
+
+
+def bounds_text(st: Setting) -> str:
+    """The allowed range in symbols, the same in both languages: "1–12", "> 0"."""
     g = "{:g}".format
-    if s.choices:
-        return " | ".join(s.choices)
-    if s.low is None and s.high is None:
-        return ""
-    if s.low is not None and s.high is not None and not s.low_open:
-        return f"{g(s.low)}–{g(s.high)}"
+    if st.choices:
+        return " | ".join(st.choices)
+    if st.low is not None and st.high is not None and not st.low_open:
+        return f"{g(st.low)}–{g(st.high)}"
     parts = []
-    if s.low is not None:
-        parts.append(f"{'>' if s.low_open else '≥'} {g(s.low)}")
-    if s.high is not None:
-        parts.append(f"≤ {g(s.high)}")
+    if st.low is not None:
+        parts.append(f"{'>' if st.low_open else '≥'} {g(st.low)}")
+    if st.high is not None:
+        parts.append(f"≤ {g(st.high)}")
     return ", ".join(parts)
 
 
-def make_control(s: Setting, value: Any, lang: str, style: dict[str, str], layout: w.Layout) -> w.Widget:
-    """The control of one setting: its label, its bounds, its help as the tooltip."""
-    rng = bounds_text(s)
-    common: dict[str, Any] = {
-        "description": s.label(lang),
-        "tooltip": f"{s.help(lang)} ({rng})" if rng else s.help(lang),
-        "style": style,
-        "layout": layout,
-    }
-    low = (s.low or 0) + (min(s.step, 1.0) if s.low_open else 0)  # an open bound: one step in
-    if s.kind == "int":
-        return w.BoundedIntText(value=value, min=int(low), max=int(s.high or 10**9), step=1, **common)
-    if s.kind == "float":
-        return w.BoundedFloatText(value=value, min=low, max=s.high or 1e9, step=s.step, **common)
-    if s.kind == "bool":
-        return w.Checkbox(value=bool(value), **common)
-    if s.kind == "date":
-        return w.DatePicker(value=value, **common)
-    if s.kind == "choice":
-        return w.Dropdown(options=list(s.choices), value=value, **common)
-    return w.Text(value=show_value(s, value), **common)
+def setting_help(key: str, lang: str) -> str:
+    st = SETTINGS[key]
+    rng = bounds_text(st)
+    if not rng:
+        return st.help(lang)
+    return f"{st.help(lang)}（{rng}）" if lang == "zh" else f"{st.help(lang)} ({rng})"
 
 
-def show_value(s: Setting, value: Any) -> Any:
-    """A setting's value as its control holds it."""
-    if s.kind == "floats":
-        return ", ".join(f"{v:g}" for v in value)
-    return value
+_COLUMN_KEYS = {c.zh: c.key for c in (*BRANCH_COLUMNS, *SUPERVISOR_COLUMNS)}
 
 
-def read_control(s: Setting, control: w.Widget) -> Any:
-    """A control's value as TOML data, for the scenario parser to check."""
-    value = control.value
-    if s.kind == "floats":
-        return [_number_or_text(x) for x in re.split(r"[,，;；、\s]+", str(value)) if x]
-    return value
+def problem_column(problem: Problem, lang: str) -> str:
+    """The column (a header of the file) or the setting, named in the page's language."""
+    col = problem.column or ""
+    if col in _COLUMN_KEYS:
+        return col if lang == "zh" else _COLUMN_KEYS[col]
+    return setting_label(col, lang) if col else ""
 
 
-def _number_or_text(text: str) -> float | str:
+def parse_number_list(text: str) -> list[float] | None:
+    parts = [p for p in re.split(r"[,，;；、\s]+", text.strip()) if p]
     try:
-        return float(text)
+        return [float(p) for p in parts]
     except ValueError:
-        return text
+        return None
+
+
+def parse_weeks(text: str, weeks: int) -> tuple[tuple[int, ...], str | None]:
+    """Week numbers from text like '3, 7'; the first bad item, if any."""
+    out: list[int] = []
+    for item in (p for p in re.split(LIST_SEPARATORS, text.strip()) if p):
+        if not item.isdigit() or not 1 <= int(item) <= weeks:
+            return (), item
+        out.append(int(item))
+    return tuple(sorted(set(out))), None
+
+
+def data_uri(path: Path, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def link(uri: str, filename: str, label: str) -> str:
+    return (
+        f'<a download="{html.escape(filename)}" href="{uri}" target="_blank" '
+        f'data-file="{html.escape(filename)}">{html.escape(label)}</a>'
+    )
+
+
+def table_html(rows: list[list[str]], header: list[str], *, titles: list[list[str]] | None = None) -> str:
+    """A small escaped HTML table."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = []
+    for i, row in enumerate(rows):
+        cells = []
+        for j, cell in enumerate(row):
+            title = titles[i][j] if titles else ""
+            attr = f' title="{html.escape(title)}"' if title else ""
+            cells.append(f"<td{attr}>{html.escape(cell)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table class='dudao-table'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def reason_label(reason: str, lang: str) -> str:
+    words = [r.strip() for r in str(reason).split(",") if r.strip()]
+    return ("、" if lang == "zh" else ", ").join(t(r, lang) if r in TEXT else r for r in words)
+
+
+def why_column(branches: pd.DataFrame, lang: str) -> pd.Series:
+    """Why each branch is visited or not, the way the report explains it."""
+    for given in (f"why_{lang}", "why"):  # the plan's own explanation, when it has one
+        if given in branches.columns:
+            return branches[given].fillna("").astype(str)
+    b = branches
+    chosen = b[(b["visits"] > 0) & (b["mandatory_visits"] == 0)]
+    cutoff = float(chosen["risk_score"].min()) if len(chosen) else float("inf")
+    out = []
+    for visits, risk_score, reason in zip(b["visits"], b["risk_score"], b["mandatory_reason"], strict=True):
+        if visits > 0 and str(reason).strip():
+            out.append(tx("why_mandatory", lang, reason=reason_label(reason, lang)))
+        elif visits > 0:
+            out.append(tx("why_risk", lang))
+        else:
+            out.append(tx("why_lower", lang) if risk_score < cutoff else tx("why_rule", lang))
+    return pd.Series(out, index=b.index)
+
+
+def factor_labels(text: str, lang: str) -> str:
+    if lang != "zh":
+        return str(text)
+    names = {**DIMENSION_ZH, "staleness": "久未督导"}
+    parts = []
+    for item in str(text).split(", "):
+        if item:
+            word, *rest = item.split(" ")
+            parts.append(" ".join([names.get(word, word), *rest]))
+    return "、".join(parts)
+
+
+# --------------------------------------------------------------------------- the workbook
 
 
 class Workbook:
     """Controls for one data set; `solve()` re-plans and refreshes every view."""
 
-    def __init__(self, inputs: Inputs, scenario: Scenario, lang: str = "zh") -> None:
-        self.inputs = inputs
-        self.base = scenario
-        self.lang = lang
+    def __init__(self, inputs: Inputs, scenario: Scenario, lang: str = "zh", source: str = "sample") -> None:
+        from ipydatagrid import DataGrid
+
+        self.inputs, self.base, self.lang, self.source = inputs, scenario, lang, source
         self.result: Plan | None = None
-        self.history: list[tuple[str, Plan]] = []
+        self.history: list[Solved] = []
+        self.problems: list[Problem] = []  # what stops solving: bad uploads or bad settings
+        self.data_problems: list[Problem] = []
         self.message = ""
-        style = {"description_width": "170px"}
-        layout = w.Layout(width="360px")
-        self._style, self._layout = style, layout
-        self.controls: dict[str, w.Widget] = {
-            key: make_control(s, scenario.value(key), lang, style, layout) for key, s in SETTINGS.items()
+        self.session = SessionFolder()
+        self.uploads: dict[str, Upload | None] = dict.fromkeys(UPLOAD_SUFFIXES)
+        self.downloads: dict[str, Path] = {}
+        self.timings: dict[str, float] = {}
+
+        self.language = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang)
+        self.language.style.button_width = "80px"
+        self.title = w.HTML()
+        # data
+        self.upload_widgets = {
+            kind: w.FileUpload(accept=",".join(UPLOAD_SUFFIXES[kind]), multiple=False)
+            for kind in UPLOAD_SUFFIXES
         }
-        self.weights = {d: self.controls[f"weights.{d}"] for d in DIMENSIONS}
-        self.capacity_factor = w.BoundedFloatText(
-            value=1.0,
-            min=0,
-            max=5,
-            step=0.1,
-            description=t("wb_capacity_factor", lang),
-            style=style,
-            layout=layout,
-        )
-        self.capacity: dict[str, w.BoundedIntText] = {}
+        self.sample_button = w.Button(layout=w.Layout(width="auto"))
+        self.templates = w.HTML()
+        self.data_status = w.HTML()
+        # scenario and horizon
+        wide = w.Layout(width="420px")
+        self._style = {"description_width": "190px"}
+        self.name = w.Text(style=self._style, layout=w.Layout(width="560px"))
+        self.start = w.DatePicker(style=self._style, layout=wide)
+        self.weeks = w.IntText(style=self._style, layout=wide)
+        self.reset_button = w.Button(layout=w.Layout(width="280px"))
+        # rules, risk, weights
+        self.setting: dict[str, w.ValueWidget] = {}
+        for key in RULE_TAB:  # plain inputs: a value out of bounds is explained, never clamped
+            control = SETTINGS[key].kind
+            widget: w.ValueWidget
+            if control == "bool":
+                widget = w.Checkbox(indent=False)
+            elif control == "int":
+                widget = w.IntText(style=self._style, layout=wide)
+            elif control == "float":
+                widget = w.FloatText(style=self._style, layout=wide)
+            elif control == "choice":
+                widget = w.Dropdown(options=list(SETTINGS[key].choices), style=self._style, layout=wide)
+            elif control == "date":
+                widget = w.DatePicker(style=self._style, layout=wide)
+            else:
+                widget = w.Text(style=self._style, layout=wide)
+            self.setting[key] = widget
+        self.weights = {d: w.FloatText(style=self._style, layout=wide) for d in DIMENSIONS}
+        # team
+        self.capacity_factor = w.FloatText(value=1.0, style=self._style, layout=wide)
+        self.capacity: dict[str, w.IntText] = {}
+        self.leave: dict[str, w.Text] = {}
         self.team_box = w.VBox()
-        self._build_team()
-        self.branches_file = w.Text(
-            placeholder=t("wb_branches_placeholder", lang),
-            description=t("wb_branches_file", lang),
-            style=style,
-            layout=layout,
-        )
-        self.supervisors_file = w.Text(description=t("wb_supervisors_file", lang), style=style, layout=layout)
-        self.scenario_file = w.Text(description=t("wb_scenario_file", lang), style=style, layout=layout)
-        self.load_button = w.Button(description=t("wb_load", lang), layout=w.Layout(width="auto"))
-        self.load_button.on_click(lambda _: self.load())
-        self.solve_button = w.Button(description=t("wb_solve", lang), button_style="danger")
-        self.save_path = w.Text(
-            value="scenario.toml", description=t("wb_save_path", lang), style=style, layout=layout
-        )
-        self.save_button = w.Button(description=t("wb_save", lang), layout=w.Layout(width="auto"))
-        self.export_button = w.Button(description=t("wb_export", lang), layout=w.Layout(width="auto"))
+        # actions and messages
+        self.solve_button = w.Button(button_style="danger", icon="play")
+        self.export_button = w.Button(icon="download")
+        self.progress = w.IntProgress(value=0, min=0, max=5, layout=w.Layout(width="160px", display="none"))
         self.status = w.HTML()
-        self.kpi_out = w.Output()
-        self.district_out = w.Output()
+        self.problem_box = w.HTML()
+        # results
+        self.kpi_out = w.HTML()
+        self.district_out = w.HTML()
         self.chart_out = w.Output()
-        self.history_out = w.Output()
-        self.supervisor_filter = w.Dropdown(description=t("wb_supervisor", lang), options=[self.all_label])
-        self.district_filter = w.Dropdown(description=t("wb_district", lang), options=[self.all_label])
-        self.schedule_out = w.Output()
+        self.supervisor_filter = w.Dropdown()
+        self.district_filter = w.Dropdown()
+        self.schedule_grid = DataGrid(
+            pd.DataFrame({"-": []}),
+            base_row_size=24,
+            base_column_size=110,
+            header_visibility="column",
+            selection_mode="cell",
+            layout=w.Layout(height="460px", width="100%"),
+        )
+        self.schedule_count = w.HTML()
+        self.branch_grid = DataGrid(
+            pd.DataFrame({"-": []}),
+            base_row_size=24,
+            base_column_size=110,
+            header_visibility="column",
+            selection_mode="cell",
+            layout=w.Layout(height="460px", width="100%"),
+        )
+        self.branch_count = w.HTML()
+        self.compare_a = w.Dropdown(layout=w.Layout(width="160px"))
+        self.compare_b = w.Dropdown(layout=w.Layout(width="160px"))
+        self.compare_out = w.HTML()
+        self.download_out = w.HTML()
+        self.root = Page()
+
+        self.language.observe(lambda c: self.set_language(c["new"]), names="value")
+        for kind, widget in self.upload_widgets.items():
+            widget.observe(lambda c, kind=kind: self._on_upload(kind, c["new"]), names="value")
+        self.sample_button.on_click(lambda _: self.use_sample())
+        self.reset_button.on_click(lambda _: self.reset())
         self.solve_button.on_click(lambda _: self.solve())
-        self.save_button.on_click(lambda _: self.save_scenario())
-        self.export_button.on_click(lambda _: self.export_report())
+        self.export_button.on_click(lambda _: self.export())
         self.supervisor_filter.observe(lambda _: self.show_schedule(), names="value")
         self.district_filter.observe(lambda _: self.show_schedule(), names="value")
+        self.schedule_grid.observe(lambda _: self._count_rows(), names="_transforms")
+        self.branch_grid.observe(lambda _: self._count_rows(), names="_transforms")
+        for box in (self.compare_a, self.compare_b):
+            box.observe(lambda _: self.show_comparison(), names="value")
 
-    def __getattr__(self, name: str) -> Any:
-        if name in ALIASES and "controls" in self.__dict__:
-            return self.__dict__["controls"][ALIASES[name]]
-        raise AttributeError(name)
-
-    @property
-    def all_label(self) -> str:
-        """The filter value that keeps every row."""
-        return t("wb_all", self.lang)
-
-    def _build_team(self) -> None:
-        sups = self.inputs.supervisors
-        self.capacity = {
-            sid: w.BoundedIntText(
-                value=int(cap),
-                min=0,
-                max=50,
-                description=f"{sid} {name}",
-                style=self._style,
-                layout=self._layout,
-            )
-            for sid, name, cap in zip(
-                sups["supervisor_id"], sups["name"], sups["weekly_capacity"], strict=True
-            )
-        }
-        self.team_box.children = [self.capacity_factor, *self.capacity.values()]
-
-    def _show_scenario(self, sc: Scenario) -> None:
-        for key, s in SETTINGS.items():
-            self.controls[key].value = show_value(s, sc.value(key))
-
-    def load(self) -> bool:
-        """Read the data files named in the controls (empty: the sample county)."""
-        try:
-            other = Workbook.from_files(
-                self.branches_file.value.strip(),
-                self.supervisors_file.value.strip(),
-                self.scenario_file.value.strip(),
-                self.lang,
-            )
-        except InputError as exc:
-            self.message = str(exc)
-            self.status.value = f"<b style='color:#a61b1b'>{_escape(self.message)}</b>"
-            return False
-        self.inputs, self.base = other.inputs, other.base
         self._build_team()
-        self.capacity_factor.value = 1.0
-        self._show_scenario(self.base)
-        self.result = None
-        self.message = t(
-            "wb_loaded",
-            self.lang,
-            branches=len(self.inputs.branches),
-            supervisors=len(self.inputs.supervisors),
-        )
-        self.status.value = _escape(self.message)
-        return True
+        self._show_scenario(scenario)
+        self._layout()
+
+    # ---------------------------------------------------------------- loading data
 
     @classmethod
     def from_files(
@@ -249,8 +389,7 @@ class Workbook:
         scenario: str | Path = "",
         lang: str = "zh",
     ) -> Workbook:
-        """The workbook on these files; empty paths: those `planner app` was given, else the
-        sample county."""
+        """The workbook on files given by whoever started the app (empty: the sample county)."""
         branches = branches or os.environ.get(APP_ENV["branches"], "")
         supervisors = supervisors or os.environ.get(APP_ENV["supervisors"], "")
         scenario = scenario or os.environ.get(APP_ENV["scenario"], "")
@@ -259,233 +398,831 @@ class Workbook:
         inputs = load_inputs(
             Path(branches or sample_b), Path(supervisors or sample_s), horizon_weeks=sc.horizon.weeks
         )
-        return cls(inputs, sc, lang)
+        return cls(inputs, sc, lang, "files" if branches else "sample")
+
+    def upload(self, kind: str, name: str, content: bytes) -> bool:
+        """Take one uploaded file (`branches`, `supervisors` or `scenario`); True when the data
+        now in use changed without problems."""
+        started = time.perf_counter()
+        suffix = Path(name).suffix.lower()
+        problems: list[Problem] = []
+        if suffix not in UPLOAD_SUFFIXES[kind]:
+            want = " / ".join(UPLOAD_SUFFIXES[kind])
+            problems.append(Problem(name, f"is not a {want} file."))
+        elif len(content) > MAX_UPLOAD_BYTES:
+            problems.append(Problem(name, f"is larger than {MAX_UPLOAD_BYTES // 2**20} MB."))
+        if problems:
+            self._set_data_problems(problems)
+            return False
+        self._busy(tx("checking", self.lang, name=name))
+        path = self.session.write_new("uploads", kind, suffix, content)
+        self.uploads[kind] = Upload(name, path)
+        try:
+            changed = self._load_uploads()
+        finally:
+            self._busy(None)
+        self.timings["upload_validate"] = time.perf_counter() - started
+        return changed
+
+    def _on_upload(self, kind: str, value: Any) -> None:
+        if not value:
+            return
+        item = value[0]
+        name, content = str(item["name"]), bytes(item["content"])
+        self.upload_widgets[kind].value = ()  # the bytes live in the session folder, not twice
+        self.upload(kind, name, content)
+
+    def _renamed(self, problems: list[Problem]) -> list[Problem]:
+        names = {u.path.name: u.name for u in self.uploads.values() if u is not None}
+        return [replace(p, file=names.get(p.file, p.file)) for p in problems]
+
+    def _load_uploads(self) -> bool:
+        b, s, sc = (self.uploads[k] for k in ("branches", "supervisors", "scenario"))
+        problems: list[Problem] = []
+        scenario = self.base
+        if sc is not None:
+            try:
+                scenario = load_scenario(sc.path)
+            except InputError as exc:
+                problems += exc.problems
+        if b is not None and s is not None:
+            try:
+                inputs = load_inputs(b.path, s.path, horizon_weeks=scenario.horizon.weeks)
+            except InputError as exc:
+                problems += exc.problems
+            else:
+                if not problems:
+                    sources = {b.name: sha256(b.path), s.name: sha256(s.path)}
+                    self._adopt(replace(inputs, sources=sources), scenario, "uploads")
+                    return True
+        elif b is not None or s is not None:
+            one = b or s
+            assert one is not None
+            try:
+                problems += check_table(
+                    read_table(one.path), "branches" if b else "supervisors", one.path.name
+                )
+            except InputError as exc:
+                problems += exc.problems
+            if not problems:
+                other = tx("other_supervisors" if b else "other_branches", self.lang)
+                self._set_data_problems([])
+                self.data_status.value = html.escape(
+                    tx("uploaded_one", self.lang, name=one.name, other=other)
+                )
+                return False
+        elif not problems:
+            self._adopt(self.inputs, scenario, self.source)
+            return True
+        self._set_data_problems(problems)
+        return False
+
+    def _adopt(self, inputs: Inputs, scenario: Scenario, source: str) -> None:
+        self.inputs, self.base, self.source = inputs, scenario, source
+        self.result, self.history, self.downloads = None, [], {}
+        self._build_team()
+        self.capacity_factor.value = 1.0
+        self._show_scenario(scenario)
+        self._set_data_problems([])
+        self.message = tx(
+            "loaded", self.lang, branches=len(inputs.branches), supervisors=len(inputs.supervisors)
+        )
+        self.status.value = html.escape(self.message)
+        self.refresh()
+        self._layout()
+
+    def use_sample(self) -> None:
+        b, s, sc = sample_paths()
+        scenario = load_scenario(sc)
+        self.uploads = dict.fromkeys(UPLOAD_SUFFIXES)
+        self._adopt(load_inputs(b, s, horizon_weeks=scenario.horizon.weeks), scenario, "sample")
+
+    def _set_data_problems(self, problems: list[Problem]) -> None:
+        self.data_problems = self._renamed(problems)
+        self.problems = list(self.data_problems)
+        self._show_problems()
+        self._show_data_status()
+
+    # ---------------------------------------------------------------- settings
+
+    def _show_scenario(self, sc: Scenario) -> None:
+        self.name.value = sc.name
+        self.start.value = sc.horizon.start
+        self.weeks.value = sc.horizon.weeks
+        for d in DIMENSIONS:
+            self.weights[d].value = float(sc.weights[d])
+        for key, widget in self.setting.items():
+            value = sc.value(key)
+            widget.value = ", ".join(f"{v:g}" for v in value) if SETTINGS[key].kind == "floats" else value
+
+    def _build_team(self) -> None:
+        sups = self.inputs.supervisors
+        self.capacity, self.leave = {}, {}
+        for sid, cap, away in zip(
+            sups["supervisor_id"], sups["weekly_capacity"], sups["unavailable_weeks"], strict=True
+        ):
+            self.capacity[sid] = w.IntText(value=int(cap), layout=w.Layout(width="90px"))
+            self.leave[sid] = w.Text(value=", ".join(str(x) for x in away), layout=w.Layout(width="180px"))
+
+    def reset(self) -> None:
+        """Every control back to the loaded scenario and team."""
+        self._show_scenario(self.base)
+        self.capacity_factor.value = 1.0
+        sups = self.inputs.supervisors
+        for sid, cap, away in zip(
+            sups["supervisor_id"], sups["weekly_capacity"], sups["unavailable_weeks"], strict=True
+        ):
+            self.capacity[sid].value = int(cap)
+            self.leave[sid].value = ", ".join(str(x) for x in away)
+        self.problems = list(self.data_problems)
+        self._show_problems()
+        self.message = tx("reset_done", self.lang)
+        self.status.value = html.escape(self.message)
+
+    def scenario_data(self) -> tuple[dict[str, Any], list[Problem]]:
+        """The controls as a scenario table (what a TOML file would hold) and what is wrong."""
+        problems: list[Problem] = []
+        here = tx("settings", self.lang)
+        sections: dict[str, dict[str, Any]] = {}
+        for key, widget in self.setting.items():
+            section, name = key.split(".")
+            value = widget.value
+            if SETTINGS[key].kind == "floats":
+                numbers = parse_number_list(str(value))
+                if not numbers:
+                    problems.append(Problem(here, "must be a list of numbers like 1, 0.5, 0.25.", column=key))
+                    numbers = list(self.base.value(key))
+                value = numbers
+            elif SETTINGS[key].kind == "date":
+                value = value or ""
+            sections.setdefault(section, {})[name] = value
+        # what the page does not show (solver settings, tables other modules add) stays as loaded
+        data = scenario_to_dict(self.base)
+        data["name"] = self.name.value
+        data["horizon"] = {**data["horizon"], "start": self.start.value or "", "weeks": self.weeks.value}
+        data["weights"] = {d: self.weights[d].value for d in DIMENSIONS}
+        for section, values in sections.items():
+            data[section] = {**data.get(section, {}), **values}
+        return data, problems
 
     def scenario(self) -> Scenario:
-        """The scenario the controls describe, checked like a scenario file (InputError if not)."""
-        data = scenario_to_dict(self.base)
-        for key, s in SETTINGS.items():
-            value = read_control(s, self.controls[key])
-            if s.kind == "date" and value is None:
-                value = self.base.value(key)
-            if s.section:
-                data[s.section][s.name] = value
-            else:
-                data[s.name] = value
-        return parse_scenario(data, file=t("wb_source", self.lang))
+        """The scenario the controls describe; InputError lists every invalid value."""
+        data, problems = self.scenario_data()
+        try:
+            scenario = parse_scenario(data, file=tx("settings", self.lang))
+        except InputError as exc:
+            problems += exc.problems
+        if problems:
+            raise InputError(problems)
+        return scenario
 
-    def planning_inputs(self) -> Inputs:
-        overrides = {sid: box.value for sid, box in self.capacity.items()}
-        base = dict(
-            zip(
-                self.inputs.supervisors["supervisor_id"],
-                self.inputs.supervisors["weekly_capacity"],
-                strict=True,
-            )
-        )
-        changed = {sid: v for sid, v in overrides.items() if v != base[sid]}
-        return scaled_capacity(self.inputs, float(self.capacity_factor.value), changed)
+    def planning_inputs(self, weeks: int) -> Inputs:
+        """The loaded data with the team tab's capacities and leave; InputError when invalid."""
+        here = tx("settings", self.lang)
+        problems: list[Problem] = []
+        sups = self.inputs.supervisors
+        base = dict(zip(sups["supervisor_id"], sups["weekly_capacity"], strict=True))
+        factor = self.capacity_factor.value
+        if not (np.isfinite(factor) and factor >= 0):
+            problems.append(Problem(here, f"must be at least 0, got {factor}.", column="capacity_factor"))
+            factor = 1.0
+        changed: dict[str, int] = {}
+        away: dict[str, tuple[int, ...]] = {}
+        for sid, box in self.capacity.items():
+            if box.value < 0:
+                problems.append(Problem(here, tx("capacity_bad", "en"), column=f"capacity.{sid}"))
+            elif box.value != base[sid]:
+                changed[sid] = int(box.value)
+            weeks_away, bad = parse_weeks(self.leave[sid].value, weeks)
+            if bad is not None:
+                problems.append(
+                    Problem(here, tx("leave_bad", "en", value=bad, weeks=weeks), column=f"leave.{sid}")
+                )
+            away[sid] = weeks_away
+        if problems:
+            raise InputError(problems)
+        scaled = scaled_capacity(self.inputs, float(factor), changed)
+        team = scaled.supervisors.copy()
+        team["unavailable_weeks"] = [away[sid] for sid in team["supervisor_id"]]
+        return Inputs(scaled.branches, team, scaled.sources)
+
+    def settings_shown(self, scenario: Scenario, inputs: Inputs) -> dict[str, str]:
+        """Every setting of a solve as the page shows it, for naming what changed."""
+        out: dict[str, str] = {}
+        for key, st in SETTINGS.items():
+            value = scenario.value(key)
+            if st.kind == "bool":
+                out[key] = "yes" if value else "no"
+            elif st.kind == "floats":
+                out[key] = ", ".join(f"{v:g}" for v in value)
+            else:
+                out[key] = f"{value:g}" if isinstance(value, float) else str(value)
+        sups = inputs.supervisors
+        for sid, cap, away in zip(
+            sups["supervisor_id"], sups["weekly_capacity"], sups["unavailable_weeks"], strict=True
+        ):
+            out[f"capacity.{sid}"] = str(int(cap))
+            out[f"leave.{sid}"] = ", ".join(str(x) for x in away)
+        return out
+
+    # ---------------------------------------------------------------- solving and exporting
+
+    def _busy(self, text: str | None, step: int | None = None) -> None:
+        for button in (self.solve_button, self.export_button, self.sample_button, self.reset_button):
+            button.disabled = text is not None
+        self.progress.layout.display = "none" if text is None else ""
+        if step is not None:
+            self.progress.value = step
+        busy = "<span class='dudao-busy'>"
+        if text is not None:
+            if not self.status.value.startswith(busy):
+                self._before_busy = self.status.value
+            self.status.value = f"{busy}⏳ {html.escape(text)}</span>"
+        elif self.status.value.startswith(busy):  # nothing new to say: back to what was shown
+            self.status.value = getattr(self, "_before_busy", "")
+
+    def _fail(self, text: str) -> None:
+        self.message = text
+        self.status.value = f"<b style='{ERROR_STYLE}'>{html.escape(text)}</b>"
 
     def solve(self) -> Plan | None:
         """Re-plan with the controls' values; keep the plan in the session's history."""
+        if self.data_problems:
+            self._show_problems()
+            self._fail(tx("fix_first", self.lang))
+            return None
+        started = time.perf_counter()
+        problems: list[Problem] = []
+        scenario: Scenario | None = None
         try:
             scenario = self.scenario()
-            result = plan(self.planning_inputs(), scenario)
-        except (InfeasibleError, InputError, ValueError) as exc:
-            self.message = str(exc)
-            self.status.value = f"<b style='color:#a61b1b'>{_escape(self.message)}</b>"
+        except InputError as exc:
+            problems += exc.problems
+        try:
+            inputs = self.planning_inputs(scenario.horizon.weeks if scenario else max(1, self.weeks.value))
+        except InputError as exc:
+            problems += exc.problems
+        if problems or scenario is None:
+            self.problems = problems
+            self._show_problems()
+            self._fail(tx("fix_first", self.lang))
             return None
+        self.problems = []
+        self._show_problems()
+        self._busy(tx("solving", self.lang), 1)
+        self.progress.max = 2
+        try:
+            result = plan(inputs, scenario)
+        except InfeasibleError as exc:
+            self._busy(None)
+            self._fail(self._infeasible_text(exc))
+            return None
+        except InputError as exc:
+            self._busy(None)
+            self.problems = exc.problems
+            self._show_problems()
+            self._fail(tx("fix_first", self.lang))
+            return None
+        except Exception as exc:  # the page must say something, never freeze silently
+            self._busy(None)
+            self._fail(tx("unexpected", self.lang, error=f"{exc.__class__.__name__}: {exc}"))
+            return None
+        self._busy(None)
         self.result = result
         label = f"#{len(self.history) + 1}"
-        self.history.append((label, result))
-        s = result.summary
-        self.message = t(
-            "wb_solved",
-            self.lang,
-            label=label,
-            status=t(s.status.value, self.lang),
-            objective=format_kpi("objective", s.objective, self.lang),
-            gain=format_gain(s.improvement_over_baseline),
-        )
-        self.status.value = _escape(self.message)
-        self.supervisor_filter.options = [self.all_label, *sorted(result.visits["supervisor_name"].unique())]
-        self.district_filter.options = [self.all_label, *sorted(result.visits["district"].unique())]
+        self.history.append(Solved(label, result, self.settings_shown(scenario, inputs)))
+        self.downloads = {}
+        seconds = time.perf_counter() - started
+        self.timings["solve"] = seconds
+        self._solved_message(seconds)
         self.refresh()
         return result
 
+    def _solved_message(self, seconds: float) -> None:
+        if not self.history:
+            self.message = tx("not_solved", self.lang)
+        else:
+            last = self.history[-1]
+            s = last.plan.summary
+            self.message = tx(
+                "solved",
+                self.lang,
+                label=last.label,
+                status=t(str(getattr(kpi_value(s, "status"), "value", kpi_value(s, "status"))), self.lang),
+                objective=kpi_value(s, "objective"),
+                gain=kpi_value(s, "improvement_over_baseline"),
+                seconds=seconds,
+            )
+        self.status.value = html.escape(self.message)
+
+    def _infeasible_text(self, exc: InfeasibleError) -> str:
+        parts = [tx("infeasible", self.lang)]
+        for c in exc.conflicts:
+            if self.lang == "en":
+                parts.append(
+                    tx("infeasible_rule", "en", rule=c.rule, message=c.message, suggestion=c.suggestion)
+                )
+            else:
+                rule = setting_label(c.rule, "zh") if "." in c.rule else tx("mandatory_rule", "zh")
+                if c.rule == "rules":
+                    rule = tx("capacity_rule", "zh")
+                parts.append(tx("infeasible_rule", "zh", rule=rule))
+        return " ".join(parts)
+
+    def export(self) -> Path | None:
+        """Write the current plan (report.html, plan.xlsx, calendars, visits.csv, scenario.toml)
+        to a new folder of the session and offer each file as a download; return the folder."""
+        from planner.exports import handouts
+
+        if self.result is None:
+            self._fail(tx("export_first", self.lang))
+            return None
+        started = time.perf_counter()
+        lang, result = self.lang, self.result
+        stem = re.sub(r"[^\w\-]+", "_", result.scenario.name).strip("_")[:40] or "plan"
+        folder = self.session.new_path("plans", stem)
+        named = dict(handouts(lang))  # (file, writer) pairs
+        steps: list[tuple[str, Callable[[Plan, Path], object]]] = [
+            ("plan.xlsx", named["plan.xlsx"]),
+            ("calendars", named["calendars"]),
+            ("calendars.zip", lambda p, d: _zip_folder(d / "calendars", d / "calendars.zip")),
+            ("report.html", named["report.html"]),
+        ]
+
+        def announced(
+            i: int, what: str, fn: Callable[[Plan, Path], object]
+        ) -> Callable[[Plan, Path], object]:
+            def run(p: Plan, d: Path) -> object:
+                self._busy(tx("exporting", lang, what=what), i + 1)
+                return fn(p, d)
+
+            return run
+
+        self.progress.max = len(steps) + 1
+        try:
+            written = write_plan(
+                result, folder, [announced(i, what, fn) for i, (what, fn) in enumerate(steps)]
+            )
+        except Exception as exc:
+            self._busy(None)
+            self._fail(tx("unexpected", lang, error=f"{exc.__class__.__name__}: {exc}"))
+            return None
+        self._busy(None)
+        self.downloads = {
+            key: written / filename for key, filename, _ in DOWNLOADS if (written / filename).is_file()
+        }
+        seconds = time.perf_counter() - started
+        self.timings["export"] = seconds
+        self.message = tx("exported", lang, seconds=seconds)
+        self.status.value = html.escape(self.message)
+        self.show_downloads()
+        return written
+
+    # ---------------------------------------------------------------- views
+
     def kpi_table(self) -> pd.DataFrame:
-        """The plan's KPIs beside the hand-ranking baseline's, formatted for reading."""
+        """The plan's KPIs beside the hand-ranking baseline's, with the report's labels."""
         if self.result is None:
             return pd.DataFrame()
-        k, b = self.result.summary.kpis, self.result.summary.baseline
+        lang, summary = self.lang, self.result.summary
+        k, b = kpi_value(summary, "kpis"), kpi_value(summary, "baseline")
         frame = pd.DataFrame(
             {
-                t("plan", self.lang): [format_kpi_of(k, x.key, self.lang) for x in KPIS],
-                t("baseline", self.lang): [format_kpi_of(b, x.key, self.lang) for x in KPIS],
+                t("plan", lang): [format_kpi_of(k, x.key, lang) for x in KPIS],
+                t("baseline", lang): [format_kpi_of(b, x.key, lang) for x in KPIS],
+                t("difference", lang): [
+                    format_kpi_difference(x.key, kpi_value(k, x.key), kpi_value(b, x.key), lang) for x in KPIS
+                ],
             },
-            index=[x.label(self.lang) for x in KPIS],
+            index=[x.label(lang) for x in KPIS],
         )
-        frame.index.name = column("kpi", self.lang)
+        frame.index.name = column("kpi", lang)
         return frame
 
-    def district_table(self) -> pd.DataFrame:
-        if self.result is None:
-            return pd.DataFrame()
-        p = self.result
-        rows = []
-        for district, group in p.branches.groupby("district", sort=True):
-            visited = group[group["visits"] > 0]
-            rows.append(
-                {
-                    "district": district,
-                    "branches": len(group),
-                    "visited": len(visited),
-                    "total_risk": round(float(group["risk_score"].sum()), 1),
-                    "risk_visited": round(float(visited["risk_score"].sum()), 1),
-                }
-            )
-        frame = pd.DataFrame(rows)
-        frame["coverage"] = (frame["risk_visited"] / frame["total_risk"]).round(3)
-        return frame.rename(columns={c: column(c, self.lang) for c in frame.columns})
-
     def schedule(self) -> pd.DataFrame:
+        """The whole schedule (as filtered), with the page's column names."""
         if self.result is None:
             return pd.DataFrame()
         v = self.result.visits
-        if self.supervisor_filter.value != self.all_label:
+        everyone = tx("all", self.lang)
+        if self.supervisor_filter.value not in (None, everyone):
             v = v[v["supervisor_name"] == self.supervisor_filter.value]
-        if self.district_filter.value != self.all_label:
+        if self.district_filter.value not in (None, everyone):
             v = v[v["district"] == self.district_filter.value]
-        why = self.result.branches.set_index("branch_id")[f"why_{self.lang}"]
-        v = v.assign(
-            focus=v["focus"].map(lambda f: dimension_label(f, self.lang)),
-            why=v["branch_id"].map(why).fillna(""),
+        why = why_column(self.result.branches, self.lang)
+        why.index = self.result.branches["branch_id"]
+        frame = pd.DataFrame(
+            {
+                column("week", self.lang): v["week"].astype(int),
+                column("week_start", self.lang): v["week_start"].astype(str),
+                column("supervisor_name", self.lang): v["supervisor_name"].astype(str),
+                column("district", self.lang): v["district"].astype(str),
+                column("branch_name", self.lang): v["branch_name"].astype(str),
+                column("focus", self.lang): v["focus"].map(lambda f: dimension_label(f, self.lang)),
+                tx("why", self.lang): v["branch_id"].map(why).fillna(""),
+                column("risk_score", self.lang): v["risk_score"].astype(float).round(1),
+            }
         )
-        cols = [
-            "week",
-            "week_start",
-            "supervisor_name",
-            "branch_name",
-            "district",
-            "focus",
-            "risk_score",
-            "why",
-        ]
-        return v[cols].rename(columns={c: column(c, self.lang) for c in cols})
+        return frame.reset_index(drop=True)
 
-    def reasons(self) -> pd.DataFrame:
-        """Every branch with why it is, or is not, visited (the same text as the report and plan.xlsx)."""
+    def branch_table(self) -> pd.DataFrame:
+        """Every branch with its risk, tier, top factors, visits and why (not) visited."""
         if self.result is None:
             return pd.DataFrame()
-        b = self.result.branches.sort_values(["visits", "risk_score"], ascending=[True, False])
-        cols = ["branch_id", "name", "district", "risk_score", "visits", f"why_{self.lang}"]
-        names = {c: column(c, self.lang) for c in cols[:-1]} | {f"why_{self.lang}": column("why", self.lang)}
-        return b[cols].rename(columns=names).reset_index(drop=True)
+        b = self.result.branches.sort_values(["risk_score", "branch_id"], ascending=[False, True])
+        frame = pd.DataFrame(
+            {
+                column("branch_id", self.lang): b["branch_id"].astype(str),
+                column("name", self.lang): b["name"].astype(str),
+                column("district", self.lang): b["district"].astype(str),
+                column("risk_score", self.lang): b["risk_score"].astype(float).round(1),
+                column("risk_tier", self.lang): b["risk_tier"].map(
+                    lambda x: x if self.lang == "zh" else _TIER_EN.get(x, x)
+                ),
+                column("top_factors", self.lang): b["top_factors"].map(lambda x: factor_labels(x, self.lang)),
+                column("visits", self.lang): b["visits"].astype(int),
+                column("responsible_supervisor_id", self.lang): b["responsible_supervisor_id"].astype(str),
+                tx("why", self.lang): why_column(b, self.lang),
+            }
+        )
+        return frame.reset_index(drop=True)
 
-    def comparison(self) -> pd.DataFrame:
-        """Every scenario solved in this session, side by side."""
-        rows = {}
-        for label, p in self.history:
-            s, k = p.summary, p.summary.kpis
-            rows[label] = [
-                *(format_kpi_of(k, x.key, self.lang) for x in KPIS),
-                format_gain(s.improvement_over_baseline),
-            ]
-        index = [x.label(self.lang) for x in KPIS] + [t("improvement_over_baseline", self.lang)]
-        return pd.DataFrame(rows, index=index)
+    def district_table(self) -> str:
+        from planner import report
+
+        return "" if self.result is None else report.district_table(self.result, self.lang)
+
+    def changed_settings(self, a: Solved, b: Solved) -> list[tuple[str, str, str]]:
+        """(setting, value in a, value in b) for every setting that differs, as the page names them."""
+        names = dict(
+            zip(self.inputs.supervisors["supervisor_id"], self.inputs.supervisors["name"], strict=True)
+        )
+        rows = []
+        for key in dict.fromkeys([*a.settings, *b.settings]):
+            x, y = a.settings.get(key, ""), b.settings.get(key, "")
+            if x == y:
+                continue
+            section, _, sid = key.partition(".")
+            if section in ("capacity", "leave"):
+                label = tx(
+                    "capacity_of" if section == "capacity" else "leave_of",
+                    self.lang,
+                    name=names.get(sid, sid),
+                )
+            else:
+                label = setting_label(key, self.lang)
+            rows.append((label, self._shown(x), self._shown(y)))
+        return rows
+
+    def _shown(self, value: str) -> str:
+        if value in ("yes", "no"):
+            return t(value, self.lang)
+        return value if value else tx("none", self.lang)
+
+    def comparison(self, a: str | None = None, b: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(settings that changed, KPI differences) between two solved scenarios (default: the
+        last two), in the page's language."""
+        by_label = {s.label: s for s in self.history}
+        if len(self.history) < 2:
+            return pd.DataFrame(), pd.DataFrame()
+        first = by_label.get(a or "", self.history[-2])
+        second = by_label.get(b or "", self.history[-1])
+        changed = pd.DataFrame(
+            self.changed_settings(first, second),
+            columns=[tx("setting", self.lang), first.label, second.label],
+        )
+        lang = self.lang
+        ka, kb = kpi_value(first.plan.summary, "kpis"), kpi_value(second.plan.summary, "kpis")
+        figures = pd.DataFrame(
+            {
+                column("kpi", lang): [x.label(lang) for x in KPIS],
+                first.label: [format_kpi_of(ka, x.key, lang) for x in KPIS],
+                second.label: [format_kpi_of(kb, x.key, lang) for x in KPIS],
+                t("difference", lang): [
+                    format_kpi_difference(x.key, kpi_value(kb, x.key), kpi_value(ka, x.key), lang)
+                    for x in KPIS
+                ],
+            }
+        )
+        return changed, figures
+
+    def show_comparison(self) -> None:
+        if len(self.history) < 2:
+            self.compare_out.value = f"<p>{html.escape(tx('compare_need_two', self.lang))}</p>"
+            return
+        changed, figures = self.comparison(self.compare_a.value, self.compare_b.value)
+        parts = [f"<h4>{html.escape(tx('changed', self.lang))}</h4>"]
+        if changed.empty:
+            parts.append(f"<p>{html.escape(tx('no_change', self.lang))}</p>")
+        else:
+            parts.append(table_html(changed.astype(str).values.tolist(), list(changed.columns)))
+        parts.append(f"<h4>{html.escape(tx('kpi_diff', self.lang))}</h4>")
+        parts.append(table_html(figures.astype(str).values.tolist(), list(figures.columns)))
+        self.compare_out.value = "".join(parts)
 
     def show_schedule(self) -> None:
-        self.schedule_out.clear_output()
-        with self.schedule_out:
-            display(self.schedule().head(200))
+        frame = self.schedule()
+        self.schedule_grid.data = frame if not frame.empty else pd.DataFrame({"-": []})
+        self.schedule_grid.column_widths = self._widths(frame)
+        self._count_rows()
+
+    def _widths(self, frame: pd.DataFrame) -> dict[str, int]:
+        wide = {
+            column("branch_name", self.lang): 230,
+            column("name", self.lang): 230,
+            column("top_factors", self.lang): 270,
+            tx("why", self.lang): 330,
+            column("week", self.lang): 60,
+        }
+        return {c: wide[c] for c in frame.columns if c in wide}
+
+    def _count_rows(self) -> None:
+        if self.result is None:
+            self.schedule_count.value = self.branch_count.value = ""
+            return
+        shown = len(self.schedule_grid.get_visible_data()) if len(self.schedule_grid.data) else 0
+        self.schedule_count.value = (
+            f"<span class='dudao-count' data-total='{len(self.result.visits)}' data-shown='{shown}'>"
+            f"{html.escape(tx('rows_shown', self.lang, shown=shown, total=len(self.result.visits)))}</span>"
+        )
+        shown_b = len(self.branch_grid.get_visible_data()) if len(self.branch_grid.data) else 0
+        self.branch_count.value = html.escape(
+            tx("branches_shown", self.lang, shown=shown_b, total=len(self.result.branches))
+        )
+
+    def show_downloads(self) -> None:
+        if not self.downloads:
+            self.download_out.value = (
+                f"<p class='dudao-help'>{html.escape(tx('downloads_help', self.lang))}</p>"
+            )
+            return
+        links = [
+            link(data_uri(self.downloads[key], mime), filename, tx(f"download_{key}", self.lang))
+            for key, filename, mime in DOWNLOADS
+            if key in self.downloads
+        ]
+        self.download_out.value = f"<div class='dudao-links'>{''.join(links)}</div>"
+
+    def _column_label(self, p: Problem) -> str:
+        section, _, sid = (p.column or "").partition(".")
+        if section in ("capacity", "leave") and sid:
+            names = dict(
+                zip(self.inputs.supervisors["supervisor_id"], self.inputs.supervisors["name"], strict=True)
+            )
+            key = "capacity_of" if section == "capacity" else "leave_of"
+            return tx(key, self.lang, name=f"{sid} {names.get(sid, '')}".strip())
+        if p.column == "capacity_factor":
+            return tx("factor_kpi", self.lang)
+        return problem_column(p, self.lang)
+
+    def _show_problems(self) -> None:
+        if not self.problems:
+            self.problem_box.value = ""
+            return
+        lang = self.lang
+        rows, titles = [], []
+        for p in self.problems:
+            rows.append(
+                [
+                    p.file,
+                    "" if p.row is None else str(p.row),
+                    self._column_label(p),
+                    problem_message(p.message, lang),
+                ]
+            )
+            titles.append(["", "", "", p.message if lang == "zh" else ""])
+        header = [tx(k, lang) for k in ("p_file", "p_row", "p_column", "p_message")]
+        self.problem_box.value = (
+            f"<div class='dudao-problems'><b style='{ERROR_STYLE}'>"
+            f"{html.escape(tx('problems_title', lang, n=len(self.problems)))}</b>"
+            + table_html(rows, header, titles=titles)
+            + "</div>"
+        )
+
+    def _show_data_status(self) -> None:
+        if self.source == "uploads":
+            b, s = self.uploads["branches"], self.uploads["supervisors"]
+            source = tx("source_files", self.lang, b=b.name if b else "", s=s.name if s else "")
+        else:
+            source = tx("source_sample" if self.source == "sample" else "source_start", self.lang)
+        self.data_status.value = html.escape(
+            tx(
+                "data_now",
+                self.lang,
+                source=source,
+                branches=len(self.inputs.branches),
+                supervisors=len(self.inputs.supervisors),
+            )
+        )
 
     def refresh(self) -> None:
-        for out, content in (
-            (self.kpi_out, self.kpi_table()),
-            (self.district_out, self.district_table()),
-            (self.history_out, self.comparison()),
-        ):
-            out.clear_output()
-            with out:
-                display(content)
-        self.chart_out.clear_output()
-        if self.result is not None:
+        """Every result view from the current plan, in the page's language."""
+        everyone = tx("all", self.lang)
+        if self.result is None:
+            for out in (self.kpi_out, self.district_out):
+                out.value = f"<p>{html.escape(tx('not_solved', self.lang))}</p>"
+            self.chart_out.clear_output()
+            self.supervisor_filter.options = self.district_filter.options = [everyone]
+            self.show_schedule()
+            self.branch_grid.data = pd.DataFrame({"-": []})
+        else:
+            self.kpi_out.value = _frame_html(self.kpi_table().reset_index())
+            self.district_out.value = self.district_table()
+            self.chart_out.clear_output(wait=True)
             with self.chart_out:
                 display(weekly_chart(self.result, self.lang))
-        self.show_schedule()
+            v = self.result.visits
+            self.supervisor_filter.options = [everyone, *sorted(v["supervisor_name"].unique())]
+            self.district_filter.options = [everyone, *sorted(v["district"].unique())]
+            self.supervisor_filter.value = self.district_filter.value = everyone
+            self.show_schedule()
+            self.branch_grid.data = self.branch_table()
+            self.branch_grid.column_widths = self._widths(self.branch_grid.data)
+        labels = [s.label for s in self.history]
+        self.compare_a.options, self.compare_b.options = labels, labels
+        if len(labels) >= 2:
+            self.compare_a.value, self.compare_b.value = labels[-2], labels[-1]
+        self.show_comparison()
+        self.show_downloads()
+        self._count_rows()
 
-    def save_scenario(self, path: str | Path | None = None) -> Path | None:
-        """Write the controls' scenario as TOML; a scenario that does not validate is not saved."""
-        target = Path(path or self.save_path.value)
-        try:
-            text = scenario_to_toml(self.scenario())
-        except InputError as exc:
-            self._error(str(exc))
-            return None
-        target.write_text(text, encoding="utf-8")
-        self.message = t("wb_saved", self.lang, path=target)
-        self.status.value = _escape(self.message)
-        return target
+    def set_language(self, lang: str) -> None:
+        """Switch every text of the page (controls, messages, tables) to `lang`."""
+        self.lang = lang
+        if self.language.value != lang:
+            self.language.value = lang
+            return
+        self._show_problems()
+        self._show_data_status()
+        self._solved_message(self.timings.get("solve", 0.0))
+        self.refresh()
+        self._layout()
 
-    def export_report(self, out: str | Path | None = None) -> Path | None:
-        """Write the current plan as a plan folder with report.html; return the report's path."""
-        from planner.exports import handouts
-
-        if self.result is None and self.solve() is None:
-            return None
-        assert self.result is not None
-        folder = (
-            Path(out)
-            if out
-            else Path(tempfile.mkdtemp(prefix="dudao-")) / (f"plan-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    def _help(self, text: str) -> w.HTML:
+        return w.HTML(
+            f"<div class='dudao-help'>{html.escape(text)}</div>", layout=w.Layout(margin="0 0 6px 196px")
         )
-        written = write_plan(self.result, folder, handouts(self.lang))
-        path = written / "report.html"
-        self.message = t("wb_exported", self.lang, path=path)
-        self.status.value = _escape(self.message)
-        return path
 
-    def view(self) -> w.Widget:
-        """The whole workbook as one widget."""
-        tabs: list[tuple[str, w.Widget]] = [
-            (t(title, self.lang), w.VBox([self.controls[x.key] for sec in sections for x in _settings(sec)]))
-            for title, sections in CONTROL_TABS
+    def _layout(self) -> None:
+        """(Re)build the page's containers and every label in the page's language."""
+        lang = self.lang
+        self.title.value = (
+            CSS + f"<h2 style='color:#a61b1b;margin:4px 0'>{html.escape(tx('title', lang))}</h2>"
+            f"<p>{html.escape(tx('intro', lang))}</p>"
+        )
+        for kind, widget in self.upload_widgets.items():
+            widget.description = tx(f"upload_{kind}", lang)
+            widget.layout.width = "260px"
+        self.sample_button.description = tx("use_sample", lang)
+        self.templates.value = (
+            f"<div class='dudao-links'>{html.escape(tx('templates', lang))}"
+            + "".join(
+                link(
+                    "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+                    + base64.b64encode(_template(kind)).decode("ascii"),
+                    name,
+                    name,
+                )
+                for kind, name in TEMPLATE_NAMES.items()
+            )
+            + "</div>"
+        )
+        self._show_data_status()
+        data = w.VBox(
+            [
+                w.HBox(list(self.upload_widgets.values())),
+                self._help(tx("upload_help", lang)),
+                self.templates,
+                w.HBox([self.data_status, self.sample_button]),
+            ]
+        )
+        self.name.description = tx("name", lang)
+        self.start.description = tx("start", lang)
+        self.weeks.description = tx("weeks", lang)
+        self.reset_button.description = tx("reset", lang)
+        scenario = w.VBox(
+            [self.name, self.start, self.weeks, self._help(tx("weeks_help", lang)), self.reset_button]
+        )
+        rules = []
+        for key, widget in self.setting.items():
+            widget.description = setting_label(key, lang)
+            rules += [widget, self._help(setting_help(key, lang))]
+        for d, box in self.weights.items():
+            box.description = dimension_label(d, lang)
+        weights = w.VBox(
+            [self._help(SETTINGS[f"weights.{DIMENSIONS[0]}"].help(lang)), *self.weights.values()]
+        )
+        self.capacity_factor.description = tx("capacity_factor", lang)
+        sups = self.inputs.supervisors
+        head = w.HBox(
+            [
+                w.HTML(f"<b>{html.escape(tx(k, lang))}</b>", layout=w.Layout(width=wd))
+                for k, wd in (
+                    ("team_supervisor", "240px"),
+                    ("team_capacity", "100px"),
+                    ("team_leave", "180px"),
+                )
+            ]
+        )
+        rows = [
+            w.HBox(
+                [
+                    w.Label(f"{sid} {name}", layout=w.Layout(width="240px")),
+                    self.capacity[sid],
+                    self.leave[sid],
+                ]
+            )
+            for sid, name in zip(sups["supervisor_id"], sups["name"], strict=True)
         ]
-        placed = {sec for _, sections in CONTROL_TABS for sec in sections}
-        tabs += [  # a section without a tab of its own still gets its controls
-            (f"[{sec}]", w.VBox([self.controls[x.key] for x in _settings(sec)]))
-            for sec in SECTIONS
-            if sec not in placed
+        self.team_box.children = [
+            self.capacity_factor,
+            self._help(tx("capacity_factor_help", lang)),
+            head,
+            *rows,
         ]
-        tabs.insert(2, (t("wb_tab_team", self.lang), self.team_box))
-        files = w.VBox([self.branches_file, self.supervisors_file, self.scenario_file, self.load_button])
-        tabs.append((t("wb_tab_files", self.lang), files))
-        controls = w.Tab(children=[box for _, box in tabs])
-        for i, (title, _) in enumerate(tabs):
-            controls.set_title(i, title)
-        actions = w.HBox([self.solve_button, self.save_button, self.export_button])
+        controls = w.Tab(
+            children=[data, scenario, w.VBox(rules), weights, self.team_box],
+            titles=[
+                tx(k, lang) for k in ("tab_data", "tab_scenario", "tab_rules", "tab_weights", "tab_team")
+            ],
+        )
+        self.solve_button.description = tx("solve", lang)
+        self.export_button.description = tx("export", lang)
+        self.supervisor_filter.description = tx("filter_supervisor", lang)
+        self.district_filter.description = tx("filter_district", lang)
+        self.compare_a.description = tx("compare_a", lang)
+        self.compare_b.description = tx("compare_b", lang)
+        grid_help = self._help(tx("grid_help", lang))
+        grid_help.layout.margin = "0"
         results = w.Tab(
             children=[
                 self.kpi_out,
-                self.district_out,
+                w.VBox(
+                    [
+                        w.HBox([self.supervisor_filter, self.district_filter]),
+                        grid_help,
+                        self.schedule_grid,
+                        self.schedule_count,
+                    ]
+                ),
+                w.VBox([grid_help, self.branch_grid, self.branch_count]),
                 self.chart_out,
-                w.VBox([w.HBox([self.supervisor_filter, self.district_filter]), self.schedule_out]),
-                self.history_out,
-            ]
+                self.district_out,
+                w.VBox([w.HBox([self.compare_a, self.compare_b]), self.compare_out]),
+                w.VBox([self.export_button, self.download_out]),
+            ],
+            titles=[
+                tx(k, lang)
+                for k in (
+                    "tab_kpis",
+                    "tab_schedule",
+                    "tab_branches",
+                    "tab_weekly",
+                    "tab_districts",
+                    "tab_compare",
+                    "tab_downloads",
+                )
+            ],
         )
-        titles = ("wb_tab_kpis", "wb_tab_districts", "wb_tab_weekly", "wb_tab_schedule", "wb_tab_history")
-        for i, title in enumerate(titles):
-            results.set_title(i, t(title, self.lang))
-        return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])
+        if len(self.root.children) == 5:  # a language switch keeps the tabs the planner had open
+            controls.selected_index = self.root.children[1].selected_index
+            results.selected_index = self.root.children[4].selected_index
+        self.root.children = [
+            w.HBox([self.title, self.language], layout=w.Layout(justify_content="space-between")),
+            controls,
+            w.HBox([self.solve_button, self.progress, self.status], layout=w.Layout(align_items="center")),
+            self.problem_box,
+            results,
+        ]
 
-    def _error(self, message: str) -> None:
-        self.message = message
-        self.status.value = f"<b style='color:#a61b1b'>{_escape(message)}</b>"
+    def view(self) -> w.Widget:
+        """The whole page as one widget."""
+        return self.root
 
 
-def _settings(section: str) -> list[Setting]:
-    return section_settings(section) if section else [SETTINGS["name"]]
+class Page(w.VBox):
+    """The app's page; its text form is short (a notebook stores it with the output)."""
+
+    def __repr__(self) -> str:
+        return "Page()"
 
 
-def _escape(text: str) -> str:
-    return html.escape(text)
+_TIER_EN = {"高": "high", "中": "medium", "低": "low"}
+_TEMPLATES: dict[str, bytes] = {}
+
+
+def _template(kind: str) -> bytes:
+    if kind not in _TEMPLATES:
+        _TEMPLATES[kind] = template_xlsx(kind)
+    return _TEMPLATES[kind]
+
+
+def _frame_html(frame: pd.DataFrame) -> str:
+    return table_html(frame.astype(str).values.tolist(), [str(c) for c in frame.columns])
+
+
+def _zip_folder(folder: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "x", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(folder.iterdir()):
+            z.write(f, f"calendars/{f.name}")
+    return target

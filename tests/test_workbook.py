@@ -1,11 +1,23 @@
-"""The scenario workbook driven as a planner would, without a browser: set values, press buttons."""
+"""The scenario workbook driven as a planner would, without a browser: set values, press buttons,
+upload files as bytes."""
 
 from __future__ import annotations
 
-import pytest
+import io
+import tomllib
+import zipfile
 
-from planner.scenario import load_scenario
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from planner import templates
+from planner.datasets import sample_paths
+from planner.inputs import load_inputs
+from planner.schema import BRANCH_COLUMNS, SUPERVISOR_COLUMNS
 from planner.workbook import Workbook
+
+from .conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +27,21 @@ def workbook() -> Workbook:
     return wb
 
 
+def small_files() -> tuple[bytes, bytes]:
+    """Four branches in two districts, two supervisors: a county one can check by hand."""
+    branches = "\n".join(
+        [
+            BRANCH_HEADER,
+            branch_row("A1", "东区", 40, weak="是"),
+            branch_row("A2", "东区", 60),
+            branch_row("B1", "西区", 50),
+            branch_row("B2", "西区", 90),
+        ]
+    )
+    supervisors = "\n".join([SUPERVISOR_HEADER, "S1,甲,东区,1,,,", "S2,乙,西区,1,,2,"])
+    return branches.encode("utf-8"), supervisors.encode("gb18030")
+
+
 def test_changing_a_weight_and_solving_changes_the_plan(workbook):
     first = workbook.result
     workbook.weights["training"].value = 4.0
@@ -22,109 +49,244 @@ def test_changing_a_weight_and_solving_changes_the_plan(workbook):
     assert workbook.result is not first
     assert workbook.result.summary.objective != first.summary.objective
     assert workbook.result.scenario.weights["training"] == 4.0
-    assert list(workbook.comparison().columns)[-2:] == ["#1", "#2"]
     assert "#2" in workbook.status.value
-    workbook.weights["training"].value = 1.2
+    workbook.reset()
+    assert workbook.weights["training"].value == workbook.base.weights["training"] != 4.0
 
 
-def test_more_team_capacity_never_lowers_the_objective(workbook):
-    workbook.capacity_factor.value = 1.0
-    base = workbook.solve().summary.objective
-    workbook.capacity_factor.value = 1.5
-    more = workbook.solve().summary.objective
-    workbook.capacity_factor.value = 1.0
-    assert more >= base
-    assert float(workbook.kpi_table().iloc[0, 0]) == pytest.approx(more, abs=0.05)
+def test_every_visit_is_in_the_schedule_grid_and_filters_narrow_it(workbook):
+    workbook.solve()
+    assert len(workbook.schedule_grid.data) == len(workbook.result.visits)
+    assert f"data-total='{len(workbook.result.visits)}'" in workbook.schedule_count.value
+    workbook.district_filter.value = workbook.district_filter.options[1]
+    one = workbook.schedule()
+    assert 0 < len(one) < len(workbook.result.visits)
+    assert set(one["片区"]) == {workbook.district_filter.value}
+    workbook.district_filter.value = "全部"
+    assert list(workbook.schedule().columns)[:6] == [
+        "周次",
+        "周一日期",
+        "督导员",
+        "片区",
+        "组织名称",
+        "督导重点",
+    ]
+
+
+def test_branches_say_why_they_are_visited_or_not(workbook):
+    workbook.solve()
+    table = workbook.branch_table()
+    assert len(table) == len(workbook.result.branches)
+    unvisited = table[table["走访次数"] == 0]
+    assert len(unvisited) and unvisited["说明"].str.startswith("未走访").all()
+    weak = table[table["说明"].str.contains("软弱涣散")]
+    assert len(weak) and (weak["走访次数"] >= 2).all()
+
+
+def test_the_comparison_names_the_changed_settings_and_the_kpi_differences(workbook):
+    workbook.reset()
+    workbook.solve()
+    workbook.setting["rules.travel_penalty"].value = 9.0
+    workbook.name.value = "远途更贵"
+    workbook.capacity["S001"].value = workbook.capacity["S001"].value + 1
+    workbook.solve()
+    changed, figures = workbook.comparison()
+    assert set(changed["设置"]) == {"跨片区走访成本", "方案名称", "林春梅 每周可督导次数"}
+    row = changed.set_index("设置").loc["跨片区走访成本"]
+    assert list(row) == ["3", "9"]
+    a, b = (s.plan.summary.kpis.objective for s in workbook.history[-2:])
+    objective = figures.set_index("指标").loc["目标值（风险化解量）"]
+    assert objective["差异"].startswith(f"{b - a:+.1f} (")
+    assert "远途更贵" in workbook.compare_out.value and "跨片区走访成本" in workbook.compare_out.value
+    workbook.reset()
+
+
+def test_invalid_values_are_explained_never_solved(workbook):
+    kept = workbook.solve()
+    workbook.setting["rules.max_visits_per_branch"].value = 20
+    workbook.setting["rules.repeat_value"].value = "1, 半"
+    workbook.leave["S002"].value = "3, 99"
+    workbook.name.value = "  "
+    assert workbook.solve() is None
+    assert workbook.result is kept
+    columns = {p.column for p in workbook.problems}
+    assert {"rules.max_visits_per_branch", "rules.repeat_value", "leave.S002", "name"} <= columns
+    shown = workbook.problem_box.value
+    assert "每个组织最多走访次数" in shown and "必须是不小于1且不大于12的整数（现为 20）" in shown
+    assert "“99”不是第 1–13 周内的周次" in shown and "S002 郭玉梅 不可用周次" in shown
+    workbook.reset()
+    assert workbook.setting["rules.max_visits_per_branch"].value == kept.scenario.rules.max_visits_per_branch
+    assert workbook.solve() is not None and workbook.problem_box.value == ""
 
 
 def test_infeasible_scenario_is_explained_and_keeps_the_last_plan(workbook):
     kept = workbook.solve()
     workbook.capacity_factor.value = 0.0
     assert workbook.solve() is None
-    assert "visit-slots" in workbook.message
+    assert "无法同时满足" in workbook.message
     assert workbook.result is kept
     workbook.capacity_factor.value = 1.0
 
 
-def test_schedule_filters(workbook):
-    workbook.solve()
-    everyone = len(workbook.schedule())
-    workbook.district_filter.value = workbook.district_filter.options[1]
-    one_district = workbook.schedule()
-    assert 0 < len(one_district) < everyone
-    assert set(one_district["片区"]) == {workbook.district_filter.value}
-    workbook.district_filter.value = "全部"
-
-
-def test_save_scenario_round_trips(workbook, tmp_path):
-    workbook.travel.value = 7.5
-    workbook.repeat.value = "1, 0.6, 0.3"
-    path = workbook.save_scenario(tmp_path / "方案.toml")
-    saved = load_scenario(path)
-    assert saved.rules.travel_penalty == 7.5
-    assert saved.rules.repeat_value == (1.0, 0.6, 0.3)
-    workbook.travel.value = 3.0
-    workbook.repeat.value = "1, 0.5, 0.25"
-
-
-def test_export_report_with_one_click(workbook, tmp_path):
-    workbook.solve()
-    report = workbook.export_report(tmp_path / "plan")
-    assert report is not None and report.is_file()
-    assert "督导走访计划" in report.read_text(encoding="utf-8")
-    assert (tmp_path / "plan" / "plan.xlsx").is_file()
-
-
-def test_load_other_data_files(tmp_path):
-    from planner import datasets, generate
-
+def test_uploads_a_bad_file_lists_the_problem_then_good_files_load():
     wb = Workbook.from_files()
-    county = generate(120, 4, seed=9)
-    bf, sf = datasets.write_county(county, tmp_path)
-    wb.branches_file.value, wb.supervisors_file.value = str(bf), str(sf)
-    assert wb.load()
-    assert len(wb.inputs.branches) == 120
-    assert set(wb.capacity) == set(county.supervisors["supervisor_id"])
-    assert wb.max_visits.value == 3 and wb.travel.value == 0.0  # a file-less scenario: defaults
+    branches, supervisors = small_files()
+    bad = branches.replace(b"B2,B2", b"B2,B2", 1).replace(b",90,90,", b",9O,90,", 1)
+    assert not wb.upload("branches", "我的组织.csv", bad)
+    (problem,) = wb.problems
+    assert (problem.file, problem.row, problem.column) == ("我的组织.csv", 5, "主动谋划")
+    assert "“9O”不是数字" in wb.problem_box.value
+    assert wb.solve() is None  # nothing planned until fixed
+    assert not wb.upload("branches", "我的组织.csv", branches)  # fine, but supervisors are missing
+    assert wb.problems == [] and "督导员名单" in wb.data_status.value
+    assert wb.upload("supervisors", "督导员.csv", supervisors)
+    assert len(wb.inputs.branches) == 4 and set(wb.capacity) == {"S1", "S2"}
+    assert wb.leave["S2"].value == "2"
+    assert wb.history == []
+    plan = wb.solve()
+    assert plan is not None
+    # 13 weeks, one visit a week each, S2 away in week 2: every branch gets visits
+    assert set(plan.visits["branch_id"]) == {"A1", "A2", "B1", "B2"}
+    assert (plan.visits["week"][plan.visits["supervisor_id"] == "S2"] != 2).all()
+    assert {c.file for c in plan.summary.inputs} == {"我的组织.csv", "督导员.csv"}
+
+
+def test_an_uploaded_scenario_sets_the_controls():
+    wb = Workbook.from_files()
+    text = 'name = "上传的方案"\n[rules]\ntravel_penalty = 4.5\n[solver]\ntime_limit_s = 7\n'
+    assert wb.upload("scenario", "方案.toml", text.encode())
+    assert wb.name.value == "上传的方案" and wb.setting["rules.travel_penalty"].value == 4.5
+    solved = wb.solve()
+    assert solved is not None and solved.scenario.solver.time_limit_s == 7  # not on the page, kept
+    assert not wb.upload("scenario", "坏.toml", b"[rules]\nmax_visits_per_branch = 0\n")
+    assert wb.problems[0].file == "坏.toml"
+    assert not wb.upload("branches", "组织.pdf", b"%PDF")
+    assert "组织.pdf" in wb.problem_box.value
+
+
+def test_templates_come_from_the_schema_and_their_example_is_valid(tmp_path):
+    for kind, specs in (("branches", BRANCH_COLUMNS), ("supervisors", SUPERVISOR_COLUMNS)):
+        book = load_workbook(io.BytesIO(templates.template_xlsx(kind)))
+        first, guide = book.worksheets
+        assert [c.value for c in first[1]] == [s.zh for s in specs]
+        assert [r[1].value for r in guide.iter_rows(min_row=2, max_row=len(specs) + 1)] == [
+            s.key for s in specs
+        ]
+        (tmp_path / f"{kind}.xlsx").write_bytes(templates.template_xlsx(kind))
+    inputs = load_inputs(tmp_path / "branches.xlsx", tmp_path / "supervisors.xlsx", horizon_weeks=13)
+    assert len(inputs.branches) == len(inputs.supervisors) == 1
+
+
+def test_export_writes_a_new_session_folder_every_time_and_offers_downloads(workbook):
+    workbook.solve()
+    first = workbook.export()
+    second = workbook.export()
+    assert first != second and first.parent == second.parent
+    assert workbook.session.path in first.parents
+    names = {p.name for p in second.iterdir()}
+    assert {"report.html", "plan.xlsx", "calendars.zip", "visits.csv", "scenario.toml"} <= names
+    with zipfile.ZipFile(second / "calendars.zip") as z:
+        assert len(z.namelist()) == len(list((second / "calendars").iterdir())) > 0
+    html_links = workbook.download_out.value
+    for name in ("report.html", "plan.xlsx", "calendars.zip", "visits.csv", "scenario.toml"):
+        assert f'download="{name}"' in html_links
+    saved = tomllib.loads((second / "scenario.toml").read_text(encoding="utf-8"))
+    assert saved["name"] == workbook.result.scenario.name
+    visits = pd.read_csv(second / "visits.csv", encoding="utf-8-sig")
+    assert len(visits) == len(workbook.result.visits)
+
+
+def test_one_language_at_a_time(workbook):
+    workbook.solve()
+    workbook.language.value = "en"
+    try:
+        assert workbook.solve_button.description == "Solve"
+        assert "Objective (risk addressed, net)" in workbook.kpi_out.value
+        assert list(workbook.schedule().columns)[:3] == ["Week", "Week of", "Supervisor"]
+        texts = [workbook.status.value, workbook.kpi_out.value, workbook.data_status.value]
+        texts += [c.description for c in workbook.setting.values()]
+        texts += list(workbook.root.children[1].titles) + list(workbook.root.children[4].titles)
+        cjk = [s for s in texts if any("\u4e00" <= ch <= "\u9fff" for ch in s.replace("示例县", ""))]
+        assert cjk == [] or all("示例县 2027" in s for s in cjk)  # the scenario's own name is data
+    finally:
+        workbook.language.value = "zh"
+    assert workbook.solve_button.description == "求解"
+
+
+def test_the_session_folder_is_the_only_place_written(workbook, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    b, s, _ = sample_paths()
+    wb = Workbook.from_files()
+    assert wb.upload("branches", "../../etc/组织.csv", b.read_bytes()) is False
+    assert wb.upload("supervisors", "/tmp/督导员.csv", s.read_bytes())
+    wb.solve()
+    wb.export()
+    assert list(tmp_path.iterdir()) == []
+    assert all(wb.session.path in u.path.parents for u in wb.uploads.values() if u)
+
+
+def test_names_are_data_in_every_view():
+    wb = Workbook.from_files()
+    branches, supervisors = small_files()
+    hostile = "<script>alert(1)</script>"
+    branches = branches.replace("东区".encode(), f"=东区{hostile}".encode())
+    supervisors = supervisors.replace("东区".encode("gb18030"), f"=东区{hostile}".encode("gb18030"))
+    assert wb.upload("branches", f"{hostile}.csv", branches) is False
+    assert wb.upload("supervisors", "督导员.csv", supervisors)
+    wb.name.value = hostile
     assert wb.solve() is not None
-    assert wb.result.summary.n_branches == 120
-    wb.branches_file.value = str(tmp_path / "missing.csv")
-    assert not wb.load()
-    assert "missing.csv" in wb.message
-    assert len(wb.inputs.branches) == 120  # a failed load keeps what was loaded
+    wb.solve()
+    views = [
+        wb.status.value,
+        wb.kpi_out.value,
+        wb.district_out.value,
+        wb.compare_out.value,
+        wb.data_status.value,
+    ]
+    assert not any(hostile in v for v in views)
+    assert any("&lt;script&gt;" in v for v in views)
+    assert f"=东区{hostile}" in set(wb.schedule()["片区"])  # intact in the grid, which shows text only
 
 
-def test_every_setting_has_a_control_with_its_bounds_and_help(workbook):
+@pytest.mark.parametrize(
+    ("message", "zh"),
+    [
+        (
+            "must be a whole number at least 1 and at most 12, got 20.",
+            "必须是不小于1且不大于12的整数（现为 20）。",
+        ),
+        ("must be a number greater than 0, got nan.", "必须是大于0的数字（现为 nan）。"),
+        ("'8,5' is not a number.", "“8,5”不是数字。"),
+        ("duplicate id 'B1' (also on row 3, 9).", "编号“B1”重复（另见第 3, 9 行）。"),
+        ("a sentence the app has not learnt yet", "内容有误，请检查这一格。"),
+    ],
+)
+def test_problems_read_in_chinese(message, zh):
+    from planner.labels import problem_message
+
+    assert problem_message(message, "zh") == zh
+    assert problem_message(message, "en") == message
+
+
+def test_every_setting_has_a_control_with_its_label_bounds_and_help(workbook):
     from planner.scenario import SETTINGS
 
-    assert set(workbook.controls) == set(SETTINGS)
-    travel = workbook.controls["rules.travel_penalty"]
-    assert (travel.min, travel.max) == (0, 1000)
-    assert travel.description == "跨片区走访成本"
-    assert travel.tooltip == "督导员到本片区以外走访一次所扣的风险分。 (0–1000)"
-    assert workbook.controls["solver.name"].options == ("highs", "cbc")
-
-
-def test_the_workbook_validates_like_a_scenario_file_and_does_not_solve(workbook):
-    kept = workbook.solve()
-    workbook.repeat.value = "1, nan, 0.25"
-    assert workbook.solve() is None
-    assert "rules.repeat_value" in workbook.message and "got nan" in workbook.message
-    assert workbook.result is kept
-    workbook.repeat.value = "1, 0.5, 0.25"
-    workbook.max_visits.value = 4  # three values for four visits
-    assert workbook.solve() is None
-    assert "needs a value for each of the 4 visits" in workbook.message
-    assert workbook.save_scenario() is None  # an invalid scenario is not saved either
-    workbook.max_visits.value = 3
-    assert workbook.solve() is not None
-
-
-def test_the_view_shows_every_control(workbook):
     def walk(widget):
         yield widget
         for child in getattr(widget, "children", ()):
             yield from walk(child)
 
-    shown = {id(x) for x in walk(workbook.view())}
-    assert all(id(c) in shown for c in workbook.controls.values())
+    controls = {
+        "name": workbook.name,
+        "horizon.start": workbook.start,
+        "horizon.weeks": workbook.weeks,
+        **{f"weights.{d}": box for d, box in workbook.weights.items()},
+        **workbook.setting,
+    }
+    assert set(controls) == set(SETTINGS)
+    shown = list(walk(workbook.view()))
+    assert all(any(c is x for x in shown) for c in controls.values())
+    helps = " ".join(x.value for x in shown if isinstance(x, type(workbook.status)))
+    travel = SETTINGS["rules.travel_penalty"]
+    assert workbook.setting["rules.travel_penalty"].description == travel.zh
+    assert f"{travel.help_zh}（0–1000）" in helps

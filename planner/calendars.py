@@ -25,13 +25,13 @@ _SPECIAL = re.compile(r"[\\;,\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def escape_text(value: object) -> str:
     """A TEXT value (RFC 5545 3.3.11): \\ ; , escaped, any line break as \\n; other control
-    characters, which TEXT cannot hold, as their visible Unicode pictures (U+2400…)."""
+    characters, which TEXT cannot hold, as U+FFFD (visibly cleaned, as in plan.xlsx)."""
     text = str(value)
     if not _SPECIAL.search(text):
         return text
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     text = text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-    return _CONTROL.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)
+    return _CONTROL.sub("\ufffd", text)
 
 
 _UNITS = re.compile(r"\\.|.", re.S)  # an escape sequence or one character

@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
@@ -31,6 +30,7 @@ from planner import calendars
 from planner.atomic import atomic_output
 from planner.folder import Plan, Writer
 from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kpi, kpi_value, t, tier_label
+from planner.safety import xlsx_text
 from planner.why import reasons_text
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
@@ -97,8 +97,8 @@ def _file_name(sid: str, used: set[str]) -> str:
 
 
 def _safe(text: str) -> str:
-    """Characters XLSX cannot hold (control characters) are written visibly, e.g. \\x07."""
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Characters XLSX cannot hold (control characters) are shown as U+FFFD, visibly cleaned."""
+    return xlsx_text(text)
 
 
 def _width(value: Any) -> int:

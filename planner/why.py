@@ -214,7 +214,7 @@ def explain(
             value -= inst.travel_penalty
         if k == 1 and district_of[b] in share_holds:
             if s not in held or value < held[s][0]:
-                held[s] = (value, int(b))
+                held[s] = (value, int(district_of[b]))
             continue
         if s not in least or value < least[s][0]:
             least[s] = (value, b, int(k))

@@ -266,12 +266,24 @@ def factor_labels(text: str, lang: str) -> str:
 # --------------------------------------------------------------------------- the workbook
 
 
+def _grid() -> Any:
+    """An empty sortable, filterable grid for the schedule or the branches."""
+    from ipydatagrid import DataGrid  # loaded with the app only
+
+    return DataGrid(
+        pd.DataFrame({"-": []}),
+        base_row_size=24,
+        base_column_size=110,
+        header_visibility="column",
+        selection_mode="cell",
+        layout=w.Layout(height="460px", width="100%"),
+    )
+
+
 class Workbook:
     """Controls for one data set; `solve()` re-plans and refreshes every view."""
 
     def __init__(self, inputs: Inputs, scenario: Scenario, lang: str = "zh", source: str = "sample") -> None:
-        from ipydatagrid import DataGrid
-
         self.inputs, self.base, self.lang, self.source = inputs, scenario, lang, source
         self.result: Plan | None = None
         self.history: list[Solved] = []
@@ -337,23 +349,9 @@ class Workbook:
         self.chart_out = w.Output()
         self.supervisor_filter = w.Dropdown()
         self.district_filter = w.Dropdown()
-        self.schedule_grid = DataGrid(
-            pd.DataFrame({"-": []}),
-            base_row_size=24,
-            base_column_size=110,
-            header_visibility="column",
-            selection_mode="cell",
-            layout=w.Layout(height="460px", width="100%"),
-        )
+        self.schedule_grid = _grid()
         self.schedule_count = w.HTML()
-        self.branch_grid = DataGrid(
-            pd.DataFrame({"-": []}),
-            base_row_size=24,
-            base_column_size=110,
-            header_visibility="column",
-            selection_mode="cell",
-            layout=w.Layout(height="460px", width="100%"),
-        )
+        self.branch_grid = _grid()
         self.branch_count = w.HTML()
         self.compare_a = w.Dropdown(layout=w.Layout(width="160px"))
         self.compare_b = w.Dropdown(layout=w.Layout(width="160px"))

@@ -6,12 +6,13 @@ templates can use `column_rows()` for their guide sheet.
 
 from __future__ import annotations
 
-from planner.schema import BRANCH_COLUMNS, OUTCOME_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
+from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, OUTCOME_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
 
 TABLES: tuple[tuple[str, str, str, tuple[ColumnSpec, ...]], ...] = (
     ("branches", "组织表", "one row per branch (基层党组织)", BRANCH_COLUMNS),
     ("supervisors", "督导员表", "one row per supervisor (督导员)", SUPERVISOR_COLUMNS),
     ("visit log", "走访记录", "what visits found, for `planner record`", OUTCOME_COLUMNS),
+    ("history", "督导台账", "visits that happened, any year (`--history`)", HISTORY_COLUMNS),
 )
 
 

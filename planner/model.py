@@ -35,6 +35,7 @@ class Group:
     district: int
     candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
     pinned: bool = False  # a single branch with visits kept from an earlier plan
+    standing: int = -1  # the branches' standing 责任人 (preferred when not binding), -1 none
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,20 @@ class Instance:
     # weeks before `from_week`; new visits fall in `from_week` and later
     pinned: tuple[tuple[tuple[int, int], ...], ...] = ()
     from_week: int = 1
+    # the office's year: per branch the visits still owed this year, and the share of the
+    # owed visits this plan makes at least (keep pace: H / R of DOMAIN.md)
+    owed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    pace_share: float = 0.0
+
+    def owed_visits(self, b: int) -> int:
+        return int(self.owed[b]) if len(self.owed) else 0
+
+    @property
+    def pace(self) -> int:
+        """Owed visits the plan makes at least (ceil(owed_total x H / R))."""
+        if not len(self.owed) or self.pace_share <= 0:
+            return 0
+        return math.ceil(int(self.owed.sum()) * self.pace_share - 1e-9)
 
     def pinned_visits(self, b: int) -> tuple[tuple[int, int], ...]:
         return self.pinned[b] if self.pinned else ()
@@ -102,9 +117,16 @@ def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpressi
 
 
 class _Builder:
-    def __init__(self, inst: Instance, elastic: bool, explicit_capacity: bool = False) -> None:
+    def __init__(
+        self, inst: Instance, elastic: bool, explicit_capacity: bool = False, gap: float = 0.0
+    ) -> None:
         self.inst = inst
         self.elastic = elastic
+        self.epsilon = 0.0 if elastic else _tie_break_unit(inst, gap)
+        self.tie_break: list[tuple[pulp.LpVariable, float]] = []
+        self.balance_rows: list[str] = []
+        # one responsible supervisor: each supervisor's visits, by group (for the balance term)
+        self.visits_of: dict[int, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         # marginal values need a capacity row (and its dual) even where a bound would do
         self.explicit_capacity = explicit_capacity
         self.capacity_rows: dict[tuple[int, int], pulp.LpConstraint] = {}
@@ -135,10 +157,16 @@ class _Builder:
             self._shared_supervision_flows()
         self._pinned_branches()
         self._weekly_capacity()
+        self._keep_pace()
+        self._balance()
         if self.elastic:
             self.prob.setObjective(_affine([(v, 1.0) for vs in self.shortfall_vars.values() for v in vs]))
         else:
-            self.prob.setObjective(_affine(self.objective))
+            # a variable may carry several terms (travel penalty, tie-break): add them up
+            merged: dict[pulp.LpVariable, float] = defaultdict(float)
+            for var, coef in self.objective + self.tie_break:
+                merged[var] += coef
+            self.prob.setObjective(_affine(list(merged.items())))
         # what kept visits away from home cost: a constant, added to objective and bound
         self.offset = 0.0 if self.elastic else -inst.travel_penalty * self._pinned_visits_away()
 
@@ -150,6 +178,47 @@ class _Builder:
             for s, _ in inst.pinned_visits(b)
             if inst.home[s] != inst.groups[int(inst.group_of[b])].district
         )
+
+    def _prefer(self, var: pulp.LpVariable, s: int, group: Group) -> None:
+        """Tie-break: a visit by the standing 责任人 is worth 3 units, by a supervisor of the
+        branch's district 1 (see `_tie_break_unit` for why this never costs objective)."""
+        if not self.epsilon:
+            return
+        units = 3.0 * (s == group.standing) + 1.0 * (self.inst.home[s] == group.district)
+        if units:
+            self.tie_break.append((var, units * self.epsilon))
+
+    def _balance(self) -> None:
+        """Tie-break, last: the busiest supervisor's share of their own slots is kept low."""
+        if not self.epsilon:
+            return
+        inst = self.inst
+        peak = pulp.LpVariable("busiest_supervisor_share", 0, 1)
+        slots = inst.capacity[:, inst.from_week - 1 :].sum(axis=1)
+        for s in range(len(inst.home)):
+            # a supervisor's visits: their groups' visits (fewer entries than week by week)
+            pairs = self.visits_of.get(s) or [
+                pair for w in range(inst.from_week, inst.weeks + 1) for pair in self.load.get((s, w), [])
+            ]
+            if pairs and slots[s] > 0:
+                self.add([*pairs, (peak, -float(slots[s]))], pulp.LpConstraintLE, 0, f"supervisor_{s}_share")
+                self.balance_rows.append(f"supervisor_{s}_share")
+        self.tie_break.append((peak, -self.epsilon))
+
+    def _keep_pace(self) -> None:
+        """The year's keep-pace rule: at least `pace` of the owed visits are made in this plan."""
+        inst = self.inst
+        need = inst.pace
+        if need <= 0:
+            return
+        pairs = [
+            (self.gets_visit[b][k], 1.0)
+            for b in np.flatnonzero(inst.owed > 0)
+            for k in range(min(int(inst.owed[b]), inst.max_visits))
+        ]
+        if self.elastic:
+            pairs.append((self.shortfall("keep_pace", "year_keep_pace"), 1.0))
+        self.add(pairs, pulp.LpConstraintGE, need, "year_keep_pace")
 
     def _weekly_capacity(self) -> None:
         for (s, w), pairs in sorted(self.load.items()):
@@ -178,10 +247,12 @@ class _Builder:
                         f"branch_{b}_new_visit_by_supervisor_{s}_week_{w}", 0, 1, pulp.LpInteger
                     )
                     self.pinned_new[b, s, w] = var
+                    self.visits_of[s].append((var, 1.0))
                     by_week[w].append((var, 1.0))
                     self.load[s, w].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
+                    self._prefer(var, s, group)
             new = [pair for pairs in by_week.values() for pair in pairs]
             more = [(self.gets_visit[b][k], -1.0) for k in range(len(kept), inst.max_visits)]
             self.add(new + more, pulp.LpConstraintEQ, 0, f"branch_{b}_new_visits_scheduled")
@@ -286,6 +357,8 @@ class _Builder:
                     by_supervisor[s, k].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
+                    self._prefer(var, s, group)
+                    self.visits_of[s].append((var, 1.0))
                     if k > 1:
                         self.add(
                             [(var, 1.0), (self.served[g, s, k - 1], -1.0)],
@@ -345,13 +418,46 @@ class _Builder:
                         pulp.LpInteger,
                     )
                     self.by_sup[g, s, w] = var
+                    self.visits_of[s].append((var, 1.0))
                     pairs.append((var, 1.0))
                     self.load[s, w].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
+                    self._prefer(var, s, group)
                 self.add(
                     pairs + visits, pulp.LpConstraintEQ, 0, f"group_{g}_week_{w}_visits_have_supervisors"
                 )
+
+
+def _tie_break_unit(inst: Instance, gap: float) -> float:
+    """The worth of one tie-break unit: small enough never to cost objective beyond the gap.
+
+    Among equally good plans the model prefers the standing 责任人 (3 units a visit), then a
+    supervisor of the branch's district (1 unit a visit), then balanced workloads (at most 1
+    unit in all). Every visit earns at most 4 units, and a plan has at most `slots` visits, so
+    the tie-break T of any plan lies in [-e, 4 e slots] with e this unit.
+
+    Proof that it does not lower the objective beyond the solver's gap: let f be the contract's
+    objective, f* its optimum, L <= f* a lower bound (below), and e = gap L / (2 (4 slots + 1)),
+    so |T| <= gap L / 2 <= gap f* / 2. The solver stops at z = f + T with z >= (1 - gap) B, and
+    its bound B >= max(f + T) >= f* - e. Hence f >= (1 - gap) f* - gap f* / 2 - e: the plan is
+    within the solver's own tolerance (1.5 x gap, plus e) of the optimum of f, and B + e is still
+    a proven bound on f*. With HiGHS these models close the gap, and then f = f*
+    (a test compares the sample's objective with and without the tie-break).
+
+    L: every feasible plan makes the mandatory visits, so f* >= their worth minus the travel
+    penalty on every slot. When that is not positive (or gap = 0) there is no tie-break.
+    """
+    if gap <= 0 or not inst.n_branches:
+        return 0.0
+    slots = float(inst.capacity[:, inst.from_week - 1 :].sum())
+    kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
+    need = np.minimum(np.maximum(inst.min_visits, kept), inst.max_visits)
+    worth = np.cumsum([0.0, *inst.repeat_value])[need]
+    lower = float((inst.risk * worth).sum()) - inst.travel_penalty * (slots + float(kept.sum()))
+    if lower <= 0 or slots <= 0:
+        return 0.0
+    return gap * lower / (2.0 * (4.0 * slots + 1.0))
 
 
 _BANNER_SHOWN = False
@@ -419,10 +525,17 @@ def solve(
     time_limit_s: float = 60.0,
     gap: float = 0.001,
     elastic: bool = False,
+    tie_break: bool = True,
 ) -> Allocation:
     """Maximise risk addressed under every rule (or, elastic, minimise the rules' shortfall)."""
     return solve_with_marginals(
-        inst, solver=solver, time_limit_s=time_limit_s, gap=gap, elastic=elastic, marginals=False
+        inst,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        gap=gap,
+        elastic=elastic,
+        marginals=False,
+        tie_break=tie_break,
     )[0]
 
 
@@ -434,9 +547,10 @@ def solve_with_marginals(
     gap: float = 0.001,
     elastic: bool = False,
     marginals: bool = True,
+    tie_break: bool = True,
 ) -> tuple[Allocation, Marginals | None]:
     """`solve`, then (when feasible) the LP relaxation's duals on the same model."""
-    builder = _Builder(inst, elastic, explicit_capacity=marginals)
+    builder = _Builder(inst, elastic, explicit_capacity=marginals, gap=gap if tie_break else 0.0)
     builder.build()
     prob = builder.prob
     started = time.perf_counter()
@@ -456,18 +570,24 @@ def solve_with_marginals(
                 visits=np.zeros(inst.n_branches, int),
                 seconds=seconds,
             ), None
-        objective = float(pulp.value(prob.objective) or 0.0) + builder.offset
+        with_ties = float(pulp.value(prob.objective) or 0.0) + builder.offset
+        # the contract's objective, without the tie-break
+        objective = with_ties
+        if not elastic:
+            objective = sum(c * (v.varValue or 0.0) for v, c in builder.objective) + builder.offset
         optimal_status = prob.sol_status == pulp.LpSolutionOptimal
         if solver == "cbc":
             assert log is not None
-            bound = _cbc_bound(log, objective - builder.offset, optimal_status) + builder.offset
+            bound = _cbc_bound(log, with_ties - builder.offset, optimal_status) + builder.offset
         else:
             info = prob.solverModel.getInfo()
             bound = -float(info.mip_dual_bound) if not elastic else float(info.mip_dual_bound)
-            bound = bound + builder.offset if math.isfinite(bound) else objective
+            bound = bound + builder.offset if math.isfinite(bound) else with_ties
     visits = np.array([sum(round(v.varValue or 0) for v in row) for row in builder.gets_visit], dtype=int)
-    rel_gap = abs(bound - objective) / max(abs(objective), 1e-9)
+    rel_gap = abs(bound - with_ties) / max(abs(with_ties), 1e-9)
     proven = rel_gap <= gap + 1e-9
+    # a proven bound on the contract's objective (the tie-break is at least -epsilon)
+    bound = max(bound + builder.epsilon, objective) if builder.epsilon else bound
     alloc = Allocation(
         status="optimal" if proven else "feasible",
         visits=visits,
@@ -510,6 +630,9 @@ def _duals(builder: _Builder) -> Marginals:
     """Solve the LP relaxation of a built model with explicit capacity rows; read its duals."""
     inst = builder.inst
     _silence_highs_banner()
+    # the balance rows sum the capacity rows: the duals would go to them, not to the weeks
+    for name in builder.balance_rows:
+        del builder.prob.constraints[name]
     builder.prob.solve(pulp.HiGHS(mip=False, msg=False, threads=1))
     slot = np.zeros_like(inst.capacity, dtype=float)
     for (s, w), row in builder.capacity_rows.items():

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner import baseline, feasibility, instance, kpis, risk, schedule
+from planner import baseline, feasibility, instance, kpis, risk, schedule, year
 from planner.errors import Conflict, InfeasibleError, InputError, Problem
 from planner.inputs import Inputs
 from planner.model import Allocation, Instance, Marginals, solve, solve_with_marginals
@@ -51,6 +51,9 @@ BRANCH_COLUMNS = [
     "mandatory_reason",
     "mandatory_visits",
     "baseline_visits",
+    "visits_done_this_year",
+    "visits_owed_this_year",
+    "responsible_changed",
 ]
 PARALLEL_FROM_BRANCHES = 4000
 
@@ -170,7 +173,7 @@ def plan(
         from_week=pins.from_week if pins else 1,
     )
     ids = b["branch_id"].tolist()
-    conflicts = feasibility.precheck(inst, ids)
+    conflicts = feasibility.precheck(inst, ids, need.reason.tolist(), s["supervisor_id"].tolist())
     if conflicts:
         raise InfeasibleError(conflicts)
     parts = instance.split(inst)
@@ -189,6 +192,19 @@ def plan(
         pieces.append(local)
     visits = visit_table(pd.concat(pieces, ignore_index=True), inputs, scenario, scores)
     base = visit_table(baseline.hand_ranking(inst), inputs, scenario, scores)
+    assert need.year is not None
+    stand = instance.resolve_standing(
+        inputs, scenario, inst.capacity, need.visits, scores["risk_score"], pins.from_week if pins else 1
+    )
+    responsible = _responsible(visits, b["branch_id"])
+    # a branch without visits keeps its standing 责任人 (who stays answerable for it)
+    kept_on = pd.Series(
+        [s["supervisor_id"].iloc[j] if j >= 0 else "" for j in stand.supervisor], index=b.index
+    )
+    responsible = responsible.where(responsible != "", kept_on)
+    counts = kpis.visit_counts(visits, b["branch_id"])
+    changed = year.responsible_changed(stand.named, stand.changed, responsible, counts)
+    made = year.made_in_year(visits, b["branch_id"], scenario)
 
     table = pd.DataFrame(
         {
@@ -198,11 +214,14 @@ def plan(
             "risk_score": scores["risk_score"],
             "risk_tier": scores["risk_tier"],
             "top_factors": scores["top_factors"],
-            "visits": kpis.visit_counts(visits, b["branch_id"]),
-            "responsible_supervisor_id": _responsible(visits, b["branch_id"]),
+            "visits": counts,
+            "responsible_supervisor_id": responsible,
             "mandatory_reason": need.reason,
             "mandatory_visits": need.visits,
             "baseline_visits": kpis.visit_counts(base, b["branch_id"]),
+            "visits_done_this_year": need.year.done,
+            "visits_owed_this_year": (need.year.owed - made).clip(lower=0),
+            "responsible_changed": changed,
         }
     )[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
@@ -232,7 +251,26 @@ def plan(
             (objective - base_kpis["objective"]) / max(abs(base_kpis["objective"]), 1e-9), 6
         ),
         "inputs": dict(inputs.sources),
+        "year": {
+            "min_visits": scenario.year.min_visits,
+            "plan": year.progress(b, need.year, visits, stand.named, changed, scenario).as_dict(),
+            "baseline": year.progress(
+                b,
+                need.year,
+                base,
+                stand.named,
+                year.responsible_changed(
+                    stand.named,
+                    stand.changed,
+                    _responsible(base, b["branch_id"]).where(lambda r: r != "", kept_on),
+                    kpis.visit_counts(base, b["branch_id"]),
+                ),
+                scenario,
+            ).as_dict(),
+        },
     }
+    if inputs.warnings:
+        summary["warnings"] = list(inputs.warnings)
     if marginals:
         summary["marginal_values"] = _marginal_summary(
             parts, [m for _, m in solved], s, inst, instance.district_names(inputs)

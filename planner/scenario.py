@@ -47,6 +47,7 @@ class Rules:
     travel_penalty: float = 0.0
     audit_share: float = 0.0  # share of visit-slots for random low/middle-tier branches
     audit_seed: int = 0
+    keep_responsible: bool = True  # a branch with a standing 责任人 keeps that supervisor
 
     def visit_value(self, k: int) -> float:
         """What the k-th (1-based) visit to a branch is worth, as a share of its risk."""
@@ -61,6 +62,27 @@ class RiskSettings:
     staleness_full_days: int = 730
     high_from: float = 45.0
     medium_from: float = 30.0
+
+
+def default_year_start(start: dt.date) -> dt.date:
+    """1 January of the plan's year (a plan starting in the year's last day or two, after its
+    52 weeks, starts a year of its own)."""
+    first = dt.date(start.year, 1, 1)
+    return first if start < first + dt.timedelta(weeks=52) else start
+
+
+@dataclass(frozen=True)
+class YearSettings:
+    """The office's year (DOMAIN.md): coverage, contact points and follow-up over 52 weeks."""
+
+    start: dt.date | None = None  # None: 1 January of horizon.start's year
+    min_visits: int = 1
+    contact_min_visits: int = 2
+    followup_months: int = 12
+    followup_min_visits: int = 1
+    # the visits owed (coverage, contact points) count only when the scenario has a [year]
+    # table or a history is given: without them plans are as before
+    enabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,13 +100,24 @@ class Scenario:
     rules: Rules = field(default_factory=Rules)
     risk: RiskSettings = field(default_factory=RiskSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
+    year: YearSettings = field(default_factory=YearSettings)
+
+    @property
+    def year_start(self) -> dt.date:
+        """The first day of the office's year this plan serves."""
+        return self.year.start or default_year_start(self.horizon.start)
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with top-level fields replaced (a convenience for sweeps and the workbook)."""
         return replace(self, **changes)
 
 
-_SECTIONS: dict[str, type] = {"rules": Rules, "risk": RiskSettings, "solver": SolverSettings}
+_SECTIONS: dict[str, type] = {
+    "rules": Rules,
+    "risk": RiskSettings,
+    "solver": SolverSettings,
+    "year": YearSettings,
+}
 
 
 def _closest(word: str, choices: list[str]) -> str:
@@ -166,7 +199,7 @@ def parse_scenario(
     sections: dict[str, Any] = {}
     for section, cls in _SECTIONS.items():
         table = _table(c, data, section)
-        names = [f.name for f in fields(cls)]
+        names = [f.name for f in fields(cls) if f.name != "enabled"]
         _check_keys(c, table, names, f"{section}.")
         defaults = cls()
         values = {n: table.get(n, getattr(defaults, n)) for n in names}
@@ -186,6 +219,16 @@ def parse_scenario(
         )
     if risk.medium_from > risk.high_from:
         c.add("risk.medium_from", "must not be above risk.high_from.")
+    year: YearSettings = sections["year"]
+    year_start = year.start or default_year_start(start)
+    # as solved: a re-read scenario keeps the same year
+    year = replace(year, start=year_start, enabled="year" in data)
+    if not year_start <= start < year_start + dt.timedelta(weeks=52):
+        c.add(
+            "year.start",
+            f"the plan starts on {start}, outside the year from {year_start} (52 weeks); "
+            "set year.start to the first day of the office's year the plan belongs to.",
+        )
     if c.problems:
         raise InputError(c.problems)
     return Scenario(
@@ -195,6 +238,7 @@ def parse_scenario(
         rules=rules,
         risk=risk,
         solver=sections["solver"],
+        year=year,
     )
 
 
@@ -218,6 +262,10 @@ def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: 
         if not isinstance(flag, bool):
             c.add(k + "one_responsible_supervisor", f"must be true or false, got {flag!r}.")
             flag = True
+        keep = v["keep_responsible"]
+        if not isinstance(keep, bool):
+            c.add(k + "keep_responsible", f"must be true or false, got {keep!r}.")
+            keep = True
         return Rules(
             max_visits_per_branch=_number(
                 c, k + "max_visits_per_branch", v["max_visits_per_branch"], low=1, high=12, integer=True
@@ -235,6 +283,7 @@ def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: 
             travel_penalty=_number(c, k + "travel_penalty", v["travel_penalty"], low=0),
             audit_share=_number(c, k + "audit_share", v["audit_share"], low=0, high=1),
             audit_seed=_number(c, k + "audit_seed", v["audit_seed"], low=0, integer=True),
+            keep_responsible=keep,
         )
     if section == "risk":
         return RiskSettings(
@@ -244,6 +293,27 @@ def _validate_section(c: _Collector, section: str, v: dict[str, Any], defaults: 
             ),
             high_from=_number(c, k + "high_from", v["high_from"], low=0, high=100),
             medium_from=_number(c, k + "medium_from", v["medium_from"], low=0, high=100),
+        )
+    if section == "year":
+        day = v["start"]
+        if isinstance(day, str):
+            try:
+                day = dt.date.fromisoformat(day)
+            except ValueError:
+                day = "bad"
+        if day is not None and (isinstance(day, dt.datetime) or not isinstance(day, dt.date)):
+            c.add(k + "start", f"must be a date like 2027-01-01, got {v['start']!r}.")
+            day = None
+        return YearSettings(
+            start=day,
+            min_visits=_number(c, k + "min_visits", v["min_visits"], low=0, high=12, integer=True),
+            contact_min_visits=_number(
+                c, k + "contact_min_visits", v["contact_min_visits"], low=0, high=52, integer=True
+            ),
+            followup_months=_number(c, k + "followup_months", v["followup_months"], low=0, integer=True),
+            followup_min_visits=_number(
+                c, k + "followup_min_visits", v["followup_min_visits"], low=0, high=12, integer=True
+            ),
         )
     name = v["name"]
     if not isinstance(name, str) or name.lower() not in ("highs", "cbc"):
@@ -282,7 +352,14 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         },
         "risk": {f.name: getattr(s.risk, f.name) for f in fields(RiskSettings)},
         "solver": {f.name: getattr(s.solver, f.name) for f in fields(SolverSettings)},
-    }
+    } | (
+        {
+            "year": {f.name: getattr(s.year, f.name) for f in fields(YearSettings) if f.name != "enabled"}
+            | {"start": s.year_start}
+        }
+        if s.year.enabled
+        else {}
+    )
 
 
 def scenario_to_toml(s: Scenario) -> str:

@@ -17,7 +17,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
-from planner.datasets import sample_paths
+from planner.datasets import sample_history_path, sample_paths
 from planner.errors import InfeasibleError, InputError
 from planner.inputs import Inputs, load_inputs, scaled_capacity
 from planner.plan import Plan, plan, write_plan
@@ -170,6 +170,7 @@ class Workbook:
         self.district_out = w.Output()
         self.chart_out = w.Output()
         self.history_out = w.Output()
+        self.year_out = w.Output()
         self.supervisor_filter = w.Dropdown(description="督导员", options=[ALL])
         self.district_filter = w.Dropdown(description="片区", options=[ALL])
         self.schedule_out = w.Output()
@@ -246,7 +247,11 @@ class Workbook:
         sample_b, sample_s, sample_sc = sample_paths()
         sc = load_scenario(Path(scenario) if scenario else (sample_sc if not branches else None))
         inputs = load_inputs(
-            Path(branches or sample_b), Path(supervisors or sample_s), horizon_weeks=sc.horizon.weeks
+            Path(branches or sample_b),
+            Path(supervisors or sample_s),
+            horizon_weeks=sc.horizon.weeks,
+            history=None if branches else sample_history_path(),  # the sample's 督导台账
+            horizon_start=sc.horizon.start,
         )
         return cls(inputs, sc, lang)
 
@@ -348,6 +353,14 @@ class Workbook:
         frame["coverage"] = (frame["risk_visited"] / frame["total_risk"]).round(3)
         return frame.rename(columns={c: COLUMNS[c][self.lang] for c in frame.columns})
 
+    def year_table(self) -> pd.DataFrame:
+        """The year's progress: coverage, owed visits, contact points, follow-ups, 责任人 kept."""
+        if self.result is None or not self.result.summary.get("year"):
+            return pd.DataFrame()
+        from planner import year_report
+
+        return year_report.figures(self.result.summary["year"], self.lang)
+
     def schedule(self) -> pd.DataFrame:
         if self.result is None:
             return pd.DataFrame()
@@ -384,6 +397,7 @@ class Workbook:
         for out, content in (
             (self.kpi_out, self.kpi_table()),
             (self.district_out, self.district_table()),
+            (self.year_out, self.year_table()),
             (self.history_out, self.comparison()),
         ):
             out.clear_output()
@@ -465,9 +479,10 @@ class Workbook:
                 self.chart_out,
                 w.VBox([w.HBox([self.supervisor_filter, self.district_filter]), self.schedule_out]),
                 self.history_out,
+                self.year_out,
             ]
         )
-        for i, title in enumerate(("关键指标", "各片区", "每周走访", "走访安排", "方案对比")):
+        for i, title in enumerate(("关键指标", "各片区", "每周走访", "走访安排", "方案对比", "本年度进度")):
             results.set_title(i, title)
         return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])
 

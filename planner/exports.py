@@ -114,6 +114,19 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
             mine.to_excel(xl, sheet_name=sheet, index=False)
             _fit_columns(xl.sheets[sheet], mine)
             _as_text(xl.sheets[sheet])
+        if p.summary.year is not None:
+            # the year's progress (coverage, owed visits by district, contact points, follow-ups)
+            from planner import year_report
+
+            sheet = _sheet_name(t("year_sheet", lang), used)
+            figures = year_report.figures(p.summary.year, lang).reset_index()
+            figures.to_excel(xl, sheet_name=sheet, index=False)
+            owed = year_report.owed_by_district(p.summary.year, lang)
+            owed.to_excel(xl, sheet_name=sheet, index=False, startrow=len(figures) + 2)
+            listed = year_report.due(p.branches, lang)
+            listed.to_excel(xl, sheet_name=sheet, index=False, startrow=len(figures) + len(owed) + 4)
+            _fit_columns(xl.sheets[sheet], listed if len(listed) else figures)
+            _as_text(xl.sheets[sheet])
     return path
 
 

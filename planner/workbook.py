@@ -18,7 +18,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
-from planner.datasets import sample_paths
+from planner.datasets import sample_history_path, sample_paths
 from planner.errors import InfeasibleError, InputError
 from planner.folder import Plan, write_plan
 from planner.inputs import Inputs, load_inputs, scaled_capacity
@@ -45,6 +45,7 @@ CONTROL_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("wb_tab_rules", ("rules",)),
     ("wb_tab_horizon", ("", "horizon")),
     ("wb_tab_risk", ("risk", "solver")),
+    ("wb_tab_year_rules", ("year",)),
 )
 # short names for the controls the tests and notebooks use most
 ALIASES = {
@@ -174,6 +175,7 @@ class Workbook:
         self.district_out = w.Output()
         self.chart_out = w.Output()
         self.history_out = w.Output()
+        self.year_out = w.Output()
         self.supervisor_filter = w.Dropdown(description=t("wb_supervisor", lang), options=[self.all_label])
         self.district_filter = w.Dropdown(description=t("wb_district", lang), options=[self.all_label])
         self.schedule_out = w.Output()
@@ -257,21 +259,31 @@ class Workbook:
         sample_b, sample_s, sample_sc = sample_paths()
         sc = load_scenario(Path(scenario) if scenario else (sample_sc if not branches else None))
         inputs = load_inputs(
-            Path(branches or sample_b), Path(supervisors or sample_s), horizon_weeks=sc.horizon.weeks
+            Path(branches or sample_b),
+            Path(supervisors or sample_s),
+            horizon_weeks=sc.horizon.weeks,
+            history=None if branches else sample_history_path(),  # the sample's 督导台账
+            horizon_start=sc.horizon.start,
         )
         return cls(inputs, sc, lang)
 
     def scenario(self) -> Scenario:
         """The scenario the controls describe, checked like a scenario file (InputError if not)."""
         data = scenario_to_dict(self.base)
+        year: dict[str, Any] = {}
         for key, s in SETTINGS.items():
             value = read_control(s, self.controls[key])
             if s.kind == "date" and value is None:
                 value = self.base.value(key)
-            if s.section:
+            if s.section == "year":
+                year[s.name] = value
+            elif s.section:
                 data[s.section][s.name] = value
             else:
                 data[s.name] = value
+        # the year's rules are on when the scenario had them, or a control of theirs was changed
+        if "year" in data or any(v != self.base.value(f"year.{n}") for n, v in year.items()):
+            data["year"] = {n: v for n, v in year.items() if v is not None}
         return parse_scenario(data, file=t("wb_source", self.lang))
 
     def planning_inputs(self) -> Inputs:
@@ -348,6 +360,14 @@ class Workbook:
         frame["coverage"] = (frame["risk_visited"] / frame["total_risk"]).round(3)
         return frame.rename(columns={c: column(c, self.lang) for c in frame.columns})
 
+    def year_table(self) -> pd.DataFrame:
+        """The year's progress: coverage, owed visits, contact points, follow-ups, 责任人 kept."""
+        if self.result is None or self.result.summary.year is None:
+            return pd.DataFrame()
+        from planner import year_report
+
+        return year_report.figures(self.result.summary.year, self.lang)
+
     def schedule(self) -> pd.DataFrame:
         if self.result is None:
             return pd.DataFrame()
@@ -381,6 +401,7 @@ class Workbook:
         for out, content in (
             (self.kpi_out, self.kpi_table()),
             (self.district_out, self.district_table()),
+            (self.year_out, self.year_table()),
             (self.history_out, self.comparison()),
         ):
             out.clear_output()
@@ -449,9 +470,17 @@ class Workbook:
                 self.chart_out,
                 w.VBox([w.HBox([self.supervisor_filter, self.district_filter]), self.schedule_out]),
                 self.history_out,
+                self.year_out,
             ]
         )
-        titles = ("wb_tab_kpis", "wb_tab_districts", "wb_tab_weekly", "wb_tab_schedule", "wb_tab_history")
+        titles = (
+            "wb_tab_kpis",
+            "wb_tab_districts",
+            "wb_tab_weekly",
+            "wb_tab_schedule",
+            "wb_tab_history",
+            "wb_tab_year",
+        )
         for i, title in enumerate(titles):
             results.set_title(i, t(title, self.lang))
         return w.VBox([controls, actions, w.HBox([self.save_path]), self.status, results])

@@ -149,13 +149,13 @@ def test_workbook_has_overview_and_a_sheet_per_supervisor(sample_plan):
     wb = openpyxl.load_workbook(sample_plan / "plan.xlsx")
     visits = (sample_plan / "visits.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     supervisors = {line.split(",")[4] for line in visits}
-    assert wb.sheetnames[0] == "总览"
-    assert len(wb.sheetnames) == 1 + len(supervisors)
+    assert wb.sheetnames[0] == "总览" and wb.sheetnames[-1] == "本年度进度"  # the year's progress last
+    assert len(wb.sheetnames) == 2 + len(supervisors)
     sheet = wb[wb.sheetnames[1]]
     headers = [c.value for c in sheet[1]]
     assert headers[:3] == ["周次", "周一日期", "组织编号"]
     assert sheet.column_dimensions["D"].width > 10  # names get room
-    rows_total = sum(wb[name].max_row - 1 for name in wb.sheetnames[1:])
+    rows_total = sum(wb[name].max_row - 1 for name in wb.sheetnames[1:-1])
     assert rows_total == len(visits)
 
 

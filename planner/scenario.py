@@ -301,7 +301,7 @@ class Rules:
         True,
         "bool",
         "保持固定责任人",
-        "Keep the standing 责任人",
+        "Keep the standing responsible supervisor",
         "已有责任人的组织，其全部走访由该督导员完成，"
         "除非规则使其无法走访（此时在 branches.csv 中说明原因）。",
         "A branch with a standing 责任人 gets all its visits from that supervisor unless a rule makes "

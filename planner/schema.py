@@ -174,7 +174,7 @@ SUPERVISOR_COLUMNS: tuple[ColumnSpec, ...] = (
         False,
         f"branch ids of this supervisor's contact points (they are their 责任人), {_LIST_EN}",
         f"本人联系点的组织编号（即其责任人），{_LIST_ZH}",
-        "B0001;B0007",
+        "B0001",
     ),
 )
 

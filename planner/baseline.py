@@ -1,8 +1,10 @@
 """The hand-ranking baseline: what a planner does today in a spreadsheet.
 
-Branches are taken in the order a planner would: the mandatory ones first (weak-and-lax, then
-overdue, riskiest first), then enough of the riskiest unvisited branches of each district to meet
-its share, then everyone else by risk. Each in turn gets its visits from one supervisor — the
+Branches are taken in the order a planner would: the mandatory ones first (weak-and-lax,
+overdue, the year's coverage, contact points and follow-ups; riskiest first), then the branches
+that still owe visits this year, riskiest first, until the year's pace is kept, then enough of
+the riskiest unvisited branches of each district to meet its share, then everyone else by risk.
+Each in turn gets its visits from one supervisor — its standing 责任人 first, then the
 least-loaded one living in its district if possible, else the least-loaded one anywhere — in the
 earliest weeks with room, spaced as the rule says. When a round is done and capacity is left,
 another round gives the riskiest branches one more visit. Hard rules that a greedy pass cannot
@@ -59,7 +61,10 @@ def hand_ranking(
         cands = (
             [responsible[b]]
             if responsible[b] >= 0 and inst.one_responsible
-            else sorted(group.candidates, key=lambda s: (inst.home[s] != district[b], -remaining[s], s))
+            else sorted(
+                group.candidates,
+                key=lambda s: (s != group.standing, inst.home[s] != district[b], -remaining[s], s),
+            )
         )
         taken = [w for w, _ in visits[b]]
         for s in cands:
@@ -80,6 +85,17 @@ def hand_ranking(
     )
     for b in mandatory:
         give(b, int(inst.min_visits[b]))
+    if rules_first and inst.pace > 0:
+        owed = sorted((int(b) for b in np.flatnonzero(inst.owed > 0)), key=lambda b: (-inst.risk[b], b))
+        made = sum(min(len(visits[b]), inst.owed_visits(b)) for b in owed)
+        for target in range(1, inst.max_visits + 1):
+            for b in owed:
+                if made >= inst.pace:
+                    break
+                if target <= inst.owed_visits(b):
+                    before = min(len(visits[b]), inst.owed_visits(b))
+                    give(b, target)
+                    made += min(len(visits[b]), inst.owed_visits(b)) - before
     by_district: dict[int, list[int]] = {}
     for b in by_risk:
         by_district.setdefault(int(district[b]), []).append(b)

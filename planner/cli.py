@@ -33,6 +33,11 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--branches", type=Path, help="branches CSV/XLSX (default: the sample county)")
     p.add_argument("--supervisors", type=Path, help="supervisors CSV/XLSX")
     p.add_argument("--scenario", type=Path, help="scenario TOML (default: all defaults)")
+    p.add_argument(
+        "--history",
+        type=Path,
+        help="history of visits (督导台账) CSV/XLSX (default with the sample: its history)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,6 +110,16 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="next cycle's branch file (must not exist; default: branches-after-<plan folder>.csv)",
     )
+    rec.add_argument(
+        "--history",
+        type=Path,
+        help="the history the plan was made with (default with the sample branch file: its history)",
+    )
+    rec.add_argument(
+        "--history-out",
+        type=Path,
+        help="next cycle's history (must not exist; default: history-after-<plan folder>.csv)",
+    )
     sim = sub.add_parser("simulate", help="compare visit policies over several quarters and many seeds")
     sim.add_argument(
         "--dynamics",
@@ -151,6 +166,11 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--districts", type=int, help="districts per county (default: ~50 branches each)")
     g.add_argument("--counties", type=int, default=1, help="counties (a province when > 1)")
     g.add_argument("--seed", type=int, default=0)
+    g.add_argument(
+        "--year",
+        action="store_true",
+        help="also standing 责任人, contact points, rectified branches and a history (history.csv)",
+    )
     g.add_argument("--out", type=Path, required=True)
     return parser
 
@@ -169,11 +189,15 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
         scenario_problems = []
     except InputError as exc:
         scenario, scenario_problems = load_scenario(None), exc.problems
+    history = getattr(args, "history", None)
+    if history is None and use_sample:
+        history = datasets.sample_history_path()
     try:
         inputs = load_inputs(
             sample_b if use_sample else args.branches,
             sample_s if use_sample else args.supervisors,
             horizon_weeks=scenario.horizon.weeks,
+            history=history,
             horizon_start=None if scenario_problems else scenario.horizon.start,
         )
     except InputError as exc:
@@ -185,6 +209,8 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
     for name, encoding in inputs.encodings.items():
         if encoding not in ("UTF-8", "xlsx"):  # say so when a file was not plain UTF-8
             print(f"{name}: read as {encoding} text.", file=sys.stderr)
+    for warning in inputs.warnings:
+        print(f"Note: {warning}", file=sys.stderr)
     return inputs, scenario
 
 
@@ -343,10 +369,13 @@ def _cmd_record(args: argparse.Namespace) -> int:
     from planner.record import record
 
     branches = args.branches or datasets.sample_paths()[0]
+    history = args.history or (datasets.sample_history_path() if args.branches is None else None)
     out = args.out or Path(f"branches-after-{args.plan_dir.resolve().name}.csv")
-    path, changed = record(args.plan_dir, args.outcomes, branches, out)
-    print(labels.t("cli_recorded", args.lang, changed=changed))
-    print(path)
+    history_out = args.history_out or out.with_name(f"history-after-{args.plan_dir.resolve().name}.csv")
+    done = record(args.plan_dir, args.outcomes, branches, out, history=history, history_out=history_out)
+    print(labels.t("cli_recorded", args.lang, changed=done.changed))
+    print(labels.t("cli_history_appended", args.lang, appended=done.appended, path=done.history))
+    print(done.branches)
     return EXIT_OK
 
 
@@ -490,6 +519,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             n_districts=args.districts,
             n_counties=args.counties,
             seed=args.seed,
+            year=args.year,
         )
     except ValueError as exc:
         raise InputError([_usage(str(exc) + ".")]) from exc

@@ -91,12 +91,18 @@ _GIVEN = (
 class County:
     branches: pd.DataFrame
     supervisors: pd.DataFrame
+    history: pd.DataFrame | None = None  # the office's past visits (督导台账), with `year`
 
 
 def sample_paths() -> tuple[Path, Path, Path]:
     """The sample county's branches, supervisors and scenario files."""
     folder = sample_dir()
     return (folder / "branches.csv", folder / "supervisors.csv", folder / "scenario.toml")
+
+
+def sample_history_path() -> Path:
+    """The sample county's history of visits (督导台账)."""
+    return sample_dir() / "history.csv"
 
 
 def _district_names(rng: np.random.Generator, n: int) -> list[str]:
@@ -144,8 +150,13 @@ def generate(
     n_counties: int = 1,
     seed: int = 0,
     start: pd.Timestamp = SAMPLE_START,
+    year: bool = False,
 ) -> County:
-    """A synthetic county (n_counties=1) or province, deterministic for `seed`."""
+    """A synthetic county (n_counties=1) or province, deterministic for `seed`.
+
+    With `year`, the office's year too: standing 责任人, contact points, rectified branches and
+    a history of the past year's visits (drawn from a separate stream: the rest is unchanged).
+    """
     if n_counties < 1 or n_branches < n_counties or n_supervisors < n_counties:
         raise ValueError("need at least one branch and one supervisor per county")
     rng = np.random.default_rng(seed)
@@ -165,7 +176,85 @@ def generate(
             s["home_district"] = county + s["home_district"]
         branches.append(b)
         supervisors.append(s)
-    return County(pd.concat(branches, ignore_index=True), pd.concat(supervisors, ignore_index=True))
+    county_b = pd.concat(branches, ignore_index=True)
+    county_s = pd.concat(supervisors, ignore_index=True)
+    if not year:
+        return County(county_b, county_s)
+    return _with_year(county_b, county_s, start, np.random.default_rng([seed, 14]))
+
+
+def _with_year(b: pd.DataFrame, s: pd.DataFrame, start: pd.Timestamp, rng: np.random.Generator) -> County:
+    """Standing 责任人 for most branches (a supervisor of the district, by capacity), two or three
+    contact points per supervisor, a few rectified branches, and the history behind last_visit."""
+    b, s = b.copy(), s.copy()
+    county_b = b["county"] if "county" in b.columns else pd.Series("", index=b.index)
+    county_s = s["county"] if "county" in s.columns else pd.Series("", index=s.index)
+    excluded = [set(str(x).split()) for x in s["excluded_branches"]]
+    skills = [str(x).split("、") if x else list(DIMENSIONS) for x in s["skills"]]
+    owner = []
+    # the visits each supervisor owes as standing 责任人 stay within 40 % of their slots
+    leave = [len(str(x).split(",")) if x else 0 for x in s["unavailable_weeks"]]
+    slots = s["weekly_capacity"].to_numpy(int) * (HORIZON_WEEKS - np.array(leave, dtype=int))
+    last = pd.to_datetime(b["last_visit"].replace("", None))
+    overdue = (last.isna() | (last < start - pd.Timedelta(days=365))).to_numpy()
+    need = np.maximum(np.where(b["weak_lax"] == "是", 2, 0), overdue.astype(int))
+    load = np.zeros(len(s))
+    for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], county_b, strict=True)):
+        pool = [
+            j
+            for j in range(len(s))
+            if s["home_district"].iat[j] == district and bid not in excluded[j] and county_s.iat[j] == county
+        ]
+        if not pool:
+            pool = [j for j in range(len(s)) if bid not in excluded[j] and county_s.iat[j] == county]
+        weight = s["weekly_capacity"].to_numpy(float)[pool]
+        j = int(rng.choice(pool, p=weight / weight.sum())) if pool and weight.sum() else -1
+        if rng.random() >= 0.85 or (j >= 0 and load[j] + need[i] > 0.4 * slots[j]):
+            j = -1
+        if j >= 0:
+            load[j] += need[i]
+        owner.append(j)
+    contact: list[list[str]] = [[] for _ in range(len(s))]
+    taken: set[int] = set()
+    for j in range(len(s)):
+        local = [
+            i
+            for i in (int(x) for x in np.flatnonzero(b["district"].to_numpy() == s["home_district"].iat[j]))
+            if i not in taken and str(b["branch_id"].iat[i]) not in excluded[j] and owner[i] in (j, -1)
+        ]
+        for i in rng.choice(local, size=min(len(local), int(rng.integers(2, 4))), replace=False):
+            taken.add(int(i))
+            owner[int(i)] = j
+            contact[j].append(str(b["branch_id"].iat[int(i)]))
+    b["responsible_supervisor"] = [str(s["supervisor_id"].iat[j]) if j >= 0 else "" for j in owner]
+    rectified = [""] * len(b)
+    calm = np.flatnonzero((b["weak_lax"] == "否").to_numpy())
+    for i in rng.choice(calm, size=min(len(calm), max(1, len(b) // 60)), replace=False):
+        rectified[int(i)] = (start - pd.Timedelta(days=int(rng.integers(30, 330)))).strftime("%Y-%m-%d")
+    b["rectified_on"] = rectified
+    s["contact_branches"] = [" ".join(sorted(c)) for c in contact]
+    home = s.groupby("home_district").indices
+    rows = []
+    for i, last in enumerate(b["last_visit"]):
+        if not last:
+            continue
+        j = owner[i] if owner[i] >= 0 else int(rng.choice(home.get(b["district"].iat[i], np.arange(len(s)))))
+        day = pd.Timestamp(last)
+        days = [day]
+        if rng.random() < 0.35 or str(b["branch_id"].iat[i]) in contact[j]:
+            days.insert(0, day - pd.Timedelta(days=int(rng.integers(35, 150))))
+        for d in days:
+            rows.append(
+                {
+                    "branch_id": b["branch_id"].iat[i],
+                    "supervisor_id": s["supervisor_id"].iat[j],
+                    "date": d.strftime("%Y-%m-%d"),
+                    "focus": str(rng.choice(skills[j])),
+                }
+            )
+    history = pd.DataFrame(rows, columns=["branch_id", "supervisor_id", "date", "focus"])
+    history = history.sort_values(["date", "branch_id"], kind="stable").reset_index(drop=True)
+    return County(b, s, history)
 
 
 def _county(
@@ -258,12 +347,16 @@ def _county(
     return branches, pd.DataFrame(sups)
 
 
-def write_county(county: County, out: Path, *, flag: str | None = None) -> tuple[Path, Path]:
-    """Write branches.csv and supervisors.csv (UTF-8) into the new (or empty) folder `out`."""
+def write_county(county: County, out: Path, *, flag: str | None = None) -> tuple[Path, ...]:
+    """Write branches.csv and supervisors.csv (and history.csv) (UTF-8) into the new (or empty)
+    folder `out`; return their paths."""
     with atomic_output(Path(out), folder=True, flag=flag) as tmp:
         write_csv(county.branches, tmp / "branches.csv", encoding="utf-8")
         write_csv(county.supervisors, tmp / "supervisors.csv", encoding="utf-8")
-    return out / "branches.csv", out / "supervisors.csv"
+        if county.history is not None:
+            write_csv(county.history, tmp / "history.csv", encoding="utf-8")
+    paths = out / "branches.csv", out / "supervisors.csv"
+    return (*paths, out / "history.csv") if county.history is not None else paths
 
 
 SAMPLE_SEED = 2027
@@ -271,4 +364,4 @@ SAMPLE_SEED = 2027
 
 def sample_county() -> County:
     """The sample county as the generator makes it (what `data/` holds)."""
-    return generate(600, 16, n_districts=12, seed=SAMPLE_SEED)
+    return generate(600, 16, n_districts=12, seed=SAMPLE_SEED, year=True)

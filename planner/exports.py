@@ -332,7 +332,36 @@ def _plan_book(
             _visit_rows(rows, why, lang, who=False),
             [f"{name}{PAREN[lang][0]}{sid}{PAREN[lang][1]}{SEP[lang]}{p.scenario.name}{SEP[lang]}{horizon}"],
         )
+    if county is None and p.summary.year is not None:
+        _year_sheet(wb, p, branches, lang, used)
     return _save(wb, path)
+
+
+def _year_sheet(wb: Workbook, p: Plan, branches: pd.DataFrame, lang: str, used: set[str]) -> None:
+    """The year's progress (coverage, owed visits by district, contact points, follow-ups): three
+    small tables one below the other."""
+    from planner import year_report
+
+    assert p.summary.year is not None
+    figures = year_report.figures(p.summary.year, lang).reset_index()
+    owed = year_report.owed_by_district(p.summary.year, lang)
+    listed = year_report.due(branches, lang)
+    width = max(len(figures.columns), len(owed.columns), len(listed.columns))
+
+    def pad(values: list[Any]) -> list[Any]:
+        return [*values, *([""] * (width - len(values)))]
+
+    def cells(frame: pd.DataFrame) -> list[list[Any]]:
+        return [
+            pad([v if isinstance(v, int | float) else str(v) for v in r])
+            for r in frame.itertuples(index=False)
+        ]
+
+    rows = [*cells(figures), pad([]), pad([str(c) for c in owed.columns]), *cells(owed)]
+    if len(listed):
+        rows += [pad([]), pad([str(c) for c in listed.columns]), *cells(listed)]
+    columns = [Column(str(h)) for h in pad([str(c) for c in figures.columns])]
+    add_sheet(wb, _sheet_name(t("year_sheet", lang), used), columns, rows)
 
 
 def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:

@@ -8,9 +8,18 @@ from planner.errors import Conflict
 from planner.problem import Allocation, Instance
 
 
-def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
-    """Conflicts that simple counting proves, named with the rules and the numbers."""
+def precheck(
+    inst: Instance,
+    branch_ids: list[str],
+    reasons: list[str] | None = None,
+    supervisor_ids: list[str] | None = None,
+) -> list[Conflict]:
+    """Conflicts that simple counting proves, named with the rules and the numbers.
+
+    `reasons`: each branch's mandatory reasons (weak_lax, overdue, coverage, contact, followup).
+    """
     conflicts: list[Conflict] = []
+    sids = supervisor_ids or [f"#{s + 1}" for s in range(len(inst.home))]
     kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
     too_many = [branch_ids[b] for b in np.flatnonzero(kept > inst.max_visits)]
     if too_many:
@@ -25,7 +34,8 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
     need = np.maximum(inst.min_visits - kept, 0)
     weeks = inst.weeks - inst.from_week + 1
     most = int(need.max(initial=0))
-    if most > inst.max_visits:
+    year_rule = any(r and not {"weak_lax", "overdue"} & set(r.split(", ")) for r in (reasons or []))
+    if most > inst.max_visits and not year_rule:
         conflicts.append(
             Conflict(
                 "rules.weak_lax_min_visits",
@@ -88,6 +98,83 @@ def precheck(inst: Instance, branch_ids: list[str]) -> list[Conflict]:
                     "lower district_min_share or add capacity.",
                 )
             )
+    return conflicts + _year_checks(inst, branch_ids, reasons or [""] * inst.n_branches, sids)
+
+
+_YEAR_KEYS = {
+    "coverage": "year.min_visits",
+    "contact": "year.contact_min_visits",
+    "followup": "year.followup_min_visits",
+}
+
+
+def _year_checks(
+    inst: Instance, branch_ids: list[str], reasons: list[str], supervisor_ids: list[str]
+) -> list[Conflict]:
+    """The office's year: visits owed that no plan can make, pace, and busy 责任人."""
+    conflicts: list[Conflict] = []
+    kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
+    for word, key in _YEAR_KEYS.items():
+        over = [
+            b
+            for b in range(inst.n_branches)
+            if word in reasons[b].split(", ") and inst.min_visits[b] > inst.max_visits
+        ]
+        if over:
+            most = int(inst.min_visits[over].max())
+            conflicts.append(
+                Conflict(
+                    key,
+                    f"{len(over)} branches must get {most} visits in this plan ({word}), but "
+                    f"rules.max_visits_per_branch allows {inst.max_visits} "
+                    f"({', '.join(branch_ids[b] for b in over[:5])}).",
+                    f"raise max_visits_per_branch to {most}, lower {key}, or plan a longer horizon earlier "
+                    "in the year.",
+                )
+            )
+    pace = inst.pace
+    if pace > 0:
+        reachable = sum(
+            min(
+                inst.owed_visits(b),
+                inst.max_visits if inst.groups[int(inst.group_of[b])].candidates else kept[b],
+            )
+            for b in range(inst.n_branches)
+        )
+        slots = int(inst.capacity[:, inst.from_week - 1 :].sum()) + int(kept.sum())
+        owed_total = int(inst.owed.sum())
+        if pace > min(reachable, slots):
+            conflicts.append(
+                Conflict(
+                    "year.min_visits",
+                    f"to keep pace the plan must make {pace} of the {owed_total} visits owed this year "
+                    f"(owed × {inst.pace_share:.2f}, the plan's share of the year's remaining weeks); "
+                    f"at most {min(reachable, slots)} can be made ({slots} visit-slots, "
+                    f"{reachable} owed visits that some supervisor may make).",
+                    "add capacity, give the stranded branches a supervisor, or lower year.min_visits / "
+                    "year.contact_min_visits.",
+                )
+            )
+    # branches only one supervisor may visit (standing 责任人 kept, contact points)
+    slots_of = inst.capacity[:, inst.from_week - 1 :].sum(axis=1)
+    bound: dict[int, int] = {}
+    for b in range(inst.n_branches):
+        group = inst.groups[int(inst.group_of[b])]
+        if len(group.candidates) == 1 and group.candidates[0] == group.standing and not group.pinned:
+            s = group.candidates[0]
+            bound[s] = bound.get(s, 0) + int(min(inst.min_visits[b], inst.max_visits))
+    busy = sorted((s for s, n in bound.items() if n > slots_of[s]), key=lambda s: -(bound[s] - slots_of[s]))
+    if busy:
+        shown = ", ".join(f"{supervisor_ids[s]} needs {bound[s]} with {int(slots_of[s])}" for s in busy[:5])
+        conflicts.append(
+            Conflict(
+                "rules.keep_responsible",
+                f"{len(busy)} supervisors must make more mandatory visits to the branches only they may "
+                f"visit (their standing 责任人 branches and contact points) than they have visit-slots "
+                f"({shown}).",
+                "set rules.keep_responsible = false, name other 责任人 in the branch file, or add capacity.",
+            )
+        )
     return conflicts
 
 
@@ -111,15 +198,28 @@ def explain(elastic: list[tuple[str, Allocation]], n_parts: int = 1) -> list[Con
     conflicts = []
     mandatory, in_mandatory = where("mandatory")
     share, in_share = where("district_share")
+    pace, in_pace = where("keep_pace")
     if mandatory:
         conflicts.append(
             Conflict(
                 "mandatory visits",
                 f"at least {mandatory} mandatory visits cannot be fitted into the supervisors' weeks "
                 "once weekly capacity, leave weeks, spacing and one responsible supervisor per branch "
-                f"are respected{in_mandatory}.",
-                "add capacity in the weeks with leave, lower min_weeks_between_visits, or allow "
-                "several supervisors per branch (one_responsible_supervisor = false).",
+                f"are respected{in_mandatory} (mandatory: weak-and-lax, overdue, and the year's "
+                "coverage, contact points and follow-ups, each by its standing 责任人).",
+                "add capacity in the weeks with leave, lower min_weeks_between_visits, allow "
+                "several supervisors per branch (one_responsible_supervisor = false), or let standing "
+                "责任人 be replaced (rules.keep_responsible = false).",
+            )
+        )
+    if pace:
+        conflicts.append(
+            Conflict(
+                "year.min_visits",
+                f"keeping the year's pace falls {pace} owed visits short once every other rule holds"
+                f"{in_pace}.",
+                "add capacity, lower year.min_visits or year.contact_min_visits, or set "
+                "rules.keep_responsible = false so other supervisors may help.",
             )
         )
     if share:

@@ -48,6 +48,9 @@ BRANCH_COLUMNS = [
     "county",
     "why_zh",
     "why_en",
+    "visits_done_this_year",
+    "visits_owed_this_year",
+    "responsible_changed",
 ]
 # what every plan folder has; the rest (report, workbook, calendars) is optional
 REQUIRED_FILES = ("visits.csv", "branches.csv", "summary.json", "scenario.toml")

@@ -13,12 +13,13 @@ from typing import Any
 import tomli_w
 
 from planner.scenario import SECTIONS, SETTINGS, Setting, section_settings
-from planner.schema import BRANCH_COLUMNS, OUTCOME_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
+from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, OUTCOME_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
 
 TABLES: tuple[tuple[str, str, str, tuple[ColumnSpec, ...]], ...] = (
     ("branches", "组织表", "one row per branch (基层党组织)", BRANCH_COLUMNS),
     ("supervisors", "督导员表", "one row per supervisor (督导员)", SUPERVISOR_COLUMNS),
     ("visit log", "走访记录", "what visits found, for `planner record`", OUTCOME_COLUMNS),
+    ("history", "督导台账", "visits that happened, any year (`--history`)", HISTORY_COLUMNS),
 )
 
 
@@ -58,6 +59,7 @@ SECTION_TITLES = {
     "horizon": "[horizon] / 计划周期",
     "weights": "[weights] / 维度权重",
     "rules": "[rules] / 规则",
+    "year": "[year] / 督导年度",
     "risk": "[risk] / 风险",
     "solver": "[solver] / 求解器",
 }
@@ -65,6 +67,8 @@ SECTION_TITLES = {
 
 def _default(s: Setting) -> str:
     if s.default is None:
+        if s.key == "year.start":
+            return "1 January of horizon.start's year"
         return "the next Monday" if s.key == "horizon.start" else "computed"
     if isinstance(s.default, tuple):
         return "`[" + ", ".join(f"{v!r}" for v in s.default) + "]`"

@@ -28,6 +28,7 @@ from planner.schema import (
     BRANCH_COLUMNS,
     DIMENSIONS,
     FALSE_WORDS,
+    HISTORY_COLUMNS,
     LIST_SEPARATORS,
     ORG_TYPES,
     OUTCOME_COLUMNS,
@@ -51,6 +52,9 @@ class Inputs:
     # what the files do not say but the plan depends on: unknown columns, missing optional ones
     warnings: tuple[str, ...] = ()
     encodings: Mapping[str, str] = field(default_factory=dict)
+    # the history (督导台账) of visits that happened: branch_id, supervisor_id, date, focus;
+    # only rows of known branches and supervisors (the others are counted in `warnings`)
+    history: pd.DataFrame | None = None
 
 
 def sha256(path: Path) -> str:
@@ -771,6 +775,51 @@ def _cross_checks(
                 problems.append(
                     Problem(file, f"branch '{bid}' is not in the branch file.", r, zh["excluded_branches"])
                 )
+    problems += _contact_checks(branches, supervisors, file)
+    return problems
+
+
+def _contact_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, file: str) -> list[Problem]:
+    """A contact point (联系点) is a branch of the file, of one supervisor only, who may visit it."""
+    if "contact_branches" not in supervisors.columns:
+        return []
+    problems: list[Problem] = []
+    column = "联系点"
+    counties = branches["county"] if "county" in branches.columns else pd.Series(None, index=branches.index)
+    county = dict(zip(branches["branch_id"], counties, strict=True))
+    owner: dict[str, tuple[str, int]] = {}
+    for i, row in supervisors.iterrows():
+        r = int(str(i)) + FIRST_DATA_ROW
+        sid = row.get("supervisor_id")
+        for bid in row.get("contact_branches") or ():
+            if bid not in county:
+                problems.append(Problem(file, f"contact point '{bid}' is not in the branch file.", r, column))
+            elif bid in owner:
+                problems.append(
+                    Problem(
+                        file,
+                        f"'{bid}' is already the contact point of '{owner[bid][0]}' (row {owner[bid][1]}); "
+                        "a branch has one 责任人.",
+                        r,
+                        column,
+                    )
+                )
+            elif bid in (row.get("excluded_branches") or ()):
+                problems.append(
+                    Problem(
+                        file, f"'{bid}' is both a contact point and excluded (回避) for {sid}.", r, column
+                    )
+                )
+            elif county[bid] and row.get("county") and county[bid] != row.get("county"):
+                problems.append(
+                    Problem(
+                        file,
+                        f"contact point '{bid}' is in county '{county[bid]}', not in {sid}'s.",
+                        r,
+                        column,
+                    )
+                )
+            owner.setdefault(bid, (str(sid), r))
     return problems
 
 
@@ -830,9 +879,18 @@ def validate_frames(
 def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
     # id order, not file order: the same data in any row order gives the same plan
     b = b.sort_values("branch_id", kind="stable").reset_index(drop=True)
-    for col, default in (("org_type", "党支部"), ("last_visit", None), ("weak_lax", False), ("county", None)):
+    for col, default in (
+        ("org_type", "党支部"),
+        ("last_visit", None),
+        ("weak_lax", False),
+        ("county", None),
+        ("responsible_supervisor", None),
+        ("rectified_on", None),
+    ):
         if col not in b.columns:
             b[col] = default
+    b["responsible_supervisor"] = b["responsible_supervisor"].fillna("")
+    b["rectified_on"] = b["rectified_on"].astype(object).where(b["rectified_on"].notna(), None)
     b["members"] = b["members"].astype(int)
     for d in DIMENSIONS:
         b[d] = b[d].astype(float)
@@ -844,7 +902,7 @@ def _finish_branches(b: pd.DataFrame) -> pd.DataFrame:
 
 def _finish_supervisors(s: pd.DataFrame) -> pd.DataFrame:
     s = s.sort_values("supervisor_id", kind="stable").reset_index(drop=True)
-    for col in ("skills", "unavailable_weeks", "excluded_branches"):
+    for col in ("skills", "unavailable_weeks", "excluded_branches", "contact_branches"):
         if col not in s.columns:
             s[col] = [() for _ in range(len(s))]
     if "county" not in s.columns:
@@ -859,9 +917,17 @@ def _finish_supervisors(s: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_inputs(
-    branches: Path, supervisors: Path, *, horizon_weeks: int, horizon_start: dt.date | None = None
+    branches: Path,
+    supervisors: Path,
+    *,
+    horizon_weeks: int,
+    history: Path | None = None,
+    horizon_start: dt.date | None = None,
 ) -> Inputs:
-    """Read and validate both files; every problem in either file is reported at once."""
+    """Read and validate the files; every problem in any of them is reported at once.
+
+    `history` (督导台账) needs `horizon_start`: no visit in it may be later.
+    """
     problems: list[Problem] = []
     frames: list[pd.DataFrame | None] = []
     for path in (branches, supervisors):
@@ -870,21 +936,103 @@ def load_inputs(
         except InputError as exc:
             problems += exc.problems
             frames.append(None)
-    inputs = validate_frames(
-        frames[0],
-        frames[1],
-        horizon_weeks=horizon_weeks,
-        names=(Path(branches).name, Path(supervisors).name),
-        sources={Path(p).name: sha256(p) for p in (branches, supervisors) if Path(p).is_file()},
-        problems=problems,
-        horizon_start=horizon_start,
-    )
+    history_raw = None
+    if history is not None:
+        try:
+            history_raw = read_table(history)
+        except InputError as exc:
+            problems += exc.problems
+    paths = [p for p in (branches, supervisors, history) if p is not None]
+    name = Path(history).name if history is not None else "history"
+    found: list[Problem] = []
+    table = _validate_history(history_raw, name, horizon_start, found) if history_raw is not None else None
+    try:
+        inputs = validate_frames(
+            frames[0],
+            frames[1],
+            horizon_weeks=horizon_weeks,
+            names=(Path(branches).name, Path(supervisors).name),
+            sources={Path(p).name: sha256(p) for p in paths if Path(p).is_file()},
+            problems=problems,
+            horizon_start=horizon_start,
+        )
+    except InputError as exc:
+        raise InputError(exc.problems + found) from exc
+    if found:
+        raise InputError(found)
     encodings = {
         Path(p).name: str(f.attrs.get("encoding", ""))
         for p, f in zip((branches, supervisors), frames, strict=True)
         if f is not None
     }
-    return replace(inputs, encodings=encodings)
+    if history is not None and history_raw is not None:
+        encodings[Path(history).name] = str(history_raw.attrs.get("encoding", ""))
+    inputs = replace(inputs, encodings=encodings)
+    return inputs if table is None else with_history(inputs, table, name)
+
+
+def _validate_history(
+    raw: pd.DataFrame, file: str, horizon_start: dt.date | None, problems: list[Problem]
+) -> pd.DataFrame:
+    """The history's rows, typed; problems (file, row, column) are added to `problems`."""
+    typed, found = _validate_frame(raw, HISTORY_COLUMNS, "", file)
+    problems += found
+    if typed.empty or found:
+        return typed
+    if "focus" not in typed.columns:
+        typed["focus"] = None
+    focus = []
+    for i, (day, word) in enumerate(zip(typed["date"], typed["focus"], strict=True)):
+        r = int(str(typed.index[i])) + FIRST_DATA_ROW
+        if horizon_start is not None and day is not None and day > horizon_start:
+            problems.append(
+                Problem(
+                    file,
+                    f"{day} is after the plan's start ({horizon_start}); the history holds visits "
+                    "that happened.",
+                    r,
+                    "走访日期",
+                )
+            )
+        key = dimension_key(word) if word else None
+        if word and key is None:
+            problems.append(
+                Problem(
+                    file,
+                    f"'{word}' is not a health dimension (use one of {', '.join(DIMENSIONS)}).",
+                    r,
+                    "督导重点",
+                )
+            )
+        focus.append(key or "")
+    typed["focus"] = focus
+    typed["row"] = typed.index + FIRST_DATA_ROW
+    return typed.reset_index(drop=True)[["branch_id", "supervisor_id", "date", "focus", "row"]]
+
+
+def with_history(inputs: Inputs, history: pd.DataFrame, file: str = "history") -> Inputs:
+    """The inputs with a validated history: a later visit in it sets the branch's last visit.
+
+    Rows of branches or supervisors not in the files are kept out of planning and counted in a
+    warning.
+    """
+    b = inputs.branches.copy()
+    known = history["branch_id"].isin(set(b["branch_id"])) & history["supervisor_id"].isin(
+        set(inputs.supervisors["supervisor_id"])
+    )
+    warnings = list(inputs.warnings)
+    if (~known).any():
+        warnings.append(
+            f"{file}: {int((~known).sum())} visits are to branches or by supervisors no longer in the "
+            "files; they are kept in the history but not counted for planning."
+        )
+    used = history.loc[known, ["branch_id", "supervisor_id", "date", "focus"]].reset_index(drop=True)
+    latest = used.groupby("branch_id")["date"].max()
+    for i, (bid, last) in enumerate(zip(b["branch_id"], b["last_visit"], strict=True)):
+        seen = latest.get(bid)
+        if seen is not None and (last is None or seen > last):
+            b.at[i, "last_visit"] = seen
+    return replace(inputs, branches=b, history=used, warnings=tuple(warnings))
 
 
 def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None) -> Inputs:
@@ -967,6 +1115,7 @@ def load_outcomes(
     out = pd.DataFrame(
         {
             "row": typed.index + FIRST_DATA_ROW,
+            "visit_id": typed["visit_id"].fillna("").astype(str).to_numpy(),
             "branch_id": branch,
             "date": typed["date"],
             "happened": typed["happened"].astype(bool),
@@ -979,10 +1128,13 @@ def load_outcomes(
     return out
 
 
-def raw_branch_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The branch file as its user wrote it (all text) and where each key's column is."""
+def raw_branch_table(
+    path: Path, specs: tuple[ColumnSpec, ...] = BRANCH_COLUMNS
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The branch file (or another input) as its user wrote it (all text) and where each key's
+    column is."""
     raw = read_table(path)
-    by_name = {s.zh: s.key for s in BRANCH_COLUMNS} | {s.key: s.key for s in BRANCH_COLUMNS}
+    by_name = {s.zh: s.key for s in specs} | {s.key: s.key for s in specs}
     where = {}
     for col in raw.columns:
         key = by_name.get(str(col).strip(), by_name.get(str(col).strip().lower()))

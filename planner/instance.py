@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from planner import year
 from planner.inputs import Inputs
 from planner.problem import Group, Instance
 from planner.risk import days_since_visit
@@ -18,12 +19,14 @@ from planner.scenario import Scenario
 class Mandatory:
     visits: pd.Series  # per branch: mandatory visits
     reason: pd.Series  # per branch: "weak_lax", "overdue", "weak_lax, overdue" or ""
+    year: year.YearDemand | None = None  # what the office's year asks of the plan
 
 
 def mandatory(
     inputs: Inputs, scenario: Scenario, tiers: pd.Series | None = None, from_week: int = 1
 ) -> Mandatory:
-    """Visits the rules demand: weak-and-lax, overdue, and (with `tiers`) the audit draw."""
+    """Visits the rules demand: weak-and-lax, overdue, (with `tiers`) the audit draw, and the
+    year's coverage, contact points and follow-up (never too late)."""
     b = inputs.branches
     rules = scenario.rules
     weak = b["weak_lax"].astype(bool) & (rules.weak_lax_min_visits > 0)
@@ -35,11 +38,17 @@ def mandatory(
     if tiers is not None and rules.audit_share > 0:
         audit = audit_draw(inputs, scenario, tiers, ~(weak | overdue), from_week)
     visits = np.maximum(np.where(weak, rules.weak_lax_min_visits, 0), (overdue | audit).astype(int))
+    owed = year.demand(inputs, scenario)
+    visits = np.maximum(visits, owed.must.to_numpy(int))
     reason = [
-        ", ".join(r for r, on in (("weak_lax", w), ("overdue", o), ("audit", a)) if on)
-        for w, o, a in zip(weak, overdue, audit, strict=True)
+        ", ".join(
+            x
+            for x in (", ".join(r for r, on in (("weak_lax", w), ("overdue", o), ("audit", a)) if on), y)
+            if x
+        )
+        for w, o, a, y in zip(weak, overdue, audit, owed.reason, strict=True)
     ]
-    return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index))
+    return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index), owed)
 
 
 def audit_draw(
@@ -69,6 +78,16 @@ def district_names(inputs: Inputs) -> list[str]:
     return sorted(set(inputs.branches["district"]))
 
 
+def resolve_standing(
+    inputs: Inputs, scenario: Scenario, capacity: np.ndarray, need: pd.Series, risk: pd.Series, from_week: int
+) -> year.Standing:
+    """Each branch's standing 责任人 as this plan keeps it (see `planner.year`)."""
+    stand = year.standing(inputs, scenario, capacity, from_week)
+    slots = capacity[:, from_week - 1 :].sum(axis=1)
+    need_left = np.minimum(need.to_numpy(int), scenario.rules.max_visits_per_branch)
+    return year.release_overloaded(stand, need_left, risk.to_numpy(float), slots)
+
+
 def build(
     inputs: Inputs,
     scenario: Scenario,
@@ -94,12 +113,15 @@ def build(
     working = capacity.sum(axis=1) > 0
     sup_county = s["county"].to_numpy()
     kept = _kept_visits(b, s, pinned)
-    group_index: dict[tuple[int, str, frozenset[int]], int] = {}
+    stand = resolve_standing(inputs, scenario, capacity, need, risk, from_week)
+    owed = year.demand(inputs, scenario)
+    group_index: dict[tuple[int, str, frozenset[int], int, bool], int] = {}
     groups: list[Group] = []
     group_of = np.empty(len(b), dtype=int)
     allowed_for: dict[tuple[str, frozenset[int]], tuple[int, ...]] = {}
     for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"], strict=True)):
-        key = (d_index[district], county, frozenset(excluded.get(bid, ())))
+        mine, binding = int(stand.supervisor[i]), bool(stand.binding[i])
+        key = (d_index[district], county, frozenset(excluded.get(bid, ())), mine, binding)
         if (county, key[2]) not in allowed_for:
             allowed_for[county, key[2]] = tuple(
                 int(j)
@@ -107,18 +129,21 @@ def build(
                 if j not in key[2] and (not county or sup_county[j] in ("", county))
             )
         allowed = allowed_for[county, key[2]]
+        if binding:
+            # a contact point, or a standing 责任人 kept (rules.keep_responsible): theirs only
+            allowed = tuple(j for j in (mine,) if working[j] and j not in key[2])
         if kept[i]:
             # a branch with kept visits is planned on its own; under 责任人 its responsible
             # supervisor is the one who made the kept visits
             if rules.one_responsible_supervisor:
                 made_by = {sup for sup, _ in kept[i]}
-                allowed = tuple(j for j in allowed if made_by == {j})
+                allowed = tuple(j for j in allowed_for[county, key[2]] if made_by == {j})
             group_of[i] = len(groups)
-            groups.append(Group(district=key[0], candidates=allowed, pinned=True))
+            groups.append(Group(district=key[0], candidates=allowed, pinned=True, standing=mine))
             continue
         if key not in group_index:
             group_index[key] = len(groups)
-            groups.append(Group(district=key[0], candidates=allowed))
+            groups.append(Group(district=key[0], candidates=allowed, standing=mine))
         group_of[i] = group_index[key]
     share_need = {}
     if rules.district_min_share > 0:
@@ -142,6 +167,8 @@ def build(
         travel_penalty=rules.travel_penalty,
         pinned=tuple(kept) if pinned is not None else (),
         from_week=from_week,
+        owed=owed.owed.to_numpy(int),
+        pace_share=owed.pace_share,
     )
 
 
@@ -219,12 +246,14 @@ def split(inst: Instance) -> list[Part]:
             inst,
             risk=inst.risk[bs],
             min_visits=inst.min_visits[bs],
+            owed=inst.owed[bs] if len(inst.owed) else inst.owed,
             group_of=np.array([g_new[int(g)] for g in inst.group_of[bs]], dtype=int),
             groups=tuple(
                 Group(
                     inst.groups[g].district,
                     tuple(s_new[s] for s in inst.groups[g].candidates),
                     inst.groups[g].pinned,
+                    s_new.get(inst.groups[g].standing, -1),
                 )
                 for g in gs
             ),

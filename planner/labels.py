@@ -62,6 +62,9 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "weak_lax": {"zh": "软弱涣散", "en": "weak and lax"},
     "overdue": {"zh": "超期未督导", "en": "overdue"},
     "audit": {"zh": "随机抽查", "en": "audit draw"},
+    "coverage": {"zh": "全覆盖", "en": "coverage"},
+    "contact": {"zh": "联系点", "en": "contact point"},
+    "followup": {"zh": "回头看", "en": "follow-up"},
     "staleness": {"zh": "久未督导", "en": "staleness"},
     "met": {"zh": "已落实", "en": "met"},
     "short": {"zh": "未落实", "en": "short"},
@@ -128,8 +131,61 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "zh": "按走访记录更新了 {changed} 个组织，其余不变。",
         "en": "{changed} branches updated from the visit log; the others are unchanged.",
     },
+    "cli_history_appended": {
+        "zh": "督导台账追加了 {appended} 次走访：{path}",
+        "en": "{appended} visits appended to the history: {path}",
+    },
     # scripts read this line: the same in both languages
     "cli_report": {"zh": "report: {path}", "en": "report: {path}"},
+    # the office's year (report, app, plan.xlsx)
+    "year_title": {
+        "zh": "本年度进度（全覆盖、联系点、回头看）",
+        "en": "The year so far (coverage, contact points, follow-up)",
+    },
+    "year_intro": {
+        "zh": "督导年度自 {start} 起。全覆盖：每个组织每年至少走访 {need} 次；"
+        "本计划之后仍欠的走访按片区列出。",
+        "en": "The office's year began on {start}. Coverage: every branch is visited at least {need} "
+        "time(s) a year; the visits still owed after this plan are listed by district.",
+    },
+    "year_figure": {"zh": "指标", "en": "Figure"},
+    "year_plan": {"zh": "优化方案", "en": "Plan"},
+    "year_baseline": {"zh": "人工排序", "en": "Hand ranking"},
+    "year_covered_before": {"zh": "本计划前已全覆盖的组织", "en": "Branches covered before this plan"},
+    "year_covered_after": {"zh": "本计划后已全覆盖的组织", "en": "Branches covered after this plan"},
+    "year_owed_before": {"zh": "本年尚欠走访（计划前）", "en": "Visits owed this year (before the plan)"},
+    "year_owed_after": {"zh": "本年尚欠走访（计划后）", "en": "Visits owed this year (after the plan)"},
+    "year_pace": {"zh": "保持进度：须完成 / 已安排", "en": "Keep pace: required / planned"},
+    "year_contact_points": {"zh": "联系点数", "en": "Contact points"},
+    "year_contact_owed_after": {
+        "zh": "联系点尚欠走访（计划后）",
+        "en": "Visits owed to contact points (after)",
+    },
+    "year_followups": {"zh": "回头看：应走访 / 已安排", "en": "Follow-ups: due / planned"},
+    "year_standing": {
+        "zh": "有固定责任人的组织：保持 / 更换",
+        "en": "Branches with a standing 责任人: kept / changed",
+    },
+    "year_district": {"zh": "片区", "en": "District"},
+    "year_owed": {"zh": "尚欠走访", "en": "Visits owed"},
+    "year_due": {
+        "zh": "本计划须走访的联系点与回头看",
+        "en": "Contact points and follow-ups due in this plan",
+    },
+    "year_none_owed": {
+        "zh": "本计划后本年度无尚欠走访。",
+        "en": "No visits are owed for the year after this plan.",
+    },
+    "year_branch_id": {"zh": "组织编号", "en": "Branch"},
+    "year_name": {"zh": "组织名称", "en": "Name"},
+    "year_reason": {"zh": "原因", "en": "Reason"},
+    "year_visits": {"zh": "安排走访", "en": "Visits"},
+    "year_responsible": {"zh": "责任人", "en": "责任人"},
+    "year_changed": {"zh": "责任人变更", "en": "责任人 changed"},
+    "year_coverage": {"zh": "全覆盖", "en": "coverage"},
+    "year_contact": {"zh": "联系点", "en": "contact point"},
+    "year_followup": {"zh": "回头看", "en": "follow-up"},
+    "year_sheet": {"zh": "本年度进度", "en": "Year"},
     # the workbook
     # the web app (planner/workbook.py)
     "app_weights_help": {
@@ -322,6 +378,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "app_tab_branches": {"zh": "组织", "en": "Branches"},
     "app_tab_weekly": {"zh": "每周走访", "en": "Visits per week"},
     "app_tab_districts": {"zh": "各片区", "en": "Districts"},
+    "app_tab_year": {"zh": "本年度进度", "en": "The year so far"},
     "app_tab_compare": {"zh": "方案对比", "en": "Compare"},
     "app_tab_downloads": {"zh": "下载", "en": "Downloads"},
     "app_all": {"zh": "全部", "en": "All"},

@@ -24,7 +24,7 @@ from collections import defaultdict
 import numpy as np
 import pulp
 
-from planner.problem import Allocation, Instance, Key, Marginals, SolveStatus
+from planner.problem import Allocation, Group, Instance, Key, Marginals, SolveStatus
 
 
 def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
@@ -35,9 +35,16 @@ def _affine(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpressi
 class Model:
     """A built model: the PuLP problem and the variables and rows to read back."""
 
-    def __init__(self, inst: Instance, elastic: bool, explicit_capacity: bool = False) -> None:
+    def __init__(
+        self, inst: Instance, elastic: bool, explicit_capacity: bool = False, gap: float = 0.0
+    ) -> None:
         self.inst = inst
         self.elastic = elastic
+        self.epsilon = 0.0 if elastic else _tie_break_unit(inst, gap)
+        self.tie_break: list[tuple[pulp.LpVariable, float]] = []
+        self.balance_rows: list[str] = []
+        # one responsible supervisor: each supervisor's visits, by group (for the balance term)
+        self.visits_of: dict[int, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         # marginal values need a capacity row (and its dual) even where a bound would do
         self.explicit_capacity = explicit_capacity
         self.capacity_rows: dict[tuple[int, int], pulp.LpConstraint] = {}
@@ -72,10 +79,16 @@ class Model:
             self._shared_supervision_flows()
         self._pinned_branches()
         self._weekly_capacity()
+        self._keep_pace()
+        self._balance()
         if self.elastic:
             self.prob.setObjective(_affine([(v, 1.0) for vs in self.shortfall_vars.values() for v in vs]))
         else:
-            self.prob.setObjective(_affine(self.objective))
+            # a variable may carry several terms (travel penalty, tie-break): add them up
+            merged: dict[pulp.LpVariable, float] = defaultdict(float)
+            for var, coef in self.objective + self.tie_break:
+                merged[var] += coef
+            self.prob.setObjective(_affine(list(merged.items())))
         # what kept visits away from home cost: a constant, added to objective and bound
         self.offset = 0.0 if self.elastic else -inst.travel_penalty * self._pinned_visits_away()
 
@@ -87,6 +100,47 @@ class Model:
             for s, _ in inst.pinned_visits(b)
             if inst.home[s] != inst.groups[int(inst.group_of[b])].district
         )
+
+    def _prefer(self, var: pulp.LpVariable, s: int, group: Group) -> None:
+        """Tie-break: a visit by the standing 责任人 is worth 3 units, by a supervisor of the
+        branch's district 1 (see `_tie_break_unit` for why this never costs objective)."""
+        if not self.epsilon:
+            return
+        units = 3.0 * (s == group.standing) + 1.0 * (self.inst.home[s] == group.district)
+        if units:
+            self.tie_break.append((var, units * self.epsilon))
+
+    def _balance(self) -> None:
+        """Tie-break, last: the busiest supervisor's share of their own slots is kept low."""
+        if not self.epsilon:
+            return
+        inst = self.inst
+        peak = pulp.LpVariable("busiest_supervisor_share", 0, 1)
+        slots = inst.capacity[:, inst.from_week - 1 :].sum(axis=1)
+        for s in range(len(inst.home)):
+            # a supervisor's visits: their groups' visits (fewer entries than week by week)
+            pairs = self.visits_of.get(s) or [
+                pair for w in range(inst.from_week, inst.weeks + 1) for pair in self.load.get((s, w), [])
+            ]
+            if pairs and slots[s] > 0:
+                self.add([*pairs, (peak, -float(slots[s]))], pulp.LpConstraintLE, 0, f"supervisor_{s}_share")
+                self.balance_rows.append(f"supervisor_{s}_share")
+        self.tie_break.append((peak, -self.epsilon))
+
+    def _keep_pace(self) -> None:
+        """The year's keep-pace rule: at least `pace` of the owed visits are made in this plan."""
+        inst = self.inst
+        need = inst.pace
+        if need <= 0:
+            return
+        pairs = [
+            (self.gets_visit[b][k], 1.0)
+            for b in np.flatnonzero(inst.owed > 0)
+            for k in range(min(int(inst.owed[b]), inst.max_visits))
+        ]
+        if self.elastic:
+            pairs.append((self.shortfall("keep_pace", "year_keep_pace"), 1.0))
+        self.add(pairs, pulp.LpConstraintGE, need, "year_keep_pace")
 
     def _weekly_capacity(self) -> None:
         for (s, w), pairs in sorted(self.load.items()):
@@ -115,10 +169,12 @@ class Model:
                         f"branch_{b}_new_visit_by_supervisor_{s}_week_{w}", 0, 1, pulp.LpInteger
                     )
                     self.pinned_new[b, s, w] = var
+                    self.visits_of[s].append((var, 1.0))
                     by_week[w].append((var, 1.0))
                     self.load[s, w].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
+                    self._prefer(var, s, group)
             new = [pair for pairs in by_week.values() for pair in pairs]
             more = [(self.gets_visit[b][k], -1.0) for k in range(len(kept), inst.max_visits)]
             self.add(new + more, pulp.LpConstraintEQ, 0, f"branch_{b}_new_visits_scheduled")
@@ -222,6 +278,8 @@ class Model:
                     by_supervisor[s, k].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
+                    self._prefer(var, s, group)
+                    self.visits_of[s].append((var, 1.0))
                     if k > 1:
                         self.add(
                             [(var, 1.0), (self.served[g, s, k - 1], -1.0)],
@@ -278,22 +336,59 @@ class Model:
                         pulp.LpInteger,
                     )
                     self.by_sup[g, s, w] = var
+                    self.visits_of[s].append((var, 1.0))
                     pairs.append((var, 1.0))
                     self.load[s, w].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
+                    self._prefer(var, s, group)
                 self.add(
                     pairs + visits, pulp.LpConstraintEQ, 0, f"group_{g}_week_{w}_visits_have_supervisors"
                 )
 
 
-def build(inst: Instance, *, elastic: bool = False, explicit_capacity: bool = False) -> Model:
+def _tie_break_unit(inst: Instance, gap: float) -> float:
+    """The worth of one tie-break unit: small enough never to cost objective beyond the gap.
+
+    Among equally good plans the model prefers the standing 责任人 (3 units a visit), then a
+    supervisor of the branch's district (1 unit a visit), then balanced workloads (at most 1
+    unit in all). Every visit earns at most 4 units, and a plan has at most `slots` visits, so
+    the tie-break T of any plan lies in [-e, 4 e slots] with e this unit.
+
+    Proof that it does not lower the objective beyond the solver's gap: let f be the contract's
+    objective, f* its optimum, L <= f* a lower bound (below), and e = gap L / (2 (4 slots + 1)),
+    so |T| <= gap L / 2 <= gap f* / 2. The solver stops at z = f + T with z >= (1 - gap) B, and
+    its bound B >= max(f + T) >= f* - e. Hence f >= (1 - gap) f* - gap f* / 2 - e: the plan is
+    within the solver's own tolerance (1.5 x gap, plus e) of the optimum of f, and B + e is still
+    a proven bound on f*. With HiGHS these models close the gap, and then f = f*
+    (a test compares the sample's objective with and without the tie-break).
+
+    L: every feasible plan makes the mandatory visits, so f* >= their worth minus the travel
+    penalty on every slot. When that is not positive (or gap = 0) there is no tie-break.
+    """
+    if gap <= 0 or not inst.n_branches:
+        return 0.0
+    slots = float(inst.capacity[:, inst.from_week - 1 :].sum())
+    kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
+    need = np.minimum(np.maximum(inst.min_visits, kept), inst.max_visits)
+    worth = np.cumsum([0.0, *inst.repeat_value])[need]
+    lower = float((inst.risk * worth).sum()) - inst.travel_penalty * (slots + float(kept.sum()))
+    if lower <= 0 or slots <= 0:
+        return 0.0
+    return gap * lower / (2.0 * (4.0 * slots + 1.0))
+
+
+def build(
+    inst: Instance, *, elastic: bool = False, explicit_capacity: bool = False, gap: float = 0.0
+) -> Model:
     """The PuLP model of an instance: maximise risk addressed (elastic: minimise shortfall).
 
     `explicit_capacity` keeps a capacity row (and its dual) where a bound would do; marginal
-    values need it. `planner.solver` runs the model; `allocation` and `marginals` read it back.
+    values need it. `gap` > 0 adds the tie-break (standing 责任人, home district, balanced
+    load) worth less than the gap (see `_tie_break_unit`). `planner.solver` runs the model;
+    `allocation`, `contract_objective` and `marginals` read it back.
     """
-    model = Model(inst, elastic, explicit_capacity)
+    model = Model(inst, elastic, explicit_capacity, gap)
     model.build()
     return model
 
@@ -319,6 +414,21 @@ def allocation(
         pinned_new=tuple(sorted(k for k, v in model.pinned_new.items() if round(v.varValue or 0))),
         shortfall={rule: sum(v.varValue or 0.0 for v in vs) for rule, vs in model.shortfall_vars.items()},
     )
+
+
+def contract_objective(model: Model) -> float:
+    """The solved model's objective as the contract defines it: without the tie-break."""
+    if model.elastic:
+        return float(pulp.value(model.prob.objective) or 0.0) + model.offset
+    return sum(c * (v.varValue or 0.0) for v, c in model.objective) + model.offset
+
+
+def drop_balance_rows(model: Model) -> None:
+    """Before the LP relaxation: the balance rows sum the capacity rows, so the duals would go to
+    them, not to the weeks."""
+    for name in model.balance_rows:
+        del model.prob.constraints[name]
+    model.balance_rows.clear()
 
 
 def marginals(model: Model) -> Marginals:

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from planner import baseline, feasibility, instance, kpis, risk, schedule, solver, why
+from planner import baseline, feasibility, instance, kpis, risk, schedule, solver, why, year
 from planner.errors import Conflict, InfeasibleError
 from planner.folder import BRANCH_COLUMNS, VISIT_COLUMNS, Plan
 from planner.inputs import Inputs
@@ -23,7 +23,16 @@ from planner.problem import Allocation, Instance, Marginals, SolveStatus
 from planner.replan import Pins
 from planner.scenario import Scenario
 from planner.schema import DIMENSIONS
-from planner.summary import BindingRule, Capacity, County, InputChecksum, MarginalValues, Pinned, Summary
+from planner.summary import (
+    BindingRule,
+    Capacity,
+    County,
+    InputChecksum,
+    MarginalValues,
+    Pinned,
+    Summary,
+    Year,
+)
 from planner.timings import Timings, stage
 
 __all__ = ["Plan", "plan", "supervisor_skills", "visit_table"]
@@ -109,7 +118,7 @@ def _plan(
             from_week=pins.from_week if pins else 1,
         )
         ids = b["branch_id"].tolist()
-        conflicts = feasibility.precheck(inst, ids)
+        conflicts = feasibility.precheck(inst, ids, need.reason.tolist(), s["supervisor_id"].tolist())
         if conflicts:
             raise InfeasibleError(conflicts)
         parts = instance.split(inst)
@@ -142,6 +151,19 @@ def _plan(
             base_pieces.append(local)
         base = visit_table(pd.concat(base_pieces, ignore_index=True), inputs, scenario, scores)
     kpis_started = time.perf_counter(), time.process_time()
+    assert need.year is not None
+    stand = instance.resolve_standing(
+        inputs, scenario, inst.capacity, need.visits, scores["risk_score"], pins.from_week if pins else 1
+    )
+    responsible = _responsible(visits, b["branch_id"])
+    # a branch without visits keeps its standing 责任人 (who stays answerable for it)
+    kept_on = pd.Series(
+        [s["supervisor_id"].iloc[j] if j >= 0 else "" for j in stand.supervisor], index=b.index
+    )
+    responsible = responsible.where(responsible != "", kept_on)
+    counts = kpis.visit_counts(visits, b["branch_id"])
+    changed = year.responsible_changed(stand.named, stand.changed, responsible, counts)
+    made = year.made_in_year(visits, b["branch_id"], scenario)
 
     table = pd.DataFrame(
         {
@@ -151,12 +173,15 @@ def _plan(
             "risk_score": scores["risk_score"],
             "risk_tier": scores["risk_tier"],
             "top_factors": scores["top_factors"],
-            "visits": kpis.visit_counts(visits, b["branch_id"]),
-            "responsible_supervisor_id": _responsible(visits, b["branch_id"]),
+            "visits": counts,
+            "responsible_supervisor_id": responsible,
             "mandatory_reason": need.reason,
             "mandatory_visits": need.visits,
             "baseline_visits": kpis.visit_counts(base, b["branch_id"]),
             "county": b["county"],
+            "visits_done_this_year": need.year.done,
+            "visits_owed_this_year": (need.year.owed - made).clip(lower=0),
+            "responsible_changed": changed,
         }
     )
     whys = why.explain(
@@ -208,6 +233,24 @@ def _plan(
             (objective - base_kpis.objective) / max(abs(base_kpis.objective), 1e-9), 6
         ),
         inputs=tuple(InputChecksum(f, h) for f, h in inputs.sources.items()),
+        year=Year(
+            min_visits=scenario.year.min_visits,
+            plan=year.progress(b, need.year, visits, stand.named, changed, scenario),
+            baseline=year.progress(
+                b,
+                need.year,
+                base,
+                stand.named,
+                year.responsible_changed(
+                    stand.named,
+                    stand.changed,
+                    _responsible(base, b["branch_id"]).where(lambda r: r != "", kept_on),
+                    kpis.visit_counts(base, b["branch_id"]),
+                ),
+                scenario,
+            ),
+        ),
+        warnings=tuple(inputs.warnings),
         marginal_values=marginal_values,
         pinned=Pinned(
             plan=pins.source,

@@ -6,6 +6,7 @@ and are read by the calendar, the baseline and the feasibility checks.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -32,6 +33,7 @@ class Group:
     district: int
     candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
     pinned: bool = False  # a single branch with visits kept from an earlier plan
+    standing: int = -1  # the branches' standing 责任人 (preferred when not binding), -1 none
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,20 @@ class Instance:
     # weeks before `from_week`; new visits fall in `from_week` and later
     pinned: tuple[tuple[tuple[int, int], ...], ...] = ()
     from_week: int = 1
+    # the office's year: per branch the visits still owed this year, and the share of the
+    # owed visits this plan makes at least (keep pace: H / R of DOMAIN.md)
+    owed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    pace_share: float = 0.0
+
+    def owed_visits(self, b: int) -> int:
+        return int(self.owed[b]) if len(self.owed) else 0
+
+    @property
+    def pace(self) -> int:
+        """Owed visits the plan makes at least (ceil(owed_total x H / R))."""
+        if not len(self.owed) or self.pace_share <= 0:
+            return 0
+        return math.ceil(int(self.owed.sum()) * self.pace_share - 1e-9)
 
     def pinned_visits(self, b: int) -> tuple[tuple[int, int], ...]:
         return self.pinned[b] if self.pinned else ()

@@ -333,7 +333,8 @@ def rules_table(p: Plan, lang: str) -> str:
     """Every rule of the scenario with its value, as the settings describe them."""
     sc = p.scenario
     rows = [
-        {"rule": r.label(lang), "value": r.format(sc.value(r.key), lang)} for r in section_settings("rules")
+        {"rule": r.label(lang), "value": r.format(sc.value(r.key), lang)}
+        for r in (*section_settings("rules"), *(section_settings("year") if sc.year.enabled else ()))
     ]
     weights = JOIN[lang].join(f"{dimension_label(d, lang)} {sc.weights[d]:g}" for d in DIMENSIONS)
     rows.append({"rule": t("weights", lang), "value": weights})

@@ -297,6 +297,16 @@ class Rules:
         low=0,
         high=2**31 - 1,
     )
+    keep_responsible: bool = setting(
+        True,
+        "bool",
+        "保持固定责任人",
+        "Keep the standing responsible supervisor",
+        "已有责任人的组织，其全部走访由该督导员完成，"
+        "除非规则使其无法走访（此时在 branches.csv 中说明原因）。",
+        "A branch with a standing 责任人 gets all its visits from that supervisor unless a rule makes "
+        "it impossible (then branches.csv says why).",
+    )
 
     def visit_value(self, k: int) -> float:
         """What the k-th (1-based) visit to a branch is worth, as a share of its risk."""
@@ -350,6 +360,71 @@ class RiskSettings:
     )
 
 
+def default_year_start(start: dt.date) -> dt.date:
+    """1 January of the plan's year (a plan starting in the year's last day or two, after its
+    52 weeks, starts a year of its own)."""
+    first = dt.date(start.year, 1, 1)
+    return first if start < first + dt.timedelta(weeks=52) else start
+
+
+@dataclass(frozen=True)
+class YearSettings:
+    """The office's year (DOMAIN.md): coverage, contact points and follow-up over 52 weeks."""
+
+    start: dt.date | None = setting(
+        None,
+        "date",
+        "督导年度起始日",
+        "First day of the year",
+        "督导年度的第一天（年度共 52 周）；缺省为计划起始所在年的 1 月 1 日。",
+        "The first day of the office's year (52 weeks); default: 1 January of horizon.start's year.",
+    )
+    min_visits: int = setting(
+        1,
+        "int",
+        "全覆盖：每年最少走访",
+        "Coverage: visits a year",
+        "每个组织每年至少走访的次数（全覆盖）；0 表示不启用。",
+        "Every branch gets at least this many visits in the year (全覆盖); 0 switches it off.",
+        low=0,
+        high=12,
+    )
+    contact_min_visits: int = setting(
+        2,
+        "int",
+        "联系点每年最少走访",
+        "Visits a year to a contact point",
+        "每个联系点每年至少走访的次数（由其联系领导走访）。",
+        "A contact point (联系点) gets at least this many visits in the year, from its contact supervisor.",
+        low=0,
+        high=52,
+    )
+    followup_months: int = setting(
+        12,
+        "int",
+        "回头看期限（月）",
+        "Follow-up period (months)",
+        "整顿销号后在此月数内为回头看期。",
+        "After its rectification is accepted (销号) a branch is under follow-up (回头看) "
+        "for this many months.",
+        low=0,
+        high=120,
+    )
+    followup_min_visits: int = setting(
+        1,
+        "int",
+        "回头看每期最少走访",
+        "Follow-up visits per plan",
+        "回头看期内的组织在每期计划中至少走访的次数。",
+        "A branch under follow-up gets at least this many visits in every plan.",
+        low=0,
+        high=12,
+    )
+    # the visits owed (coverage, contact points) count only when the scenario has a [year]
+    # table or a history is given: without them plans are as before (not a setting)
+    enabled: bool = False
+
+
 @dataclass(frozen=True)
 class SolverSettings:
     name: str = setting(
@@ -401,6 +476,7 @@ _SECTIONS: dict[str, type] = {
     "rules": Rules,
     "risk": RiskSettings,
     "solver": SolverSettings,
+    "year": YearSettings,
 }
 
 
@@ -420,7 +496,8 @@ def _weight(d: str) -> Setting:
 
 
 def _described(section: str, cls: type) -> list[Setting]:
-    return [Setting(key=f"{section}.{f.name}", **f.metadata["setting"]) for f in fields(cls)]
+    described = (f for f in fields(cls) if "setting" in f.metadata)  # `enabled` is not a setting
+    return [Setting(key=f"{section}.{f.name}", **f.metadata["setting"]) for f in described]
 
 
 SETTINGS: Mapping[str, Setting] = {
@@ -432,7 +509,7 @@ SETTINGS: Mapping[str, Setting] = {
         *(s for section, cls in _SECTIONS.items() if section != "horizon" for s in _described(section, cls)),
     ]
 }
-SECTIONS: tuple[str, ...] = ("horizon", "weights", "rules", "risk", "solver")
+SECTIONS: tuple[str, ...] = ("horizon", "weights", "rules", "risk", "solver", "year")
 
 
 def section_settings(section: str) -> list[Setting]:
@@ -448,6 +525,12 @@ class Scenario:
     rules: Rules = field(default_factory=Rules)
     risk: RiskSettings = field(default_factory=RiskSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
+    year: YearSettings = field(default_factory=YearSettings)
+
+    @property
+    def year_start(self) -> dt.date:
+        """The first day of the office's year this plan serves."""
+        return self.year.start or default_year_start(self.horizon.start)
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with top-level fields replaced (a convenience for sweeps and the workbook)."""
@@ -525,6 +608,16 @@ def parse_scenario(
         )
     if risk.medium_from > risk.high_from:
         c.add("risk.medium_from", "must not be above risk.high_from.")
+    year = YearSettings(**build("year"))
+    year_start = year.start or default_year_start(start)
+    # as solved: a re-read scenario keeps the same year
+    year = replace(year, start=year_start, enabled="year" in data)
+    if not year_start <= start < year_start + dt.timedelta(weeks=52):
+        c.add(
+            "year.start",
+            f"the plan starts on {start}, outside the year from {year_start} (52 weeks); "
+            "set year.start to the first day of the office's year the plan belongs to.",
+        )
     if c.problems:
         raise InputError(c.problems)
     return Scenario(
@@ -534,6 +627,7 @@ def parse_scenario(
         rules=rules,
         risk=risk,
         solver=SolverSettings(**build("solver")),
+        year=year,
     )
 
 
@@ -579,14 +673,18 @@ def load_scenario(path: Path | None, *, today: dt.date | None = None) -> Scenari
 
 
 def scenario_to_dict(s: Scenario) -> dict[str, Any]:
-    """The scenario as TOML data: every setting, by section."""
+    """The scenario as TOML data: every setting, by section (the year only when it is on)."""
     out: dict[str, Any] = {"name": s.name}
     for section in SECTIONS:
+        if section == "year" and not s.year.enabled:
+            continue
         out[section] = {
             x.name: (list(v) if isinstance(v := s.value(x.key), tuple) else v)
             for x in section_settings(section)
             if s.value(x.key) is not None  # computed settings left unset are not written
         }
+    if s.year.enabled:
+        out["year"]["start"] = s.year_start
     return out
 
 

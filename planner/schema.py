@@ -95,6 +95,25 @@ BRANCH_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
         "county", "所属县区", "text", False, "county, for a province's file", "所属县区（全省文件时填写）", ""
     ),
+    # The office's year (DOMAIN.md): the standing 责任人 and the day a rectification was accepted.
+    ColumnSpec(
+        "responsible_supervisor",
+        "责任人",
+        "text",
+        False,
+        "supervisor_id of the branch's standing responsible supervisor; blank = none yet",
+        "该组织固定责任人的督导员编号；空白为尚无",
+        "S01",
+    ),
+    ColumnSpec(
+        "rectified_on",
+        "整顿销号日期",
+        "date",
+        False,
+        "day the weak-and-lax rectification was accepted (销号); blank = none",
+        "软弱涣散整顿验收销号日期；空白为无",
+        "2026-09-30",
+    ),
 )
 
 SUPERVISOR_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -147,6 +166,31 @@ SUPERVISOR_COLUMNS: tuple[ColumnSpec, ...] = (
     ),
     ColumnSpec(
         "county", "所属县区", "text", False, "county, for a province's file", "所属县区（全省文件时填写）", ""
+    ),
+    ColumnSpec(
+        "contact_branches",
+        "联系点",
+        "list",
+        False,
+        f"branch ids of this supervisor's contact points (they are their 责任人), {_LIST_EN}",
+        f"本人联系点的组织编号（即其责任人），{_LIST_ZH}",
+        "B0001",
+    ),
+)
+
+# The history (督导台账): one row per visit that happened, any year.
+HISTORY_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("branch_id", "组织编号", "text", True, "the visited branch", "被走访组织编号", "B0001"),
+    ColumnSpec("supervisor_id", "督导员编号", "text", True, "who made the visit", "走访的督导员编号", "S01"),
+    ColumnSpec("date", "走访日期", "date", True, "date YYYY-MM-DD", "日期 YYYY-MM-DD", "2026-11-03"),
+    ColumnSpec(
+        "focus",
+        "督导重点",
+        "text",
+        False,
+        "dimension name; blank = not recorded",
+        "维度名称；可空白",
+        "教育培训",
     ),
 )
 

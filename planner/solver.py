@@ -55,6 +55,7 @@ class Request:
     gap: float = 0.001
     elastic: bool = False
     marginals: bool = False
+    tie_break: bool = True  # among equally good plans prefer the standing 责任人, home district, balance
 
 
 def solve(
@@ -64,9 +65,10 @@ def solve(
     time_limit_s: float = 60.0,
     gap: float = 0.001,
     elastic: bool = False,
+    tie_break: bool = True,
 ) -> Allocation:
     """Maximise risk addressed under every rule (or, elastic, minimise the rules' shortfall)."""
-    return run(Request(inst, solver, time_limit_s, gap, elastic, marginals=False))[0]
+    return run(Request(inst, solver, time_limit_s, gap, elastic, marginals=False, tie_break=tie_break))[0]
 
 
 def solve_with_marginals(
@@ -77,9 +79,10 @@ def solve_with_marginals(
     gap: float = 0.001,
     elastic: bool = False,
     marginals: bool = True,
+    tie_break: bool = True,
 ) -> tuple[Allocation, Marginals | None]:
     """`solve`, then (when feasible) the LP relaxation's duals on the same model."""
-    return run(Request(inst, solver, time_limit_s, gap, elastic, marginals))
+    return run(Request(inst, solver, time_limit_s, gap, elastic, marginals, tie_break))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +262,12 @@ def solve_here(
     from planner import model
 
     inst = request.inst
-    built = model.build(inst, elastic=request.elastic, explicit_capacity=request.marginals)
+    built = model.build(
+        inst,
+        elastic=request.elastic,
+        explicit_capacity=request.marginals,
+        gap=request.gap if request.tie_break else 0.0,
+    )
     prob = built.prob
     started = time.perf_counter()
     # named after this process: a later solve removes it if this one is killed
@@ -285,18 +293,23 @@ def solve_here(
                 seconds=seconds,
             )
             return empty, None
-        objective = float(pulp.value(prob.objective) or 0.0) + built.offset
+        # the solver's objective includes the tie-break; the contract's does not
+        with_ties = float(pulp.value(prob.objective) or 0.0) + built.offset
+        objective = model.contract_objective(built)
         if request.solver == "cbc":
             assert log is not None
             optimal = prob.sol_status == pulp.LpSolutionOptimal
-            bound = _cbc_bound(log, objective - built.offset, optimal) + built.offset
+            bound = _cbc_bound(log, with_ties - built.offset, optimal) + built.offset
         else:
-            bound = _highs_bound(prob, objective, built.offset, request.elastic)
-    rel_gap = abs(bound - objective) / max(abs(objective), 1e-9)
+            bound = _highs_bound(prob, with_ties, built.offset, request.elastic)
+    rel_gap = abs(bound - with_ties) / max(abs(with_ties), 1e-9)
     status_ = SolveStatus.OPTIMAL if rel_gap <= request.gap + 1e-9 else SolveStatus.FEASIBLE
+    # a proven bound on the contract's objective (the tie-break is at least -epsilon)
+    bound = max(bound + built.epsilon, objective) if built.epsilon else bound
     alloc = model.allocation(built, status_, objective=objective, bound=bound, seconds=seconds)
     marginals = None
     if request.marginals:
+        model.drop_balance_rows(built)
         notify("solving", request.time_limit_s)
         prob.solve(_lp_relaxation(request.time_limit_s))
         notify("idle", None)

@@ -155,6 +155,66 @@ class County:
 
 
 @dataclass(frozen=True)
+class YearProgress:
+    """The office's year after a plan (or after the baseline): coverage, owed visits, contact
+    points, follow-ups and standing 责任人, as the report, the app and plan.xlsx show it."""
+
+    year_start: dt.date
+    branches: int
+    covered_before: int  # branches with min_visits visits this year before the plan
+    covered_after: int  # ... counting the plan's visits inside the year
+    owed_before: int
+    owed_after: int
+    owed_by_district: Mapping[str, int]  # visits still owed after the plan
+    contact_points: int
+    contact_owed_after: int
+    followups_due: int
+    followups_met: int
+    standing: int  # branches with a standing 责任人 (or contact supervisor)
+    standing_kept: int
+    standing_changed: int  # with a reason in responsible_changed
+    pace_required: int
+    pace_made: int
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["year_start"] = self.year_start.isoformat()
+        d["owed_by_district"] = dict(self.owed_by_district)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> YearProgress:
+        values = {f.name: data[f.name] for f in fields(cls)}
+        values["year_start"] = dt.date.fromisoformat(str(data["year_start"]))
+        values["owed_by_district"] = dict(data["owed_by_district"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Year:
+    """summary.json's "year": the plan's and the baseline's progress in the office's year."""
+
+    min_visits: int
+    plan: YearProgress
+    baseline: YearProgress
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_visits": self.min_visits,
+            "plan": self.plan.to_dict(),
+            "baseline": self.baseline.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Year:
+        return cls(
+            min_visits=data.get("min_visits", 1),
+            plan=YearProgress.from_dict(data["plan"]),
+            baseline=YearProgress.from_dict(data["baseline"]),
+        )
+
+
+@dataclass(frozen=True)
 class Summary:
     scenario: str
     status: SolveStatus
@@ -179,6 +239,8 @@ class Summary:
     capacity: Capacity | None = None
     counties: tuple[County, ...] = ()  # a province: each county's KPIs
     county: str | None = None  # a county's folder inside a province's plan
+    year: Year | None = None
+    warnings: tuple[str, ...] = ()  # what reading the inputs noted (e.g. unknown ids in the history)
 
     def input_digests(self) -> set[str]:
         return {c.sha256 for c in self.inputs}
@@ -214,6 +276,10 @@ class Summary:
             out["counties"] = [c.to_dict() for c in self.counties]
         if self.county is not None:
             out["county"] = self.county
+        if self.year is not None:
+            out["year"] = self.year.to_dict()
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
     @classmethod
@@ -223,6 +289,7 @@ class Summary:
         marginal = data.get("marginal_values")
         pinned = data.get("pinned")
         capacity = data.get("capacity")
+        year = data.get("year")
         return cls(
             scenario=data["scenario"],
             status=SolveStatus(data["status"]),
@@ -247,4 +314,6 @@ class Summary:
             capacity=Capacity.from_dict(capacity) if capacity else None,
             counties=tuple(County.from_dict(c) for c in data.get("counties", ())),
             county=data.get("county"),
+            year=Year.from_dict(year) if year else None,
+            warnings=tuple(data.get("warnings", ())),
         )

@@ -28,7 +28,7 @@ import pandas as pd
 from IPython.display import display
 
 from planner.atomic import atomic_output, pid_alive
-from planner.datasets import sample_paths
+from planner.datasets import sample_history_path, sample_paths
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.folder import Plan, write_plan
 from planner.inputs import Inputs, check_table, load_inputs, read_table, scaled_capacity, sha256
@@ -346,6 +346,7 @@ class Workbook:
         # results
         self.kpi_out = w.HTML()
         self.district_out = w.HTML()
+        self.year_out = w.HTML()
         self.chart_out = w.Output()
         self.supervisor_filter = w.Dropdown()
         self.district_filter = w.Dropdown()
@@ -394,7 +395,11 @@ class Workbook:
         sample_b, sample_s, sample_sc = sample_paths()
         sc = load_scenario(Path(scenario) if scenario else (sample_sc if not branches else None))
         inputs = load_inputs(
-            Path(branches or sample_b), Path(supervisors or sample_s), horizon_weeks=sc.horizon.weeks
+            Path(branches or sample_b),
+            Path(supervisors or sample_s),
+            horizon_weeks=sc.horizon.weeks,
+            history=None if branches else sample_history_path(),  # the sample's 督导台账
+            horizon_start=sc.horizon.start,
         )
         return cls(inputs, sc, lang, "files" if branches else "sample")
 
@@ -559,6 +564,10 @@ class Workbook:
         data["name"] = self.name.value
         data["horizon"] = {**data["horizon"], "start": self.start.value or "", "weeks": self.weeks.value}
         data["weights"] = {d: self.weights[d].value for d in DIMENSIONS}
+        # the year's rules are on when the scenario had them, or a control of theirs was changed
+        year = {n: (v if v != "" else None) for n, v in sections.pop("year", {}).items()}
+        if "year" in data or any(v != self.base.value(f"year.{n}") for n, v in year.items()):
+            data["year"] = {**data.get("year", {}), **{n: v for n, v in year.items() if v is not None}}
         for section, values in sections.items():
             data[section] = {**data.get(section, {}), **values}
         return data, problems
@@ -845,6 +854,14 @@ class Workbook:
         )
         return frame.reset_index(drop=True)
 
+    def year_table(self) -> pd.DataFrame:
+        """The year's progress: coverage, owed visits, contact points, follow-ups, 责任人 kept."""
+        if self.result is None or self.result.summary.year is None:
+            return pd.DataFrame()
+        from planner import year_report
+
+        return year_report.figures(self.result.summary.year, self.lang)
+
     def district_table(self) -> str:
         from planner import report
 
@@ -1017,7 +1034,7 @@ class Workbook:
         """Every result view from the current plan, in the page's language."""
         everyone = tx("all", self.lang)
         if self.result is None:
-            for out in (self.kpi_out, self.district_out):
+            for out in (self.kpi_out, self.district_out, self.year_out):
                 out.value = f"<p>{html.escape(tx('not_solved', self.lang))}</p>"
             self.chart_out.clear_output()
             self.supervisor_filter.options = self.district_filter.options = [everyone]
@@ -1026,6 +1043,8 @@ class Workbook:
         else:
             self.kpi_out.value = _frame_html(self.kpi_table().reset_index())
             self.district_out.value = self.district_table()
+            year = self.year_table()
+            self.year_out.value = _frame_html(year.reset_index()) if len(year) else ""
             self.chart_out.clear_output(wait=True)
             with self.chart_out:
                 display(weekly_chart(self.result, self.lang))
@@ -1166,6 +1185,7 @@ class Workbook:
                 w.VBox([grid_help, self.branch_grid, self.branch_count]),
                 self.chart_out,
                 self.district_out,
+                self.year_out,
                 w.VBox([w.HBox([self.compare_a, self.compare_b]), self.compare_out]),
                 w.VBox([self.export_button, self.download_out]),
             ],
@@ -1177,6 +1197,7 @@ class Workbook:
                     "tab_branches",
                     "tab_weekly",
                     "tab_districts",
+                    "tab_year",
                     "tab_compare",
                     "tab_downloads",
                 )

@@ -132,6 +132,11 @@ def test_generate_is_deterministic_and_the_sample_is_generated(tmp_path):
     pd.testing.assert_frame_equal(
         pd.read_csv(sf, dtype=str, keep_default_na=False), sample.supervisors.astype(str)
     )
+    assert sample.history is not None
+    pd.testing.assert_frame_equal(
+        pd.read_csv(datasets.sample_history_path(), dtype=str, keep_default_na=False),
+        sample.history.astype(str),
+    )
 
 
 def test_generated_province_keeps_supervisors_in_their_county(tmp_path):
@@ -226,7 +231,7 @@ def test_repo_example_data_is_the_packaged_sample():
     """`data/` is the user-facing copy of what the package ships; the program reads only the latter."""
     repo_data = Path(__file__).resolve().parent.parent / "data"
     packaged = datasets.sample_paths()[0].parent
-    for name in ("branches.csv", "supervisors.csv", "scenario.toml"):
+    for name in ("branches.csv", "supervisors.csv", "scenario.toml", "history.csv"):
         assert (repo_data / name).read_bytes() == (packaged / name).read_bytes(), name
 
 

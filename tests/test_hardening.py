@@ -213,6 +213,8 @@ def test_record_writes_text_not_formulas(hostile, tmp_path):
             str(branches),
             "--out",
             str(tmp_path / target),
+            "--history-out",
+            str(tmp_path / f"history-{target}.csv"),
         )
         assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(tmp_path / "next.xlsx")

@@ -40,12 +40,19 @@ def test_round_trip_plan_record_plan(q1, tmp_path):
     happened = log[log["是否完成"] == ""]
     visited = set(visits.loc[happened.index, "branch_id"])
     last = visits.loc[happened.index].groupby("branch_id")["week_start"].max()
+    planned = pd.read_csv(q1 / "branches.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    responsible = dict(zip(planned["branch_id"], planned["responsible_supervisor_id"], strict=True))
     for i, row in after.iterrows():
+        # each branch's 责任人 is the plan's (or stays as it was)
+        assert row["responsible_supervisor"] == (
+            responsible[row["branch_id"]] or before.loc[i, "responsible_supervisor"]
+        )
         if row["branch_id"] in visited:
             assert row["last_visit"] == last[row["branch_id"]]
             assert row["training"] == "95"
         else:
-            assert row.equals(before.loc[i])  # untouched branches stay exactly as they were
+            # untouched branches stay exactly as they were
+            assert row.drop("responsible_supervisor").equals(before.loc[i].drop("responsible_supervisor"))
     assert f"{len(visited)} branches updated" in done.stdout
     # the next quarter starts when this one ends (a last visit after the start is an error)
     q2_scenario = tmp_path / "q2.toml"
@@ -103,7 +110,7 @@ def test_headers_and_extra_columns_are_kept(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     after = pd.read_csv(tmp_path / "next.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert after.columns[0] == "组织编号" and after.columns[-1] == "备注"
+    assert after.columns[0] == "组织编号" and list(after.columns[-2:]) == ["备注", "责任人"]
     assert after.loc[0, "planning"] == "88" and after.loc[0, "last_visit"] == "2027-01-05"
     assert after.loc[0, "备注"] == "老党员多"
     assert after.loc[1, "planning"] == "60"

@@ -150,13 +150,14 @@ def test_workbook_has_overview_and_a_sheet_per_supervisor(sample_plan):
     visits = (sample_plan / "visits.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     supervisors = {line.split(",")[4] for line in visits}
     assert wb.sheetnames[:3] == ["总览", "全部走访", "组织"]
-    assert len(wb.sheetnames) == 3 + len(supervisors)
+    assert wb.sheetnames[-1] == "本年度进度"  # the year's progress last
+    assert len(wb.sheetnames) == 4 + len(supervisors)
     sheet = wb[wb.sheetnames[3]]
     assert str(sheet["A1"].value).startswith("林春梅（S001）")  # a title row per supervisor
     headers = [c.value for c in sheet[2]]
     assert headers[:4] == ["周次", "周一日期", "周五日期", "组织编号"]
     assert sheet.column_dimensions["E"].width > 10  # names get room
-    rows_total = sum(wb[name].max_row - 2 for name in wb.sheetnames[3:])
+    rows_total = sum(wb[name].max_row - 2 for name in wb.sheetnames[3:-1])
     assert rows_total == len(visits)
     assert wb["全部走访"].max_row - 1 == len(visits)
 

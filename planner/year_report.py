@@ -1,0 +1,93 @@
+"""The year's progress as the report, the app and plan.xlsx show it (zh/en), self-contained:
+tables built from the summary's `year` (`summary.json["year"]`) and `branches.csv`, and one HTML section.
+
+Its words are `planner.labels`' "year_…" texts.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from planner.labels import TEXT, t
+from planner.summary import Summary, Year
+
+
+def text(key: str, lang: str, **fmt: object) -> str:
+    return t(f"year_{key}", lang, **fmt)
+
+
+def figures(year: Year, lang: str) -> pd.DataFrame:
+    """The year's figures for the plan beside the hand-ranking baseline."""
+    rows = []
+    for y in (year.plan, year.baseline):
+        rows.append(
+            {
+                "covered_before": f"{y.covered_before} / {y.branches}",
+                "covered_after": f"{y.covered_after} / {y.branches}",
+                "owed_before": y.owed_before,
+                "owed_after": y.owed_after,
+                "pace": f"{y.pace_required} / {y.pace_made}",
+                "contact_points": y.contact_points,
+                "contact_owed_after": y.contact_owed_after,
+                "followups": f"{y.followups_due} / {y.followups_met}",
+                "standing": f"{y.standing_kept} / {y.standing_changed}",
+            }
+        )
+    frame = pd.DataFrame(rows, index=[text("plan", lang), text("baseline", lang)]).T.astype(str)
+    frame.index = [text(k, lang) for k in frame.index]
+    frame.index.name = text("figure", lang)
+    return frame
+
+
+def owed_by_district(year: Year, lang: str) -> pd.DataFrame:
+    owed = year.plan.owed_by_district
+    return pd.DataFrame(
+        {text("district", lang): list(owed), text("owed", lang): list(owed.values())}
+    ).sort_values(text("owed", lang), ascending=False, kind="stable")
+
+
+def due(branches: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Contact points and follow-ups this plan must visit, and any 责任人 changed."""
+    reason = branches["mandatory_reason"].astype(str)
+    words = ("contact", "followup")
+    mask = reason.map(lambda r: any(w in r.split(", ") for w in words))
+    changed = branches.get("responsible_changed", pd.Series("", index=branches.index)).astype(str)
+    mask |= changed != ""
+    rows = branches[mask]
+    return pd.DataFrame(
+        {
+            text("branch_id", lang): rows["branch_id"],
+            text("name", lang): rows["name"],
+            text("reason", lang): [
+                "、".join(text(w, lang) for w in r.split(", ") if f"year_{w}" in TEXT) for r in reason[mask]
+            ],
+            text("visits", lang): rows["visits"],
+            text("responsible", lang): rows["responsible_supervisor_id"],
+            text("changed", lang): changed[mask],
+        }
+    )
+
+
+def _table(frame: pd.DataFrame, index: bool = False) -> str:
+    return frame.to_html(index=index, escape=True, classes="dudao narrow year", border=0)
+
+
+def section(summary: Summary, branches: pd.DataFrame, lang: str) -> str:
+    """The report's "year" section as HTML (every name escaped)."""
+    year = summary.year
+    if year is None:
+        return ""
+    intro = text("intro", lang, start=year.plan.year_start.isoformat(), need=year.min_visits)
+    parts = [
+        f"<h2>{html.escape(text('title', lang))}</h2>",
+        f"<p>{html.escape(intro)}</p>",
+        _table(figures(year, lang), index=True),
+    ]
+    owed = owed_by_district(year, lang)
+    parts.append(_table(owed) if len(owed) else f"<p>{html.escape(text('none_owed', lang))}</p>")
+    listed = due(branches, lang)
+    if len(listed):
+        parts += [f"<h3>{html.escape(text('due', lang))}</h3>", _table(listed)]
+    return "\n".join(parts)

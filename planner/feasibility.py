@@ -155,6 +155,7 @@ def _year_checks(
                     "year.contact_min_visits.",
                 )
             )
+    conflicts += _year_end_checks(inst, supervisor_ids)
     # branches only one supervisor may visit (standing 责任人 kept, contact points)
     slots_of = inst.capacity[:, inst.from_week - 1 :].sum(axis=1)
     bound: dict[int, int] = {}
@@ -176,6 +177,50 @@ def _year_checks(
             )
         )
     return conflicts
+
+
+def _year_end_checks(inst: Instance, supervisor_ids: list[str]) -> list[Conflict]:
+    """A plan that runs past the year's end makes the visits owed this year before it ends."""
+    if not inst.due_week or inst.due_week >= inst.weeks:
+        return []
+    due_of = np.array([inst.groups[int(g)].due for g in inst.group_of], dtype=int)
+    kept_in_year = np.array(
+        [sum(1 for _, w in inst.pinned_visits(b) if w <= inst.due_week) for b in range(inst.n_branches)],
+        dtype=int,
+    )
+    due_new = np.maximum(due_of - kept_in_year, 0)
+    in_year = inst.capacity[:, inst.from_week - 1 : inst.due_week].sum(axis=1)
+    when = f"the plan's first {inst.due_week} weeks, before the office's year ends"
+    if int(due_new.sum()) > int(in_year.sum()):
+        return [
+            Conflict(
+                "year.min_visits",
+                f"the plan runs past the end of the office's year: {int(due_new.sum())} visits owed this "
+                f"year must be made in {when}, which hold {int(in_year.sum())} visit-slots.",
+                "add capacity before the year's end, lower year.min_visits / year.contact_min_visits, or "
+                "start the plan earlier.",
+            )
+        ]
+    bound: dict[int, int] = {}
+    for b in np.flatnonzero(due_new > 0):
+        group = inst.groups[int(inst.group_of[b])]
+        if len(group.candidates) == 1:
+            s = group.candidates[0]
+            bound[s] = bound.get(s, 0) + int(due_new[b])
+    busy = sorted((s for s, n in bound.items() if n > in_year[s]), key=lambda s: (in_year[s] - bound[s], s))
+    if not busy:
+        return []
+    shown = ", ".join(f"{supervisor_ids[s]} needs {bound[s]} with {int(in_year[s])}" for s in busy[:5])
+    return [
+        Conflict(
+            "rules.keep_responsible",
+            f"the plan runs past the end of the office's year: {len(busy)} supervisors must make more "
+            f"visits owed this year to the branches only they may visit than they have visit-slots in "
+            f"{when} ({shown}).",
+            "set rules.keep_responsible = false, name other 责任人 in the branch file, or add capacity "
+            "before the year's end.",
+        )
+    ]
 
 
 def explain(elastic: list[tuple[str, Allocation]], n_parts: int = 1) -> list[Conflict]:

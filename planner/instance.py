@@ -84,8 +84,12 @@ def resolve_standing(
     """Each branch's standing 责任人 as this plan keeps it (see `planner.year`)."""
     stand = year.standing(inputs, scenario, capacity, from_week)
     slots = capacity[:, from_week - 1 :].sum(axis=1)
-    need_left = np.minimum(need.to_numpy(int), scenario.rules.max_visits_per_branch)
-    return year.release_overloaded(stand, need_left, risk.to_numpy(float), slots)
+    most = scenario.rules.max_visits_per_branch
+    need_left = np.minimum(need.to_numpy(int), most)
+    owed = year.demand(inputs, scenario)
+    due = np.minimum(owed.due.to_numpy(int), most)
+    due_slots = capacity[:, from_week - 1 : max(from_week - 1, owed.window.inside)].sum(axis=1)
+    return year.release_overloaded(stand, need_left, risk.to_numpy(float), slots, due, due_slots)
 
 
 def build(
@@ -115,13 +119,14 @@ def build(
     kept = _kept_visits(b, s, pinned)
     stand = resolve_standing(inputs, scenario, capacity, need, risk, from_week)
     owed = year.demand(inputs, scenario)
-    group_index: dict[tuple[int, str, frozenset[int], int, bool], int] = {}
+    due = np.minimum(owed.due.to_numpy(int), rules.max_visits_per_branch)
+    group_index: dict[tuple[int, str, frozenset[int], int, bool, int], int] = {}
     groups: list[Group] = []
     group_of = np.empty(len(b), dtype=int)
     allowed_for: dict[tuple[str, frozenset[int]], tuple[int, ...]] = {}
     for i, (bid, district, county) in enumerate(zip(b["branch_id"], b["district"], b["county"], strict=True)):
         mine, binding = int(stand.supervisor[i]), bool(stand.binding[i])
-        key = (d_index[district], county, frozenset(excluded.get(bid, ())), mine, binding)
+        key = (d_index[district], county, frozenset(excluded.get(bid, ())), mine, binding, int(due[i]))
         if (county, key[2]) not in allowed_for:
             allowed_for[county, key[2]] = tuple(
                 int(j)
@@ -139,11 +144,11 @@ def build(
                 made_by = {sup for sup, _ in kept[i]}
                 allowed = tuple(j for j in allowed_for[county, key[2]] if made_by == {j})
             group_of[i] = len(groups)
-            groups.append(Group(district=key[0], candidates=allowed, pinned=True, standing=mine))
+            groups.append(Group(district=key[0], candidates=allowed, pinned=True, standing=mine, due=key[5]))
             continue
         if key not in group_index:
             group_index[key] = len(groups)
-            groups.append(Group(district=key[0], candidates=allowed, standing=mine))
+            groups.append(Group(district=key[0], candidates=allowed, standing=mine, due=key[5]))
         group_of[i] = group_index[key]
     share_need = {}
     if rules.district_min_share > 0:
@@ -169,6 +174,7 @@ def build(
         from_week=from_week,
         owed=owed.owed.to_numpy(int),
         pace_share=owed.pace_share,
+        due_week=min(owed.window.inside, weeks) or weeks,
     )
 
 
@@ -249,11 +255,10 @@ def split(inst: Instance) -> list[Part]:
             owed=inst.owed[bs] if len(inst.owed) else inst.owed,
             group_of=np.array([g_new[int(g)] for g in inst.group_of[bs]], dtype=int),
             groups=tuple(
-                Group(
-                    inst.groups[g].district,
-                    tuple(s_new[s] for s in inst.groups[g].candidates),
-                    inst.groups[g].pinned,
-                    s_new.get(inst.groups[g].standing, -1),
+                replace(
+                    inst.groups[g],
+                    candidates=tuple(s_new[s] for s in inst.groups[g].candidates),
+                    standing=s_new.get(inst.groups[g].standing, -1),
                 )
                 for g in gs
             ),

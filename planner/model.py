@@ -178,6 +178,10 @@ class Model:
             new = [pair for pairs in by_week.values() for pair in pairs]
             more = [(self.gets_visit[b][k], -1.0) for k in range(len(kept), inst.max_visits)]
             self.add(new + more, pulp.LpConstraintEQ, 0, f"branch_{b}_new_visits_scheduled")
+            due_new = group.due - sum(1 for _, w in kept if w <= inst.due_week)
+            if due_new > 0:  # visits owed this year: made before the year's end
+                in_year = [pair for w, pairs in by_week.items() if w <= inst.due_week for pair in pairs]
+                self.add(in_year, pulp.LpConstraintGE, due_new, f"branch_{b}_owed_visits_in_the_year")
             for w in range(first, inst.weeks + 1):
                 window = [
                     pair for ww in range(w, min(w + gap, inst.weeks + 1)) for pair in by_week.get(ww, [])
@@ -238,12 +242,14 @@ class Model:
             self.add(pairs, pulp.LpConstraintGE, need, f"district_{d}_min_branches_visited")
             self.share_rows[d] = self.prob.constraints[f"district_{d}_min_branches_visited"]
 
-    def _week_vars(self, owner: str, k: int, cap: np.ndarray) -> dict[int, pulp.LpVariable]:
-        """k-th visits per week; none before the spacing rule allows a k-th visit."""
+    def _week_vars(self, owner: str, k: int, cap: np.ndarray, due: int = 0) -> dict[int, pulp.LpVariable]:
+        """k-th visits per week; none before the spacing rule allows a k-th visit, and none
+        after the office's year ends when the branches owe a k-th visit this year (k <= due)."""
         first = max(1 + (k - 1) * self.inst.gap, self.inst.from_week)
+        last = self.inst.due_week if k <= due and self.inst.due_week else self.inst.weeks
         return {
             w: pulp.LpVariable(f"{owner}_visit_{k}_in_week_{w}", 0, int(cap[w - 1]), pulp.LpInteger)
-            for w in range(first, self.inst.weeks + 1)
+            for w in range(first, last + 1)
             if cap[w - 1] > 0
         }
 
@@ -264,7 +270,10 @@ class Model:
     def _responsible_supervisor_flows(self) -> None:
         inst = self.inst
         members = inst.group_members()
-        by_supervisor: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+        # a supervisor's k-th visits, by the visits their branches owe inside the year (`due`):
+        # each (supervisor, due) pool is scheduled and spaced on its own, so that every branch
+        # of a pool with due m gets its first m visits before the year's end
+        by_supervisor: dict[tuple[int, int, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
         for g, group in enumerate(inst.groups):
             size = len(members[g])
             if not size or group.pinned:
@@ -275,7 +284,7 @@ class Model:
                     var = pulp.LpVariable(f"group_{g}_visit_{k}_by_supervisor_{s}", 0, size, pulp.LpInteger)
                     self.served[g, s, k] = var
                     pairs.append((var, 1.0))
-                    by_supervisor[s, k].append((var, 1.0))
+                    by_supervisor[s, group.due, k].append((var, 1.0))
                     if inst.travel_penalty and inst.home[s] != group.district:
                         self.objective.append((var, -inst.travel_penalty))
                     self._prefer(var, s, group)
@@ -289,15 +298,17 @@ class Model:
                         )
                 pairs += [(self.gets_visit[b][k - 1], -1.0) for b in members[g]]
                 self.add(pairs, pulp.LpConstraintEQ, 0, f"group_{g}_visit_{k}_has_a_supervisor")
-        for s in range(len(inst.home)):
+        pools = sorted({(s, due) for s, due, _ in by_supervisor} | {(s, 0) for s in range(len(inst.home))})
+        for s, due in pools:
             cap = inst.capacity[s]
-            kth = {k: self._week_vars(f"supervisor_{s}", k, cap) for k in range(1, inst.max_visits + 1)}
+            owner = f"supervisor_{s}" if not due else f"supervisor_{s}_owing_{due}"
+            kth = {k: self._week_vars(owner, k, cap, due) for k in range(1, inst.max_visits + 1)}
             for k, weeks in kth.items():
                 for w, var in weeks.items():
-                    self.kth[s, k, w] = var
-                pairs = [(v, 1.0) for v in weeks.values()] + [(v, -1.0) for v, _ in by_supervisor[s, k]]
-                self.add(pairs, pulp.LpConstraintEQ, 0, f"supervisor_{s}_visit_{k}_scheduled")
-            self._spacing(kth, f"supervisor_{s}")
+                    self.kth[s, due, k, w] = var
+                pairs = [(v, 1.0) for v in weeks.values()] + [(v, -1.0) for v, _ in by_supervisor[s, due, k]]
+                self.add(pairs, pulp.LpConstraintEQ, 0, f"{owner}_visit_{k}_scheduled")
+            self._spacing(kth, owner)
             for weeks in kth.values():
                 for w, var in weeks.items():
                     self.load[s, w].append((var, 1.0))
@@ -311,7 +322,7 @@ class Model:
             cap = inst.capacity[list(group.candidates)].sum(axis=0)
             size = len(members[g])
             kth = {
-                k: self._week_vars(f"group_{g}", k, np.minimum(cap, size))
+                k: self._week_vars(f"group_{g}", k, np.minimum(cap, size), group.due)
                 for k in range(1, inst.max_visits + 1)
             }
             for k, weeks in kth.items():

@@ -34,6 +34,8 @@ class Group:
     candidates: tuple[int, ...]  # supervisors allowed to visit the group's branches
     pinned: bool = False  # a single branch with visits kept from an earlier plan
     standing: int = -1  # the branches' standing 责任人 (preferred when not binding), -1 none
+    # the office's year: each branch's first `due` visits fall in weeks <= Instance.due_week
+    due: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Instance:
     # owed visits this plan makes at least (keep pace: H / R of DOMAIN.md)
     owed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     pace_share: float = 0.0
+    # the plan's last week inside the office's year (the plan runs past the year's end when
+    # this is below `weeks`): visits owed this year (`Group.due`) fall in this week or before
+    due_week: int = 0
 
     def owed_visits(self, b: int) -> int:
         return int(self.owed[b]) if len(self.owed) else 0

@@ -104,10 +104,11 @@ def skill_affinity(deficits: np.ndarray, skills: np.ndarray) -> np.ndarray:
     return (deficits[:, None, :] * skills[None, :, :]).max(axis=2)
 
 
-def _weeks_by_k(entries: dict[tuple[int, ...], int], owner: int) -> dict[int, list[int]]:
+def _weeks_by_k(entries: dict[tuple[int, ...], int], owner: tuple[int, ...]) -> dict[int, list[int]]:
+    """The weeks of each k-th visit of one owner: (group,) or (supervisor, due)."""
     out: dict[int, list[int]] = defaultdict(list)
-    for (o, k, w), n in entries.items():
-        if o == owner:
+    for (*o, k, w), n in entries.items():
+        if tuple(o) == owner:
             out[k].extend([w] * n)
     return out
 
@@ -152,9 +153,12 @@ def _expand_responsible(
                 local = _match(list(range(len(branches))), [cand.index(s) for s in slots], sub)
                 responsible.update({branches[i]: cand[j] for i, j in local.items()})
     rows = []
-    for s in range(len(inst.home)):
-        chains = build_chains(_weeks_by_k(alloc.kth_in_week, s), inst.gap, inst.max_visits)
-        mine = sorted((b for b, sup in responsible.items() if sup == s), key=order.__getitem__)
+    # each supervisor's visits come in pools by the visits their branches owe inside the year
+    pool_of = {b: (s, inst.groups[int(inst.group_of[b])].due) for b, s in responsible.items()}
+    for pool in sorted(set(pool_of.values())):
+        s = pool[0]
+        chains = build_chains(_weeks_by_k(alloc.kth_in_week, pool), inst.gap, inst.max_visits)
+        mine = sorted((b for b, p in pool_of.items() if p == pool), key=order.__getitem__)
         for n in range(1, inst.max_visits + 1):
             branches = [b for b in mine if alloc.visits[b] == n]
             seqs = sorted(c for c in chains if len(c) == n)
@@ -179,7 +183,7 @@ def _expand_shared(
     for g, group in enumerate(inst.groups):
         if group.pinned:
             continue
-        chains = build_chains(_weeks_by_k(alloc.kth_in_week, g), inst.gap, inst.max_visits)
+        chains = build_chains(_weeks_by_k(alloc.kth_in_week, (g,)), inst.gap, inst.max_visits)
         in_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for n in range(1, inst.max_visits + 1):
             branches = sorted((b for b in members[g] if alloc.visits[b] == n), key=order.__getitem__)

@@ -81,6 +81,9 @@ class YearDemand:
     contact: pd.Series  # bool: a contact point
     followup: pd.Series  # bool: under follow-up (回头看)
     must: pd.Series  # visits this plan must make (never too late, follow-up)
+    # visits that must also fall inside the year: when the plan runs past the year's end, the
+    # owed visits (coverage, contact) must be made in the plan's first `window.inside` weeks
+    due: pd.Series
     reason: pd.Series  # "coverage", "contact", "followup" joined by ", "
     pace: int  # owed visits the plan makes at least (keep pace)
 
@@ -133,6 +136,8 @@ def demand(inputs: Inputs, scenario: Scenario) -> YearDemand:
         followup = b["rectified_on"].map(lambda d: d is not None and since <= d <= scenario.horizon.start)
         followup = followup.astype(bool)
     must = np.maximum(np.maximum(must_coverage, must_contact), np.where(followup, y.followup_min_visits, 0))
+    past_year_end = w.after == 0 and w.inside < scenario.horizon.weeks
+    due = np.maximum(must_coverage, must_contact) * past_year_end
     reason = [
         ", ".join(r for r, on in (("coverage", c), ("contact", k), ("followup", f)) if on)
         for c, k, f in zip(must_coverage > 0, must_contact > 0, followup, strict=True)
@@ -145,6 +150,7 @@ def demand(inputs: Inputs, scenario: Scenario) -> YearDemand:
         contact=contact,
         followup=followup,
         must=pd.Series(must, index=b.index).astype(int),
+        due=pd.Series(due, index=b.index).astype(int),
         reason=pd.Series(reason, index=b.index),
         pace=pace,
     )
@@ -201,25 +207,36 @@ def standing(inputs: Inputs, scenario: Scenario, capacity: np.ndarray, from_week
     return Standing(sup, binding, changed, named, (contact != "").to_numpy())
 
 
-def release_overloaded(stand: Standing, need: np.ndarray, risk: np.ndarray, slots: np.ndarray) -> Standing:
+def release_overloaded(
+    stand: Standing,
+    need: np.ndarray,
+    risk: np.ndarray,
+    slots: np.ndarray,
+    due: np.ndarray | None = None,
+    due_slots: np.ndarray | None = None,
+) -> Standing:
     """A standing 责任人 whose visit-slots cannot hold the mandatory visits of every branch bound
     to them cannot make them all: the least risky of those branches (never a contact point) are
-    released to other supervisors, reason `overloaded`, until the rest fit."""
+    released to other supervisors, reason `overloaded`, until the rest fit. When the plan runs
+    past the year's end, the visits owed this year (`due`) must also fit in the slots before it
+    (`due_slots`)."""
     binding = stand.binding.copy()
     changed = list(stand.changed)
-    for s in np.unique(stand.supervisor[binding]):
-        mine = np.flatnonzero(binding & (stand.supervisor == s))
-        load = int(need[mine].sum())
-        if load <= slots[s]:
-            continue
-        for i in sorted(
-            (i for i in mine if not stand.contact[i] and need[i] > 0), key=lambda i: (risk[i], i)
-        ):
-            if load <= slots[s]:
-                break
-            binding[i] = False
-            changed[i] = "overloaded"
-            load -= int(need[i])
+    demands = [(need, slots)] + ([(due, due_slots)] if due is not None and due_slots is not None else [])
+    for visits, room in demands:
+        for s in np.unique(stand.supervisor[binding]):
+            mine = np.flatnonzero(binding & (stand.supervisor == s))
+            load = int(visits[mine].sum())
+            if load <= room[s]:
+                continue
+            for i in sorted(
+                (i for i in mine if not stand.contact[i] and visits[i] > 0), key=lambda i: (risk[i], i)
+            ):
+                if load <= room[s]:
+                    break
+                binding[i] = False
+                changed[i] = "overloaded"
+                load -= int(visits[i])
     return Standing(stand.supervisor, binding, changed, stand.named, stand.contact)
 
 

@@ -102,6 +102,16 @@ def check_plan_folder(folder: Path, branches_file: Path, supervisors_file: Path)
         visited = int((counts[list(ids)] > 0).sum())
         if visited < share * len(ids) - 1e-9:
             errors.append(f"{district}: {visited} of {len(ids)} branches visited, below the share")
+    year = sc.get("year")
+    if year and year.get("min_visits", 1) > 0:
+        # the office's year: a plan that reaches the year's end leaves no branch uncovered in it
+        year_end = year["start"] + dt.timedelta(weeks=52)
+        if start + dt.timedelta(weeks=weeks) >= year_end:
+            in_year = visits[pd.to_datetime(visits["week_start"]) < pd.Timestamp(year_end)]
+            made = in_year["branch_id"].value_counts().reindex(b.index, fill_value=0)
+            done = table.set_index("branch_id")["visits_done_this_year"].reindex(b.index)
+            for bid in b.index[(done + made) < year.get("min_visits", 1)]:
+                errors.append(f"{bid}: not visited in the year that ends {year_end}")
     listed = table.set_index("branch_id")["visits"].reindex(b.index)
     if not (listed == counts).all():
         errors.append("branches.csv visits disagree with visits.csv")

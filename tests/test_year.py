@@ -395,3 +395,29 @@ def test_the_app_and_the_workbook_file_show_the_year(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["本年度进度"]
     labels = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert "回头看：应走访 / 已安排" in labels and "片区" in labels
+
+
+@pytest.mark.parametrize("one_responsible", [True, False])
+def test_a_plan_past_the_years_end_makes_the_owed_visits_before_it(tmp_path, one_responsible):
+    # weeks 1-5 of a plan starting 2027-11-29 lie in the year, weeks 6-13 in the next one. Twelve
+    # risky branches were visited this year; the healthy L was not, so it owes its visit now. The
+    # riskiest branches get the earliest weeks unless a rule says otherwise: the year's end does.
+    rows = [branch_row(f"H{i:02d}", "东", 20, last="2027-06-01") for i in range(12)]
+    rows.append(branch_row("L", "东", 95, last="2026-06-01"))
+    bf, sf = county(tmp_path, rows, ["S1,甲,东,1,,,"])
+    late = dt.date(2027, 11, 29)
+    sc = scenario(
+        horizon={"start": late},
+        rules={"max_visits_per_branch": 1, "one_responsible_supervisor": one_responsible},
+    )
+    p = plan(load_inputs(bf, sf, horizon_weeks=13, horizon_start=late), sc)
+    visits = p.visits.set_index("branch_id")
+    assert int(visits.loc["L", "week"]) <= 5  # 2027-12-27 at the latest
+    assert p.branches.set_index("branch_id").loc["L", "visits_owed_this_year"] == 0
+    assert check_plan_folder(write_plan(p, tmp_path / f"plan{one_responsible}"), bf, sf) == []
+    # the same plan with leave in every week of the year left cannot make it: refused, named
+    bf2, sf2 = county(tmp_path, rows, ["S1,甲,东,1,,1 2 3 4 5,"])
+    with pytest.raises(InfeasibleError) as err:
+        plan(load_inputs(bf2, sf2, horizon_weeks=13, horizon_start=late), sc)
+    text = " ".join(f"{c.rule} {c.message}" for c in err.value.conflicts)
+    assert "year.min_visits" in text and "before the office's year ends" in text

@@ -164,13 +164,17 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "year_followups": {"zh": "回头看：应走访 / 已安排", "en": "Follow-ups: due / planned"},
     "year_standing": {
         "zh": "有固定责任人的组织：保持 / 更换",
-        "en": "Branches with a standing 责任人: kept / changed",
+        "en": "Branches with a standing responsible supervisor: kept / changed",
     },
     "year_district": {"zh": "片区", "en": "District"},
     "year_owed": {"zh": "尚欠走访", "en": "Visits owed"},
     "year_due": {
         "zh": "本计划须走访的联系点与回头看",
         "en": "Contact points and follow-ups due in this plan",
+    },
+    "year_owed_line": {
+        "zh": "本计划后本年度仍欠的走访（按片区，多者在前）：{districts}。",
+        "en": "Visits still owed for the year after this plan, by district (most first): {districts}.",
     },
     "year_none_owed": {
         "zh": "本计划后本年度无尚欠走访。",
@@ -180,8 +184,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "year_name": {"zh": "组织名称", "en": "Name"},
     "year_reason": {"zh": "原因", "en": "Reason"},
     "year_visits": {"zh": "安排走访", "en": "Visits"},
-    "year_responsible": {"zh": "责任人", "en": "责任人"},
-    "year_changed": {"zh": "责任人变更", "en": "责任人 changed"},
+    "year_responsible": {"zh": "责任人", "en": "Responsible supervisor"},
+    "year_changed": {"zh": "责任人变更", "en": "Responsible supervisor changed"},
     "year_coverage": {"zh": "全覆盖", "en": "coverage"},
     "year_contact": {"zh": "联系点", "en": "contact point"},
     "year_followup": {"zh": "回头看", "en": "follow-up"},

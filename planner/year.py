@@ -29,12 +29,12 @@ CHANGE_REASONS: dict[str, dict[str, str]] = {
     "no_capacity": {"zh": "计划期内无可用时间", "en": "no capacity in any week of the plan"},
     "overloaded": {
         "zh": "责任人的时间不足以完成其全部必访走访",
-        "en": "the 责任人's slots do not hold all their mandatory visits",
+        "en": "the responsible supervisor's slots do not hold all their mandatory visits",
     },
     "kept_visits": {"zh": "保留的走访由他人完成", "en": "kept visits were made by another"},
     "contact_point": {
         "zh": "联系点由联系领导负责",
-        "en": "a contact point's 责任人 is its contact supervisor",
+        "en": "a contact point's responsible supervisor is its contact supervisor",
     },
     "rule_off": {"zh": "未要求保持责任人", "en": "rules.keep_responsible is off"},
 }

@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from planner.labels import TEXT, t
+from planner.labels import JOIN, TEXT, t
 from planner.summary import Summary, Year
 
 
@@ -70,24 +70,35 @@ def due(branches: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+def _owed_line(year: Year, lang: str) -> str:
+    """The visits still owed by district as one sentence (a table would fill half a page)."""
+    owed = sorted(year.plan.owed_by_district.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not owed:
+        return text("none_owed", lang)
+    return text("owed_line", lang, districts=JOIN[lang].join(f"{d} {n}" for d, n in owed))
+
+
 def _table(frame: pd.DataFrame, index: bool = False) -> str:
     return frame.to_html(index=index, escape=True, classes="dudao narrow year", border=0)
 
 
 def section(summary: Summary, branches: pd.DataFrame, lang: str) -> str:
-    """The report's "year" section as HTML (every name escaped)."""
+    """The report's "year" section as HTML (every name escaped), its headings kept with what
+    follows them when printed, like the report's other sections."""
     year = summary.year
     if year is None:
         return ""
     intro = text("intro", lang, start=year.plan.year_start.isoformat(), need=year.min_visits)
     parts = [
-        f"<h2>{html.escape(text('title', lang))}</h2>",
+        f"<section class='sec page'><h2>{html.escape(text('title', lang))}</h2>",
         f"<p>{html.escape(intro)}</p>",
-        _table(figures(year, lang), index=True),
+        _table(figures(year, lang).reset_index()),
+        f"<p>{html.escape(_owed_line(year, lang))}</p>",
+        "</section>",
     ]
-    owed = owed_by_district(year, lang)
-    parts.append(_table(owed) if len(owed) else f"<p>{html.escape(text('none_owed', lang))}</p>")
     listed = due(branches, lang)
     if len(listed):
-        parts += [f"<h3>{html.escape(text('due', lang))}</h3>", _table(listed)]
+        parts.append(
+            f"<section class='sec keep'><h3>{html.escape(text('due', lang))}</h3>{_table(listed)}</section>"
+        )
     return "\n".join(parts)

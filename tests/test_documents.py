@@ -161,6 +161,17 @@ def test_chinese_documents_hold_no_english_but_codes(sample_both):
         assert not words, f"{where}: English words in the Chinese document: {sorted(words)[:20]}"
 
 
+def test_the_report_shows_the_years_progress_in_either_language(sample_both):
+    # the sample's first quarter: 340 of 600 branches covered, all 10 follow-ups planned
+    for lang, title, followups in (
+        ("zh", "本年度进度", "回头看：应走访 / 已安排"),
+        ("en", "The year so far", "Follow-ups: due / planned"),
+    ):
+        page = " ".join(Page((sample_both[lang] / "report.html").read_text(encoding="utf-8")).text)
+        assert title in page and followups in page, lang
+        assert "340 / 600" in page and "10 / 10" in page, lang
+
+
 def test_report_page_counts(sample_both, tmp_path):
     """One A4 page per supervisor's task sheet; everything else in at most 8 pages."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -134,10 +134,17 @@ def _cell(ws: Any, value: Any, col: Column) -> WriteOnlyCell:
 
 
 def add_sheet(
-    wb: Workbook, name: str, columns: list[Column], rows: list[list[Any]], titles: list[str] | None = None
+    wb: Workbook,
+    name: str,
+    columns: list[Column],
+    rows: list[list[Any]],
+    titles: list[str] | None = None,
+    subheads: frozenset[int] = frozenset(),
 ) -> None:
     """A write-only sheet ready to print: landscape A4, one page wide, header repeated on every
-    page, frozen below the header, filters on it; optional title rows above the header."""
+    page, frozen below the header, filters on it; optional title rows above the header.
+    `subheads`: rows (positions in `rows`) that head a further table below the first, styled
+    like the header; such a sheet repeats only its titles on each page and has no filter."""
     ws = wb.create_sheet(name)
     titles = titles or []
     header_row = len(titles) + 1
@@ -153,7 +160,7 @@ def add_sheet(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.print_options.gridLines = True
-    ws.print_title_rows = f"1:{header_row}"
+    ws.print_title_rows = f"1:{header_row if not subheads else max(len(titles), 1)}"
     for title in titles:
         cell = WriteOnlyCell(ws, value=_safe(title))
         cell.font = TITLE_FONT
@@ -167,9 +174,23 @@ def add_sheet(
         cell.data_type = "s"
         head.append(cell)
     ws.append(head)
-    for r in rows:
+    for i, r in enumerate(rows):
+        if i in subheads:
+            ws.append([_heading_cell(ws, value) for value in r])
+            continue
         ws.append([_cell(ws, value, col) for value, col in zip(r, columns, strict=True)])
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + max(len(rows), 1)}"
+    if not subheads:
+        last = header_row + max(len(rows), 1)
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
+
+
+def _heading_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_safe(str(value)))
+    cell.data_type = "s"
+    if value != "":
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    return cell
 
 
 def _day(text: object) -> dt.date:
@@ -357,11 +378,16 @@ def _year_sheet(wb: Workbook, p: Plan, branches: pd.DataFrame, lang: str, used: 
             for r in frame.itertuples(index=False)
         ]
 
-    rows = [*cells(figures), pad([]), pad([str(c) for c in owed.columns]), *cells(owed)]
+    rows = [*cells(figures), pad([])]
+    heads = {len(rows)}
+    rows += [pad([str(c) for c in owed.columns]), *cells(owed)]
     if len(listed):
-        rows += [pad([]), pad([str(c) for c in listed.columns]), *cells(listed)]
+        rows.append(pad([]))
+        heads.add(len(rows))
+        rows += [pad([str(c) for c in listed.columns]), *cells(listed)]
     columns = [Column(str(h)) for h in pad([str(c) for c in figures.columns])]
-    add_sheet(wb, _sheet_name(t("year_sheet", lang), used), columns, rows)
+    title = f"{t('year_title', lang)}{SEP[lang]}{p.scenario.name}{SEP[lang]}{_horizon(p, lang)}"
+    add_sheet(wb, _sheet_name(t("year_sheet", lang), used), columns, rows, [title], frozenset(heads))
 
 
 def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:

@@ -389,6 +389,24 @@ def test_sample_data_is_the_packaged_sample_and_the_chinese_example_is_the_same_
     pd.testing.assert_frame_equal(en.branches, zh.branches[en.branches.columns])
     pd.testing.assert_frame_equal(en.supervisors, zh.supervisors[en.supervisors.columns])
     assert en.warnings == zh.warnings == ()
+    # the history (督导台账) in Chinese headers and dimension names is the same history
+    start = dt.date(2027, 1, 4)
+    en_h = load_inputs(
+        ROOT / "data" / "branches.csv",
+        ROOT / "data" / "supervisors.csv",
+        horizon_weeks=13,
+        history=ROOT / "data" / "history.csv",
+        horizon_start=start,
+    ).history
+    zh_h = load_inputs(
+        ROOT / "data" / "example_zh" / "branches.csv",
+        ROOT / "data" / "example_zh" / "supervisors.csv",
+        horizon_weeks=13,
+        history=ROOT / "data" / "example_zh" / "history.csv",
+        horizon_start=start,
+    ).history
+    assert en_h is not None and zh_h is not None and len(en_h) > 800
+    pd.testing.assert_frame_equal(en_h, zh_h)
     for name in ("template_branches_zh.csv", "template_supervisors_zh.csv"):
         header = (ROOT / "data" / name).read_text(encoding="utf-8-sig").strip().split(",")
         assert all(CJK.search(h) for h in header)

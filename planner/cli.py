@@ -462,7 +462,9 @@ def _write_evidence(
     simulate.chart(ev, args.lang).savefig(out / "simulation.png")
     simulate.difference_chart(ev, lang=args.lang).savefig(out / "differences.png")
     for dyn in dynamics:
-        inputs, scenario = simulate.generated_county(args.branches, args.supervisors, args.seed, year=args.year)
+        inputs, scenario = simulate.generated_county(
+            args.branches, args.supervisors, args.seed, year=args.year
+        )
         sim = simulate.simulate(
             inputs,
             scenario,

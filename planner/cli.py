@@ -133,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--branches", type=int, default=250, help="branches of the generated county")
     sim.add_argument("--supervisors", type=int, default=7)
     sim.add_argument("--workers", type=int, help="local processes (default: every core)")
+    sim.add_argument(
+        "--year",
+        action="store_true",
+        help="the office's year: standing 责任人, contact points, follow-ups and a history in the "
+        "county; every plan obeys the year's rules and each quarter is recorded before the next",
+    )
     sim.add_argument("--lang", choices=("zh", "en"), default="zh")
     sim.add_argument(
         "--out", type=Path, help="new folder for the tables, charts and an office's history per dynamics"
@@ -428,6 +434,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         first_seed=args.seed,
         workers=args.workers,
         progress="seeds",
+        year=args.year,
     )
     wide, diff = simulate.wide_table(ev, args.lang), simulate.difference_table(ev, args.lang)
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 40):
@@ -455,7 +462,9 @@ def _write_evidence(
     simulate.chart(ev, args.lang).savefig(out / "simulation.png")
     simulate.difference_chart(ev, lang=args.lang).savefig(out / "differences.png")
     for dyn in dynamics:
-        inputs, scenario = simulate.generated_county(args.branches, args.supervisors, args.seed)
+        inputs, scenario = simulate.generated_county(
+            args.branches, args.supervisors, args.seed, year=args.year
+        )
         sim = simulate.simulate(
             inputs,
             scenario,

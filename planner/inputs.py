@@ -1010,6 +1010,15 @@ def _validate_history(
     return typed.reset_index(drop=True)[["branch_id", "supervisor_id", "date", "focus", "row"]]
 
 
+def validate_history(raw: pd.DataFrame, horizon_start: dt.date | None, file: str = "history") -> pd.DataFrame:
+    """A history (督导台账) read as text, typed; InputError names every problem (file, row, column)."""
+    problems: list[Problem] = []
+    table = _validate_history(raw, file, horizon_start, problems)
+    if problems:
+        raise InputError(cap_problems(problems))
+    return table
+
+
 def with_history(inputs: Inputs, history: pd.DataFrame, file: str = "history") -> Inputs:
     """The inputs with a validated history: a later visit in it sets the branch's last visit.
 

@@ -507,6 +507,9 @@ EVIDENCE_TEXT: Mapping[str, Mapping[str, str]] = {
     "weakest_first_visit": {"zh": "最弱十分之一首次督导（周）", "en": "weakest tenth: first visit (week)"},
     "coverage": {"zh": "年内覆盖率", "en": "coverage in the year"},
     "weak_lax_lifted": {"zh": "软弱涣散脱离高风险比例", "en": "weak-and-lax lifted out of 高"},
+    "contact_visited": {"zh": "联系点年内走访达标比例", "en": "contact points visited enough in the year"},
+    "followups_made": {"zh": "回头看完成比例", "en": "follow-ups made"},
+    "responsible_kept": {"zh": "责任人保持比例", "en": "责任人 kept"},
     "visits": {"zh": "督导次数", "en": "visits"},
     # verdicts
     "ahead": {"zh": "领先", "en": "ahead"},

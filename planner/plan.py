@@ -155,14 +155,8 @@ def _plan(
     stand = instance.resolve_standing(
         inputs, scenario, inst.capacity, need.visits, scores["risk_score"], pins.from_week if pins else 1
     )
-    responsible = _responsible(visits, b["branch_id"])
-    # a branch without visits keeps its standing 责任人 (who stays answerable for it)
-    kept_on = pd.Series(
-        [s["supervisor_id"].iloc[j] if j >= 0 else "" for j in stand.supervisor], index=b.index
-    )
-    responsible = responsible.where(responsible != "", kept_on)
+    responsible, changed = responsibility(visits, b["branch_id"], stand, s["supervisor_id"])
     counts = kpis.visit_counts(visits, b["branch_id"])
-    changed = year.responsible_changed(stand.named, stand.changed, responsible, counts)
     made = year.made_in_year(visits, b["branch_id"], scenario)
 
     table = pd.DataFrame(
@@ -241,12 +235,7 @@ def _plan(
                 need.year,
                 base,
                 stand.named,
-                year.responsible_changed(
-                    stand.named,
-                    stand.changed,
-                    _responsible(base, b["branch_id"]).where(lambda r: r != "", kept_on),
-                    kpis.visit_counts(base, b["branch_id"]),
-                ),
+                responsibility(base, b["branch_id"], stand, s["supervisor_id"])[1],
                 scenario,
             ),
         ),
@@ -423,6 +412,23 @@ def visit_table(raw: pd.DataFrame, inputs: Inputs, scenario: Scenario, scores: p
     table = table.sort_values(["week", "supervisor_id", "branch_id"], kind="stable")
     table.insert(0, "visit_id", [f"V{i + 1:05d}" for i in range(len(table))])
     return table.reset_index(drop=True)[VISIT_COLUMNS]
+
+
+def responsibility(
+    visits: pd.DataFrame, branch_ids: pd.Series, stand: year.Standing, supervisor_ids: pd.Series
+) -> tuple[pd.Series, list[str]]:
+    """Each branch's 责任人 after a plan's `visits` (branches.csv `responsible_supervisor_id`) and
+    why it changed from the standing one (`responsible_changed`): the supervisor who makes the
+    visits; a branch without visits keeps its standing 责任人 (who stays answerable for it)."""
+    kept_on = pd.Series(
+        [supervisor_ids.iloc[j] if j >= 0 else "" for j in stand.supervisor], index=branch_ids.index
+    )
+    responsible = _responsible(visits, branch_ids)
+    responsible = responsible.where(responsible != "", kept_on)
+    changed = year.responsible_changed(
+        stand.named, stand.changed, responsible, kpis.visit_counts(visits, branch_ids)
+    )
+    return responsible, changed
 
 
 def _responsible(visits: pd.DataFrame, branch_ids: pd.Series) -> pd.Series:

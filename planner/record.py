@@ -38,6 +38,16 @@ class Recorded:
     appended: int  # visits appended to it
 
 
+def plan_responsible(plan_branches: pd.DataFrame) -> dict[str, str]:
+    """branch_id -> the 责任人 the plan names (branches.csv `responsible_supervisor_id`), where it
+    names one: what the next cycle's branch file keeps as `responsible_supervisor`."""
+    return {
+        str(b): str(s)
+        for b, s in zip(plan_branches["branch_id"], plan_branches["responsible_supervisor_id"], strict=True)
+        if str(s)
+    }
+
+
 def next_branches(
     raw: pd.DataFrame,
     where: dict[str, str],
@@ -186,12 +196,7 @@ def record(
         last_day=weeks.week_start(weeks.weeks) + dt.timedelta(days=6),
     )
     plan_branches = folder.branches
-    responsible = {
-        str(b): str(s)
-        for b, s in zip(plan_branches["branch_id"], plan_branches["responsible_supervisor_id"], strict=True)
-        if str(s)
-    }
-    table, changed = next_branches(raw, where, outcomes, responsible)
+    table, changed = next_branches(raw, where, outcomes, plan_responsible(plan_branches))
     new_rows = history_rows(outcomes, folder.visits, plan_branches)
     if history is not None:
         old, at = raw_branch_table(history, HISTORY_COLUMNS)

@@ -20,7 +20,20 @@ Figures per policy and run (FIGURES; BETTER says which direction is better):
   coverage             share of branches visited at least once in the first 52 weeks
                        (in all the simulated weeks when fewer)
   weak_lax_lifted      of the weak-and-lax branches in 高 at the start, the share out of it at the end
+  contact_visited      with the office's year (`year=True`): the share of contact points (联系点)
+                       with at least `year.contact_min_visits` visits in the year (history included)
+  followups_made       ... of the follow-ups (回头看) due in the quarters, the share made
+  responsible_kept     ... of the branches' standing 责任人 in the quarters, the share kept
   visits               visits made (the same capacity for every policy)
+
+With the office's year (`generated_county(..., year=True)`, a `[year]` table in the scenario)
+the county has standing 责任人, contact points, rectified branches and a history; every
+quarter's plan, the optimizer's and the baselines', obeys the year's rules (`planner.year`:
+visits owed, never too late, keep pace, contact points, follow-up, standing 责任人), and after
+each quarter its visits are appended to the history and each branch's 责任人 in the plan goes
+into the branch file, as `planner record` does. Round robin and random keep their own order
+and do not plan the mandatory visits first (as without the year), but the standing 责任人 and
+contact supervisors bind them like every plan.
 
 The random draws depend only on the seed, the quarter and the week, never on the policy, so
 every policy meets the same luck; `evidence` repeats a run over many seeds (a different
@@ -47,17 +60,19 @@ from matplotlib.figure import Figure
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from planner import baseline, instance, risk
+from planner import baseline, instance, risk, year
 from planner.charts import style
 from planner.datasets import generate
 from planner.errors import InputError, Problem
-from planner.inputs import Inputs, validate_frames
+from planner.inputs import Inputs, validate_frames, validate_history, with_history
 from planner.labels import Lang
 from planner.labels import evidence_label as label
 from planner.parallel import run_map
-from planner.plan import plan, visit_table
-from planner.scenario import Horizon, Scenario, parse_scenario
+from planner.plan import plan, responsibility, visit_table
+from planner.record import history_rows, plan_responsible
+from planner.scenario import Horizon, Scenario, default_year_start, parse_scenario
 from planner.schema import DIMENSIONS
+from planner.summary import YearProgress
 
 POLICIES = ("optimizer", "hand_ranking", "round_robin", "random")
 DYNAMICS = ("additive", "proportional", "deteriorating")
@@ -70,8 +85,13 @@ FIGURES = (
     "weakest_first_visit",
     "coverage",
     "weak_lax_lifted",
+    "contact_visited",
+    "followups_made",
+    "responsible_kept",
     "visits",
 )
+# the figures of the office's year: NaN (shown "–") without it
+YEAR_FIGURES = ("contact_visited", "followups_made", "responsible_kept")
 # +1: higher is better, -1: lower is better, 0: not a merit (the same for every policy)
 BETTER: dict[str, int] = {
     "mean_risk_end": -1,
@@ -80,6 +100,9 @@ BETTER: dict[str, int] = {
     "weakest_first_visit": -1,
     "coverage": 1,
     "weak_lax_lifted": 1,
+    "contact_visited": 1,
+    "followups_made": 1,
+    "responsible_kept": 1,
     "visits": 0,
 }
 
@@ -231,9 +254,25 @@ def run_quarter(
 # ---------------------------------------------------------------- policies
 
 
-def _policy_visits(policy: str, inputs: Inputs, scenario: Scenario, rng: np.random.Generator) -> pd.DataFrame:
+@dataclass(frozen=True)
+class PolicyQuarter:
+    """One policy's quarter: its visits and, with the office's year, each branch's 责任人 after
+    it (branches.csv `responsible_supervisor_id`) and the year's progress (`planner.year`)."""
+
+    visits: pd.DataFrame
+    responsible: pd.Series | None = None
+    progress: YearProgress | None = None
+
+
+def _policy_quarter(
+    policy: str, inputs: Inputs, scenario: Scenario, rng: np.random.Generator, *, with_year: bool = False
+) -> PolicyQuarter:
     if policy == "optimizer":
-        return plan(inputs, scenario, workers=1, marginals=False).visits
+        p = plan(inputs, scenario, workers=1, marginals=False)
+        if not with_year:
+            return PolicyQuarter(p.visits)
+        assert p.summary.year is not None
+        return PolicyQuarter(p.visits, p.branches["responsible_supervisor_id"], p.summary.year.plan)
     scores = risk.score(inputs.branches, scenario)
     need = instance.mandatory(inputs, scenario, scores["risk_tier"])
     inst = instance.build(inputs, scenario, scores["risk_score"], need.visits)
@@ -246,7 +285,49 @@ def _policy_visits(policy: str, inputs: Inputs, scenario: Scenario, rng: np.rand
         else:
             order = [int(b) for b in rng.permutation(inst.n_branches)]
         raw = baseline.hand_ranking(inst, order, rules_first=False, rounds=1)
-    return visit_table(raw, inputs, scenario, scores)
+    visits = visit_table(raw, inputs, scenario, scores)
+    if not with_year:
+        return PolicyQuarter(visits)
+    # the 责任人 and the year's progress exactly as `planner plan` reports them for a plan
+    b = inputs.branches
+    stand = instance.resolve_standing(inputs, scenario, inst.capacity, need.visits, scores["risk_score"], 1)
+    responsible, changed = responsibility(visits, b["branch_id"], stand, inputs.supervisors["supervisor_id"])
+    assert need.year is not None
+    progress = year.progress(b, need.year, visits, stand.named, changed, scenario)
+    return PolicyQuarter(visits, responsible, progress)
+
+
+def _recorded(
+    branches: pd.DataFrame, history: pd.DataFrame, quarter: PolicyQuarter
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The next quarter's branch file and history, as `planner record` writes them when every
+    visit happened on its week's Monday: each branch's 责任人 from the plan (blank: unchanged),
+    the visits appended to the history."""
+    visits = quarter.visits
+    assert quarter.responsible is not None
+    plan_branches = pd.DataFrame(
+        {"branch_id": branches["branch_id"], "responsible_supervisor_id": quarter.responsible.to_numpy()}
+    )
+    kept = plan_responsible(plan_branches)
+    branches = branches.assign(
+        responsible_supervisor=[
+            kept.get(str(bid)) or old
+            for bid, old in zip(branches["branch_id"], branches["responsible_supervisor"], strict=True)
+        ]
+    )
+    outcomes = pd.DataFrame(
+        {
+            "visit_id": visits["visit_id"],
+            "branch_id": visits["branch_id"],
+            "date": visits["week_start"],
+            "happened": True,
+            "row": np.arange(len(visits)),
+        }
+    )
+    rows = history_rows(outcomes, visits, plan_branches)
+    rows["date"] = [dt.date.fromisoformat(str(d)) for d in rows["date"]]
+    history = pd.concat([history[list(rows.columns)], rows], ignore_index=True)
+    return branches, history
 
 
 def _risk(scores: np.ndarray, last_day: np.ndarray, day: float, scenario: Scenario) -> np.ndarray:
@@ -314,7 +395,8 @@ def simulate(
 
     With `record` (a policy), also return that policy's `History`: the branch files, the visit
     log and the true effect of the visits, by running each quarter again without each focus's
-    visits on the same draws.
+    visits on the same draws. With a `[year]` table in the scenario, every plan obeys the office's
+    year and each quarter is recorded (history, 责任人) before the next is planned.
     """
     dyn = dynamics or load_dynamics("additive")
     start = scenario.horizon.start
@@ -330,8 +412,13 @@ def simulate(
     pos = {bid: i for i, bid in enumerate(ids)}
     rows, weekly = [], {}
     history: History | None = None
+    with_year = scenario.year.enabled
+    empty = pd.DataFrame(columns=["branch_id", "supervisor_id", "date", "focus"])
+    contact = (year.contact_supervisor(inputs) != "").to_numpy() if with_year else np.zeros(n, dtype=bool)
     for policy in policies:
         branches = inputs.branches.copy()
+        visited = inputs.history if inputs.history is not None else empty
+        followups, standing = [0, 0], [0, 0]  # (due, made), (standing, kept) summed over the quarters
         scores = branches[list(DIMENSIONS)].to_numpy(float, copy=True)
         last_day = last_day0.copy()
         first_visit = np.full(n, total_weeks + 1)
@@ -342,12 +429,22 @@ def simulate(
         effect_dim: dict[int, list[float]] = {d: [] for d in range(len(DIMENSIONS))}
         for q in range(quarters):
             q_start = start + dt.timedelta(weeks=QUARTER_WEEKS * q)
-            sc = replace(scenario, horizon=Horizon(q_start, QUARTER_WEEKS))
+            sc = _quarter_scenario(scenario, q_start)
             now = _snapshot(branches, scores, last_day, start)
             if policy == record:
                 snapshots.append(now)
                 dates.append(q_start)
-            visits = _policy_visits(policy, Inputs(now, inputs.supervisors, inputs.sources), sc, rng)
+            q_inputs = Inputs(now, inputs.supervisors, inputs.sources)
+            if with_year:
+                q_inputs = with_history(q_inputs, visited)
+            done = _policy_quarter(policy, q_inputs, sc, rng, with_year=with_year)
+            visits = done.visits
+            if done.progress is not None:
+                followups[0] += done.progress.followups_due
+                followups[1] += done.progress.followups_met
+                standing[0] += done.progress.standing
+                standing[1] += done.progress.standing_kept
+                branches, visited = _recorded(branches, visited, done)
             n_visits += len(visits)
             arr = np.column_stack(
                 [
@@ -378,7 +475,7 @@ def simulate(
         end_day = 7.0 * total_weeks
         end_risk = _risk(scores, last_day, end_day, scenario)
         end_tier = risk.tier(pd.Series(end_risk.round(2)), scenario).to_numpy()
-        year = min(YEAR_WEEKS, total_weeks)
+        in_year = min(YEAR_WEEKS, total_weeks)
         rows.append(
             {
                 "policy": policy,
@@ -386,8 +483,11 @@ def simulate(
                 "risk_weeks": float(sum(means)),
                 "high_tier_end": int((end_tier == "高").sum()),
                 "weakest_first_visit": float(first_visit[weakest].mean()),
-                "coverage": float((first_visit <= year).mean()),
+                "coverage": float((first_visit <= in_year).mean()),
                 "weak_lax_lifted": float((end_tier[weak_high] != "高").mean()) if weak_high.any() else np.nan,
+                "contact_visited": _contact_visited(ids, contact, visited, scenario) if with_year else np.nan,
+                "followups_made": followups[1] / followups[0] if followups[0] else np.nan,
+                "responsible_kept": standing[1] / standing[0] if standing[0] else np.nan,
                 "visits": n_visits,
             }
         )
@@ -409,16 +509,48 @@ def simulate(
     return Simulation(figures=figures, weekly_risk=weekly_risk, history=history)
 
 
+def _quarter_scenario(scenario: Scenario, q_start: dt.date) -> Scenario:
+    """The scenario of the quarter starting `q_start`; with the office's year, a quarter past the
+    first year's end belongs to the year it starts in (its 1 January)."""
+    sc = replace(scenario, horizon=Horizon(q_start, QUARTER_WEEKS))
+    if scenario.year.enabled and q_start >= scenario.year_start + dt.timedelta(weeks=YEAR_WEEKS):
+        sc = replace(sc, year=replace(scenario.year, start=default_year_start(q_start)))
+    return sc
+
+
+def _contact_visited(ids: list[str], contact: np.ndarray, history: pd.DataFrame, scenario: Scenario) -> float:
+    """The share of contact points with `year.contact_min_visits` visits in the (first) year."""
+    if not contact.any():
+        return np.nan
+    first = scenario.year_start
+    dates = history["date"]
+    counted = history[(dates >= first) & (dates < first + dt.timedelta(weeks=YEAR_WEEKS))]
+    made = pd.Series(ids).map(counted["branch_id"].value_counts()).fillna(0).to_numpy()
+    return float((made[contact] >= scenario.year.contact_min_visits).mean())
+
+
 def generated_county(
-    n_branches: int = 600, n_supervisors: int = 16, seed: int = 0, start: str = "2027-01-04"
+    n_branches: int = 600,
+    n_supervisors: int = 16,
+    seed: int = 0,
+    start: str = "2027-01-04",
+    *,
+    year: bool = False,
 ) -> tuple[Inputs, Scenario]:
-    """A generated county and the default rules, ready to simulate."""
-    county = generate(n_branches, n_supervisors, seed=seed, start=pd.Timestamp(start))
+    """A generated county and the default rules, ready to simulate. With `year`, the office's
+    year too: standing 责任人, contact points, rectified branches, a history of the past year's
+    visits, and a `[year]` table (its defaults) in the scenario."""
+    day = pd.Timestamp(start)
+    county = generate(n_branches, n_supervisors, seed=seed, start=day, year=year)
     inputs = validate_frames(
         county.branches.astype(str), county.supervisors.astype(str), horizon_weeks=QUARTER_WEEKS
     )
-    scenario = parse_scenario({"name": "simulation", "horizon": {"start": start}, "solver": {"gap": 0.0001}})
-    return inputs, scenario
+    data: dict[str, Any] = {"name": "simulation", "horizon": {"start": start}, "solver": {"gap": 0.0001}}
+    if year:
+        assert county.history is not None
+        inputs = with_history(inputs, validate_history(county.history.astype(str), day.date()))
+        data["year"] = {}
+    return inputs, parse_scenario(data)
 
 
 # ---------------------------------------------------------------- many seeds
@@ -431,11 +563,12 @@ class Job:
     n_branches: int
     n_supervisors: int
     quarters: int
+    year: bool = False
 
 
 def run_job(job: Job) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One seed of one dynamics: (figures per policy, weekly mean risk per policy), long form."""
-    inputs, scenario = generated_county(job.n_branches, job.n_supervisors, job.seed)
+    inputs, scenario = generated_county(job.n_branches, job.n_supervisors, job.seed, year=job.year)
     with threadpool_limits(1):  # seeds run side by side: one BLAS thread each
         sim = simulate(inputs, scenario, quarters=job.quarters, seed=job.seed, dynamics=job.dynamics)
     figures = sim.figures.reset_index().assign(dynamics=job.dynamics.name, seed=job.seed)
@@ -482,6 +615,7 @@ class Evidence:
     n_branches: int
     n_supervisors: int
     quarters: int
+    year: bool = False  # the office's year's rules (`planner simulate --year`)
 
     @property
     def seeds(self) -> int:
@@ -506,7 +640,7 @@ class Evidence:
             for other in [p for p in g["policy"].unique() if p != reference]:
                 o = g[g["policy"] == other].set_index("seed").reindex(ref.index)
                 for f in FIGURES:
-                    if BETTER[f] == 0:
+                    if BETTER[f] == 0 or ref[f].isna().all():
                         continue
                     m, lo, hi = interval((ref[f].astype(float) - o[f].astype(float)).to_numpy())
                     rows.append(
@@ -533,10 +667,12 @@ def evidence(
     first_seed: int = 0,
     workers: int | None = None,
     progress: str | None = None,
+    year: bool = False,
 ) -> Evidence:
-    """Every dynamics over seeds first_seed..first_seed+seeds-1, the seeds in parallel."""
+    """Every dynamics over seeds first_seed..first_seed+seeds-1, the seeds in parallel; with
+    `year`, every plan under the office's year's rules (`generated_county(..., year=True)`)."""
     jobs = [
-        Job(d, s, n_branches, n_supervisors, quarters)
+        Job(d, s, n_branches, n_supervisors, quarters, year)
         for d in dynamics
         for s in range(first_seed, first_seed + seeds)
     ]
@@ -547,6 +683,7 @@ def evidence(
         n_branches=n_branches,
         n_supervisors=n_supervisors,
         quarters=quarters,
+        year=year,
     )
 
 
@@ -554,7 +691,7 @@ def evidence(
 
 _COLOURS = {"optimizer": "#c0392b", "hand_ranking": "#7f8c8d", "round_robin": "#2980b9", "random": "#bdc3c7"}
 _DECIMALS = {"mean_risk_end": 2, "risk_weeks": 1, "high_tier_end": 1, "weakest_first_visit": 2, "visits": 0}
-_PERCENT = ("coverage", "weak_lax_lifted")
+_PERCENT = ("coverage", "weak_lax_lifted", *YEAR_FIGURES)
 
 
 def _fmt(figure: str, x: float) -> str:
@@ -572,9 +709,13 @@ def cell(figure: str, mean: float, low: float, high: float) -> str:
     return f"{_fmt(figure, mean)} ({_fmt(figure, low)} – {_fmt(figure, high)})"
 
 
-def wide_table(ev: Evidence, lang: Lang = "en", figures: Sequence[str] = FIGURES[:-1]) -> pd.DataFrame:
-    """Rows dynamics × policy, a column per figure: 'mean (low – high)'."""
+def wide_table(ev: Evidence, lang: Lang = "en", figures: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows dynamics × policy, a column per figure: 'mean (low – high)'. By default every figure
+    but the visits; the office's year's figures only when the runs had the year."""
     t = ev.table()
+    if figures is None:
+        shown = set(t.loc[t["mean"].notna(), "figure"])
+        figures = [f for f in FIGURES[:-1] if f not in YEAR_FIGURES or f in shown]
     rows = []
     for (d, p), g in t.groupby(["dynamics", "policy"], sort=False):
         g = g.set_index("figure")

@@ -215,8 +215,6 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
     for name, encoding in inputs.encodings.items():
         if encoding not in ("UTF-8", "xlsx"):  # say so when a file was not plain UTF-8
             print(f"{name}: read as {encoding} text.", file=sys.stderr)
-    for warning in inputs.warnings:
-        print(f"Note: {warning}", file=sys.stderr)
     return inputs, scenario
 
 
@@ -351,7 +349,9 @@ def _cmd_app(args: argparse.Namespace) -> int:
     from planner.resources import notebook
     from planner.workbook import APP_ENV
 
-    _load(args)  # bad input is reported here, before the server starts
+    inputs, _ = _load(args)  # bad input is reported here, before the server starts
+    for warning in inputs.warnings:
+        print(labels.t("cli_warning", "zh", text=warning), file=sys.stderr)
     for key, var in APP_ENV.items():
         value = getattr(args, key)
         if value is not None:
@@ -391,6 +391,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from planner import sweep
 
     inputs, scenario = _load(args)
+    for warning in inputs.warnings:
+        print(labels.t("cli_warning", args.lang, text=warning), file=sys.stderr)
     values = sweep.parse_values(args.values)
     out = args.out or Path("plans") / f"sweep-{dt.datetime.now():%Y%m%d-%H%M%S}"
     check_writable(out, "--out")

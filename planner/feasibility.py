@@ -114,24 +114,25 @@ def _year_checks(
     """The office's year: visits owed that no plan can make, pace, and busy 责任人."""
     conflicts: list[Conflict] = []
     kept = np.array([len(inst.pinned_visits(b)) for b in range(inst.n_branches)], dtype=int)
-    for word, key in _YEAR_KEYS.items():
-        over = [
-            b
-            for b in range(inst.n_branches)
-            if word in reasons[b].split(", ") and inst.min_visits[b] > inst.max_visits
-        ]
-        if over:
-            most = int(inst.min_visits[over].max())
-            conflicts.append(
-                Conflict(
-                    key,
-                    f"{len(over)} branches must get {most} visits in this plan ({word}), but "
-                    f"rules.max_visits_per_branch allows {inst.max_visits} "
-                    f"({', '.join(branch_ids[b] for b in over[:5])}).",
-                    f"raise max_visits_per_branch to {most}, lower {key}, or plan a longer horizon earlier "
-                    "in the year.",
-                )
+    # branches that must get more visits than a plan may give, by the year's rules that ask it
+    too_many: dict[tuple[str, ...], list[int]] = {}
+    for b in range(inst.n_branches):
+        words = tuple(w for w in _YEAR_KEYS if w in reasons[b].split(", "))
+        if words and inst.min_visits[b] > inst.max_visits:
+            too_many.setdefault(words, []).append(b)
+    for words, over in sorted(too_many.items()):
+        most = int(inst.min_visits[over].max())
+        keys = " / ".join(_YEAR_KEYS[w] for w in words)
+        conflicts.append(
+            Conflict(
+                keys,
+                f"{len(over)} branches must get {most} visits in this plan ({', '.join(words)}), but "
+                f"rules.max_visits_per_branch allows {inst.max_visits} "
+                f"({', '.join(branch_ids[b] for b in over[:5])}).",
+                f"raise max_visits_per_branch to {most}, lower {keys}, or plan a longer horizon earlier "
+                "in the year.",
             )
+        )
     pace = inst.pace
     if pace > 0:
         reachable = sum(

@@ -55,6 +55,7 @@ class Inputs:
     # the history (督导台账) of visits that happened: branch_id, supervisor_id, date, focus;
     # only rows of known branches and supervisors (the others are counted in `warnings`)
     history: pd.DataFrame | None = None
+    history_file: str | None = None  # the history's file name (summary.json "history_file")
 
 
 def sha256(path: Path) -> str:
@@ -823,6 +824,47 @@ def _contact_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, file: str
     return problems
 
 
+def _responsible_warnings(branches: pd.DataFrame, supervisors: pd.DataFrame, file: str) -> list[str]:
+    """A 责任人 the plan cannot keep as written: not in the supervisor file (a typo, or someone who
+    left), or not the contact supervisor of a contact point. Warnings, not errors: the plan names
+    another 责任人 and says why in branches.csv (`responsible_changed`)."""
+    if "responsible_supervisor" not in branches.columns:
+        return []
+    column = {s.key: s.zh for s in BRANCH_COLUMNS}["responsible_supervisor"]
+    known = set(supervisors["supervisor_id"])
+    contact = {
+        bid: str(sid)
+        for sid, ids in zip(
+            supervisors["supervisor_id"],
+            supervisors.get("contact_branches", pd.Series([()] * len(supervisors))),
+            strict=True,
+        )
+        for bid in (ids or ())
+    }
+    out: list[str] = []
+    for i, row in branches.iterrows():
+        own = row.get("responsible_supervisor")
+        if not isinstance(own, str) or not own:
+            continue
+        where = f"{file}: row {int(str(i)) + FIRST_DATA_ROW}, column {column}"
+        bid = row.get("branch_id")
+        if own not in known:
+            near = difflib.get_close_matches(own, sorted(known), n=1, cutoff=0.5)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            out.append(
+                f"{where}: '{own}' is not in the supervisor file{hint}; the plan gives the branch another "
+                "责任人 and says why in branches.csv (responsible_changed: not_in_file)."
+            )
+        elif bid in contact and contact[bid] != own:
+            out.append(
+                f"{where}: '{bid}' is a contact point (联系点) of '{contact[bid]}', who is therefore its "
+                f"责任人; '{own}' is not kept (responsible_changed: contact_point)."
+            )
+    if len(out) > 20:
+        out = [*out[:20], f"{file}: {len(out) - 20} more 责任人 warnings like these."]
+    return out
+
+
 def validate_frames(
     branches_raw: pd.DataFrame | None,
     supervisors_raw: pd.DataFrame | None,
@@ -853,21 +895,27 @@ def validate_frames(
         problems += found
     if not supervisors.empty and not branches.empty:
         problems += _cross_checks(branches, supervisors, horizon_weeks, names[1])
-    if horizon_start is not None and "last_visit" in branches.columns:
-        zh = {s.key: s.zh for s in BRANCH_COLUMNS}["last_visit"]
-        for i, day in branches["last_visit"].dropna().items():
+    for key, what in (
+        ("last_visit", "a last visit cannot be in the future"),
+        ("rectified_on", "the day a rectification was accepted (销号) cannot be in the future"),
+    ):
+        if horizon_start is None or key not in branches.columns:
+            continue
+        zh = {s.key: s.zh for s in BRANCH_COLUMNS}[key]
+        for i, day in branches[key].dropna().items():
             if day > horizon_start:
                 problems.append(
                     Problem(
                         names[0],
-                        f"{day} is after the plan's start ({horizon_start}); a last visit cannot be "
-                        "in the future.",
+                        f"{day} is after the plan's start ({horizon_start}); {what}.",
                         int(str(i)) + FIRST_DATA_ROW,
                         zh,
                     )
                 )
     if problems:
         raise InputError(cap_problems(problems))
+    if not supervisors.empty and not branches.empty:
+        warnings += _responsible_warnings(branches, supervisors, names[0])
     return Inputs(
         branches=_finish_branches(branches),
         supervisors=_finish_supervisors(supervisors),
@@ -984,7 +1032,9 @@ def _validate_history(
     focus = []
     for i, (day, word) in enumerate(zip(typed["date"], typed["focus"], strict=True)):
         r = int(str(typed.index[i])) + FIRST_DATA_ROW
-        if horizon_start is not None and day is not None and day > horizon_start:
+        if day is None or (isinstance(day, float) and math.isnan(day)):
+            problems.append(Problem(file, "is empty; every visit in the history has a date.", r, "走访日期"))
+        elif horizon_start is not None and day > horizon_start:
             problems.append(
                 Problem(
                     file,
@@ -1041,7 +1091,7 @@ def with_history(inputs: Inputs, history: pd.DataFrame, file: str = "history") -
         seen = latest.get(bid)
         if seen is not None and (last is None or seen > last):
             b.at[i, "last_visit"] = seen
-    return replace(inputs, branches=b, history=used, warnings=tuple(warnings))
+    return replace(inputs, branches=b, history=used, warnings=tuple(warnings), history_file=file)
 
 
 def scaled_capacity(inputs: Inputs, factor: float, overrides: dict[str, int] | None = None) -> Inputs:

@@ -191,8 +191,9 @@ def _plan(
         raise schedule.CalendarError(f"the visits are worth {objective}, the solver said {solver_objective}")
     bound = max(sum(a.bound for a in allocs), objective)
     counties: tuple[County, ...] = ()
-    if len(parts) > 1 and b["county"].nunique() > 1:
-        # a province: each county's KPIs, for its own report (planner.province)
+    if b["county"].nunique() > 1:
+        # a province: each county's KPIs, for its own report (planner.province); also when a
+        # district spanning two counties makes them one part of the model
         counties = kpis.by_county(visits, base, table, s, scenario.rules, b["county"])
     if timings is not None:
         timings.add(
@@ -227,6 +228,7 @@ def _plan(
             (objective - base_kpis.objective) / max(abs(base_kpis.objective), 1e-9), 6
         ),
         inputs=tuple(InputChecksum(f, h) for f, h in inputs.sources.items()),
+        history_file=inputs.history_file if inputs.history is not None else None,
         year=Year(
             min_visits=scenario.year.min_visits,
             plan=year.progress(b, need.year, visits, stand.named, changed, scenario),

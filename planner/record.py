@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.atomic import atomic_output
+from planner.atomic import atomic_output, check_writable
 from planner.errors import InputError, Problem
 from planner.folder import read_plan
 from planner.inputs import load_outcomes, raw_branch_table, sha256
@@ -159,6 +159,22 @@ def record(
                 problems.append(Problem(str(path), f"is the input {what}; inputs are never edited."))
     if out.resolve() == history_out.resolve():
         problems.append(Problem(str(out), "--out and --history-out name the same file."))
+    made_with = folder.summary.history_file
+    if history is None and made_with:
+        problems.append(
+            Problem(
+                "command line",
+                f"the plan was made with the history '{made_with}'; give it with --history so that the "
+                "next history keeps its visits (without it the next history would hold only this "
+                "plan's visits).",
+            )
+        )
+    if not problems:
+        for path, flag in ((out, "--out"), (history_out, "--history-out")):
+            try:  # both outputs can be written, before either is
+                check_writable(path, flag)
+            except InputError as exc:
+                problems += exc.problems
     sources = folder.summary.input_digests()
     for given, what in ((branches_file, "branch file"), (history, "history")):
         digest = sha256(given) if given is not None and Path(given).is_file() else None

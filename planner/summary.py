@@ -241,6 +241,7 @@ class Summary:
     county: str | None = None  # a county's folder inside a province's plan
     year: Year | None = None
     warnings: tuple[str, ...] = ()  # what reading the inputs noted (e.g. unknown ids in the history)
+    history_file: str | None = None  # the history (督导台账) the plan was made with, if any
 
     def input_digests(self) -> set[str]:
         return {c.sha256 for c in self.inputs}
@@ -280,6 +281,8 @@ class Summary:
             out["year"] = self.year.to_dict()
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.history_file:
+            out["history_file"] = self.history_file
         return out
 
     @classmethod
@@ -316,4 +319,5 @@ class Summary:
             county=data.get("county"),
             year=Year.from_dict(year) if year else None,
             warnings=tuple(data.get("warnings", ())),
+            history_file=data.get("history_file"),
         )

@@ -182,8 +182,8 @@ def standing(inputs: Inputs, scenario: Scenario, capacity: np.ndarray, from_week
     for i, (bid, own, c, bc) in enumerate(
         zip(b["branch_id"], b["responsible_supervisor"], contact, b["county"], strict=True)
     ):
-        sid = c or own
-        named.append(sid)
+        # the 责任人 the files name: the branch file's, else the contact supervisor's
+        named.append(own or c)
         reason = ""
         if c:  # a contact point: always its contact supervisor's (validated against the files)
             sup[i], binding[i] = pos[c], True

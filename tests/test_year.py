@@ -421,3 +421,91 @@ def test_a_plan_past_the_years_end_makes_the_owed_visits_before_it(tmp_path, one
         plan(load_inputs(bf2, sf2, horizon_weeks=13, horizon_start=late), sc)
     text = " ".join(f"{c.rule} {c.message}" for c in err.value.conflicts)
     assert "year.min_visits" in text and "before the office's year ends" in text
+
+
+def test_a_responsible_the_plan_cannot_keep_is_named_when_read(tmp_path):
+    # B names S11 (not in the file: a typo of S1?); C is S1's contact point but names S2
+    bf, sf = county(
+        tmp_path,
+        [
+            branch_row("A", "东", 20) + ",S1",
+            branch_row("B", "东", 20) + ",S11",
+            branch_row("C", "东", 20) + ",S2",
+        ],
+        ["S1,甲,东,3,,,,C", "S2,乙,东,3,,,,"],
+        extra_b=",responsible_supervisor",
+        extra_s=",contact_branches",
+    )
+    inputs = load_inputs(bf, sf, horizon_weeks=13)
+    said = "\n".join(inputs.warnings)
+    assert "row 3, column 责任人: 'S11' is not in the supervisor file (did you mean 'S1'?)" in said
+    assert "row 4, column 责任人: 'C' is a contact point (联系点) of 'S1'" in said
+    t = plan(inputs, scenario()).branches.set_index("branch_id")
+    assert t.loc["B", "responsible_changed"].startswith("not_in_file: S11 → ")
+    assert t.loc["C", "responsible_changed"] == "contact_point: S2 → S1"
+    done = planner("validate", "--branches", str(bf), "--supervisors", str(sf))
+    assert (
+        done.returncode == 0 and (done.stdout + done.stderr).count("'S11' is not in the supervisor file") == 1
+    )
+
+
+def test_a_blank_history_date_or_a_future_acceptance_is_refused_with_its_row(tmp_path):
+    bf, sf = county(
+        tmp_path,
+        [branch_row("A", "东", 20) + ",", branch_row("B", "东", 20) + ",2027-03-01"],
+        ["S1,甲,东,3,,,"],
+        extra_b=",rectified_on",
+    )
+    hist = tmp_path / "h.csv"
+    hist.write_text("branch_id,supervisor_id,date\nA,S1,\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_inputs(bf, sf, horizon_weeks=13, history=hist, horizon_start=START)
+    found = {(p.file, p.row, p.column) for p in err.value.problems}
+    assert ("h.csv", 2, "走访日期") in found  # the blank date
+    assert ("b.csv", 3, "整顿销号日期") in found  # accepted (销号) after the plan's start
+
+
+def test_record_writes_nothing_unless_both_files_can_be_written_and_keeps_the_history(tmp_path):
+    bf, sf = county(tmp_path, [branch_row("A", "东", 20), branch_row("B", "东", 30)], ["S1,甲,东,1,,,"])
+    hist = tmp_path / "h.csv"
+    hist.write_text("branch_id,supervisor_id,date\nA,S1,2026-05-01\n", encoding="utf-8")
+    sc = tmp_path / "s.toml"
+    sc.write_text(f"[horizon]\nstart = {START}\nweeks = 13\n", encoding="utf-8")
+    out = tmp_path / "plan"
+    done = planner(
+        "plan", "--branches", str(bf), "--supervisors", str(sf), "--history", str(hist),
+        "--scenario", str(sc), "--out", str(out), "--no-report",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    visits = pd.read_csv(out / "visits.csv", dtype=str, encoding="utf-8-sig")
+    log = tmp_path / "log.csv"
+    rows = "".join(f"{v},{d},是\n" for v, d in zip(visits["visit_id"], visits["week_start"], strict=True))
+    log.write_text("visit_id,date,happened\n" + rows, encoding="utf-8")
+    nxt = tmp_path / "next.csv"
+    # the plan was made with a history: without it the next history would lose its visits
+    done = planner("record", str(out), str(log), "--branches", str(bf), "--out", str(nxt))
+    assert done.returncode == 2 and "--history" in done.stderr and not nxt.exists()
+    # a history-out that cannot be written: the branch file is not written either
+    blocked = tmp_path / "h.csv" / "next-h.csv"  # a path under a file
+    done = planner(
+        "record", str(out), str(log), "--branches", str(bf), "--history", str(hist),
+        "--out", str(nxt), "--history-out", str(blocked),
+    )  # fmt: skip
+    assert done.returncode == 2 and not nxt.exists()
+    done = planner(
+        "record", str(out), str(log), "--branches", str(bf), "--history", str(hist),
+        "--out", str(nxt), "--history-out", str(tmp_path / "next-h.csv"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    kept = pd.read_csv(tmp_path / "next-h.csv", dtype=str, encoding="utf-8-sig")
+    assert len(kept) == 1 + len(visits)  # the old visit and the plan's
+
+
+def test_a_district_spanning_two_counties_still_reports_each_county(tmp_path):
+    rows = [branch_row("A", "东", 20) + ",甲县", branch_row("B", "东", 30) + ",乙县"]
+    rows += [branch_row("C", "西", 40) + ",乙县"]
+    bf, sf = county(
+        tmp_path, rows, ["S1,甲,东,2,,,,甲县", "S2,乙,东,2,,,,乙县"], extra_b=",county", extra_s=",county"
+    )
+    p = plan(load_inputs(bf, sf, horizon_weeks=13), parse_scenario({"horizon": {"start": START}}))
+    assert sorted(c.county for c in p.summary.counties) == ["乙县", "甲县"]

@@ -169,8 +169,15 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "year_district": {"zh": "片区", "en": "District"},
     "year_owed": {"zh": "尚欠走访", "en": "Visits owed"},
     "year_due": {
-        "zh": "本计划须走访的联系点与回头看",
-        "en": "Contact points and follow-ups due in this plan",
+        "zh": "本计划须走访的联系点与回头看，及责任人变更",
+        "en": "Contact points and follow-ups due in this plan, and changes of responsible supervisor",
+    },
+    "year_past_end": {
+        "zh": "本计划第 1–{inside} 周在本督导年度内（截至 {last}），第 {after}–{weeks} 周属于下一年度："
+        "本年尚欠的走访都安排在前 {inside} 周，之后的走访计入下一年度。",
+        "en": "Weeks 1–{inside} of this plan lie in the office's year (which ends on {last}), weeks "
+        "{after}–{weeks} in the next: every visit still owed this year is made in the first {inside} "
+        "weeks, and the later visits count toward the next year.",
     },
     "year_owed_line": {
         "zh": "本计划后本年度仍欠的走访（按片区，多者在前）：{districts}。",

@@ -6,12 +6,15 @@ Its words are `planner.labels`' "year_…" texts.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
 
 import pandas as pd
 
 from planner.labels import JOIN, TEXT, t
 from planner.summary import Summary, Year
+from planner.year import CHANGE_REASONS, YEAR_WEEKS
 
 
 def text(key: str, lang: str, **fmt: object) -> str:
@@ -65,9 +68,30 @@ def due(branches: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
             text("visits", lang): rows["visits"],
             text("responsible", lang): rows["responsible_supervisor_id"],
-            text("changed", lang): changed[mask],
+            text("changed", lang): [_changed(c, lang) for c in changed[mask]],
         }
     )
+
+
+def _changed(code: str, lang: str) -> str:
+    """'excluded: S02 → S04' in the reader's words: '须回避该组织：S02 → S04'."""
+    key, _, move = code.partition(": ")
+    if key not in CHANGE_REASONS:
+        return code
+    return f"{CHANGE_REASONS[key][lang]}{'：' if lang == 'zh' else ': '}{move}"
+
+
+def past_year_end(summary: Summary, lang: str) -> str:
+    """A sentence when the plan runs past the office's year's end, else ''."""
+    if summary.year is None:
+        return ""
+    end = summary.year.plan.year_start + dt.timedelta(weeks=YEAR_WEEKS)
+    start, weeks = summary.horizon_start, summary.horizon_weeks
+    inside = math.ceil((end - start).days / 7)
+    if not 0 < inside < weeks:
+        return ""
+    last = (end - dt.timedelta(days=1)).isoformat()
+    return text("past_end", lang, inside=inside, last=last, after=inside + 1, weeks=weeks)
 
 
 def _owed_line(year: Year, lang: str) -> str:
@@ -92,6 +116,7 @@ def section(summary: Summary, branches: pd.DataFrame, lang: str) -> str:
     parts = [
         f"<section class='sec page'><h2>{html.escape(text('title', lang))}</h2>",
         f"<p>{html.escape(intro)}</p>",
+        *(f"<p><b>{html.escape(x)}</b></p>" for x in [past_year_end(summary, lang)] if x),
         _table(figures(year, lang).reset_index()),
         f"<p>{html.escape(_owed_line(year, lang))}</p>",
         "</section>",

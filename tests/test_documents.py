@@ -18,6 +18,7 @@ from wcwidth import wcswidth
 from planner import sweep
 from planner.inputs import load_inputs
 from planner.scenario import load_scenario
+from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, SUPERVISOR_COLUMNS
 from tests.conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
 from tests.helpers import run_planner as planner
 from tests.test_report import Page
@@ -409,9 +410,14 @@ def test_sample_data_is_the_packaged_sample_and_the_chinese_example_is_the_same_
     ).history
     assert en_h is not None and zh_h is not None and len(en_h) > 800
     pd.testing.assert_frame_equal(en_h, zh_h)
-    for name in ("template_branches_zh.csv", "template_supervisors_zh.csv"):
+    # the empty templates carry every column the schema reads, in Chinese
+    for name, specs in (
+        ("template_branches_zh.csv", BRANCH_COLUMNS),
+        ("template_supervisors_zh.csv", SUPERVISOR_COLUMNS),
+        ("template_history_zh.csv", HISTORY_COLUMNS),
+    ):
         header = (ROOT / "data" / name).read_text(encoding="utf-8-sig").strip().split(",")
-        assert all(CJK.search(h) for h in header)
+        assert header == [s.zh for s in specs], name
 
 
 # ---------------------------------------------------------------- sweeps in visit-slots

@@ -159,16 +159,6 @@ def record(
                 problems.append(Problem(str(path), f"is the input {what}; inputs are never edited."))
     if out.resolve() == history_out.resolve():
         problems.append(Problem(str(out), "--out and --history-out name the same file."))
-    made_with = folder.summary.history_file
-    if history is None and made_with:
-        problems.append(
-            Problem(
-                "command line",
-                f"the plan was made with the history '{made_with}'; give it with --history so that the "
-                "next history keeps its visits (without it the next history would hold only this "
-                "plan's visits).",
-            )
-        )
     if not problems:
         for path, flag in ((out, "--out"), (history_out, "--history-out")):
             try:  # both outputs can be written, before either is
@@ -201,6 +191,18 @@ def record(
                     + ", ".join(f"{k} ({zh[k]})" for k in missing[:3])
                     + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
                     + "; give --branches the branch file the plan was made from.",
+                )
+            ]
+        )
+    made_with = folder.summary.history_file
+    if history is None and made_with:
+        raise InputError(
+            [
+                Problem(
+                    "command line",
+                    f"the plan was made with the history '{made_with}'; give it with --history so that "
+                    "the next history keeps its visits (without it the next history would hold only "
+                    "this plan's visits).",
                 )
             ]
         )

@@ -213,7 +213,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "app_upload_branches": {"zh": "上传组织名单", "en": "Upload branches"},
     "app_upload_supervisors": {"zh": "上传督导员名单", "en": "Upload supervisors"},
     "app_upload_scenario": {"zh": "上传方案（TOML，可选）", "en": "Upload scenario (TOML, optional)"},
-    "app_upload_history": {"zh": "督导台账（可选）", "en": "History of visits (optional)"},
+    "app_upload_history": {"zh": "上传督导台账（可选）", "en": "Upload history of visits (optional)"},
     "app_upload_help": {
         "zh": "Excel（.xlsx）或 CSV 文件，表头可用中文或英文，编码可为 UTF-8 或 GB18030。"
         "督导台账（每次已完成的走访一行）请在组织名单之后上传：上传新的组织名单会移除已载入的台账。",

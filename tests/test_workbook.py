@@ -454,3 +454,17 @@ def test_the_plan_folder_download_is_what_planner_record_reads(county_with_histo
     assert len(history) == len(before) + len(visits)
     wb.language.value = "en"
     assert 'download="Plan folder (for planner record).zip"' in wb.download_out.value
+
+
+def test_planner_app_history_reaches_the_session(county_with_history, monkeypatch):
+    from planner.workbook import APP_ENV
+
+    folder, cli = county_with_history
+    for kind, suffix in FILES:  # what `planner app --branches … --history …` sets for the kernels
+        monkeypatch.setenv(APP_ENV[kind], str(folder / f"{kind}.{suffix}"))
+    wb = Workbook.from_files()
+    assert wb.history_name() == "history.csv" and wb.source == "files"
+    assert year_figures_after_solve(wb) == cli
+    # a scenario uploaded on top reads the start files again, with their history
+    assert wb.upload("scenario", "s.toml", (folder / "scenario.toml").read_bytes())
+    assert wb.history_name() == "history.csv" and year_figures_after_solve(wb) == cli

@@ -220,9 +220,31 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "app_upload_branches": {"zh": "上传组织名单", "en": "Upload branches"},
     "app_upload_supervisors": {"zh": "上传督导员名单", "en": "Upload supervisors"},
     "app_upload_scenario": {"zh": "上传方案（TOML，可选）", "en": "Upload scenario (TOML, optional)"},
+    "app_upload_history": {"zh": "上传督导台账（可选）", "en": "Upload history of visits (optional)"},
     "app_upload_help": {
-        "zh": "Excel（.xlsx）或 CSV 文件，表头可用中文或英文，编码可为 UTF-8 或 GB18030。",
-        "en": "Excel (.xlsx) or CSV files, headers in Chinese or English, UTF-8 or GB18030 encoded.",
+        "zh": "Excel（.xlsx）或 CSV 文件，表头可用中文或英文，编码可为 UTF-8 或 GB18030。"
+        "督导台账（每次已完成的走访一行）请在组织名单之后上传：上传新的组织名单会移除已载入的台账。",
+        "en": "Excel (.xlsx) or CSV files, headers in Chinese or English, UTF-8 or GB18030 encoded. "
+        "Upload the history of visits (one row per visit made) after the branch list: a new branch "
+        "list removes the history loaded.",
+    },
+    "app_remove_history": {"zh": "移除督导台账", "en": "Remove the history"},
+    "app_history_now": {
+        "zh": "督导台账：“{name}”，计入 {rows} 次走访。",
+        "en": "History of visits: “{name}”, {rows} visits counted.",
+    },
+    "app_history_none": {
+        "zh": "未载入督导台账。",
+        "en": "No history of visits loaded.",
+    },
+    "app_history_removed": {
+        "zh": "已移除督导台账；之前的求解结果已清空。",
+        "en": "The history of visits was removed; earlier results were cleared.",
+    },
+    "app_year_no_history": {
+        "zh": "未载入督导台账：本年已走访次数仅按“上次督导日期”计算。",
+        "en": "No history of visits loaded: visits this year are counted from 上次督导日期 "
+        "(last visit) only.",
     },
     "wb_saved": {"zh": "已保存 {path}", "en": "Saved {path}"},
     "wb_exported": {"zh": "报告已导出：{path}", "en": "Report exported: {path}"},
@@ -430,6 +452,14 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "app_download_calendars": {"zh": "日历 calendars.zip", "en": "Calendars (calendars.zip)"},
     "app_download_visits": {"zh": "走访清单 visits.csv", "en": "Visit list (visits.csv)"},
     "app_download_scenario": {"zh": "方案 scenario.toml", "en": "Scenario (scenario.toml)"},
+    "app_download_folder": {
+        "zh": "方案文件夹（用于登记走访）.zip",
+        "en": "Plan folder (for planner record).zip",
+    },
+    "app_folder_zip": {
+        "zh": "方案文件夹（用于登记走访）.zip",
+        "en": "Plan folder (for planner record).zip",
+    },
     "app_downloads_help": {
         "zh": "先求解，再点击“生成下载文件”。文件只保存在本次会话的临时文件夹中，关闭页面后删除。",
         "en": "Solve, then press Prepare downloads. The files live in this session's own temporary "
@@ -846,6 +876,10 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"'(.*)' is not a week number within 1–(\d+)\.", "“{0}”不是第 1–{1} 周内的周次。"),
     (r"must be a whole number 0 or more\.", "须为 0 或以上的整数。"),
     (r"is not a (.*) file\.", "不是 {0} 文件。"),
+    (
+        r"(\S+) is after the plan's start \((\S+)\); the history holds visits that happened\.",
+        "{0} 晚于计划起始日（{1}）；督导台账只登记已完成的走访。",
+    ),
     (r"is larger than (\d+) MB\.", "超过 {0} MB。"),
     (r"must be a number, got (.*)\.", "必须是数字（现为 {0}）。"),
     (r"must be a whole number, got (.*)\.", "必须是整数（现为 {0}）。"),

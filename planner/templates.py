@@ -1,4 +1,4 @@
-"""Empty input templates (组织.xlsx, 督导员.xlsx) generated from the input schema.
+"""Empty input templates (组织.xlsx, 督导员.xlsx, 督导台账.xlsx) generated from the input schema.
 
 Each workbook's first sheet has the Chinese headers of `planner.schema` and one filled example
 row (a valid file as it is: replace the example with your own rows); a second sheet guides each
@@ -13,9 +13,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from planner.guide import column_rows
-from planner.schema import BRANCH_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
+from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, SUPERVISOR_COLUMNS, ColumnSpec
 
-TEMPLATE_NAMES = {"branches": "组织.xlsx", "supervisors": "督导员.xlsx"}
+TEMPLATE_NAMES = {"branches": "组织.xlsx", "supervisors": "督导员.xlsx", "history": "督导台账.xlsx"}
+_SPECS: dict[str, tuple[ColumnSpec, ...]] = {
+    "branches": BRANCH_COLUMNS,
+    "supervisors": SUPERVISOR_COLUMNS,
+    "history": HISTORY_COLUMNS,
+}
 
 
 def _example(spec: ColumnSpec) -> str | int:
@@ -26,12 +31,12 @@ def _example(spec: ColumnSpec) -> str | int:
 
 
 def template_xlsx(kind: str) -> bytes:
-    """The template workbook for `branches` or `supervisors`, as bytes."""
-    specs: tuple[ColumnSpec, ...] = BRANCH_COLUMNS if kind == "branches" else SUPERVISOR_COLUMNS
+    """The template workbook for `branches`, `supervisors` or `history` (督导台账), as bytes."""
+    specs = _SPECS[kind]
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "组织" if kind == "branches" else "督导员"
+    sheet.title = TEMPLATE_NAMES[kind].removesuffix(".xlsx")
     head = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="F3E5E5")
     for col, spec in enumerate(specs, start=1):

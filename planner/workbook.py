@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import datetime as dt
 import html
 import os
 import re
@@ -31,7 +32,16 @@ from planner.atomic import atomic_output, pid_alive
 from planner.datasets import sample_history_path, sample_paths
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.folder import Plan, write_plan
-from planner.inputs import Inputs, check_table, load_inputs, read_table, scaled_capacity, sha256
+from planner.inputs import (
+    Inputs,
+    check_table,
+    load_inputs,
+    read_table,
+    scaled_capacity,
+    sha256,
+    validate_history,
+    with_history,
+)
 from planner.labels import (
     KPIS,
     TEXT,
@@ -47,14 +57,27 @@ from planner.plan import plan
 from planner.report import weekly_chart
 from planner.resources import SESSION_ROOT_ENV
 from planner.scenario import SETTINGS, Scenario, Setting, load_scenario, parse_scenario, scenario_to_dict
-from planner.schema import BRANCH_COLUMNS, DIMENSION_ZH, DIMENSIONS, LIST_SEPARATORS, SUPERVISOR_COLUMNS
+from planner.schema import (
+    BRANCH_COLUMNS,
+    DIMENSION_ZH,
+    DIMENSIONS,
+    HISTORY_COLUMNS,
+    LIST_SEPARATORS,
+    SUPERVISOR_COLUMNS,
+)
 from planner.templates import TEMPLATE_NAMES, template_xlsx
 
-APP_ENV = {"branches": "DUDAO_BRANCHES", "supervisors": "DUDAO_SUPERVISORS", "scenario": "DUDAO_SCENARIO"}
+APP_ENV = {
+    "branches": "DUDAO_BRANCHES",
+    "supervisors": "DUDAO_SUPERVISORS",
+    "scenario": "DUDAO_SCENARIO",
+    "history": "DUDAO_HISTORY",
+}
 UPLOAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "branches": (".xlsx", ".xlsm", ".csv"),
     "supervisors": (".xlsx", ".xlsm", ".csv"),
     "scenario": (".toml",),
+    "history": (".xlsx", ".xlsm", ".csv"),  # 督导台账, optional
 }
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024  # under the websocket message limit (10 MiB)
 # Every described setting besides name, horizon and weights (which have tabs of their own), in
@@ -68,7 +91,10 @@ DOWNLOADS = (
     ("calendars", "calendars.zip", "application/zip"),
     ("visits", "visits.csv", "text/csv"),
     ("scenario", "scenario.toml", "application/toml"),
+    ("folder", "", "application/zip"),  # the whole plan folder; its name is in the page's language
 )
+# what the app adds to a plan folder for the browser only: not in the folder's zip
+APP_ONLY_FILES = ("calendars.zip",)
 ERROR_STYLE = "color:#a61b1b"
 CSS = """<style>
 .dudao-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 10px; }
@@ -173,7 +199,7 @@ def setting_help(key: str, lang: str) -> str:
     return f"{st.help(lang)}（{rng}）" if lang == "zh" else f"{st.help(lang)} ({rng})"
 
 
-_COLUMN_KEYS = {c.zh: c.key for c in (*BRANCH_COLUMNS, *SUPERVISOR_COLUMNS)}
+_COLUMN_KEYS = {c.zh: c.key for c in (*HISTORY_COLUMNS, *BRANCH_COLUMNS, *SUPERVISOR_COLUMNS)}
 
 
 def problem_column(problem: Problem, lang: str) -> str:
@@ -283,8 +309,18 @@ def _grid() -> Any:
 class Workbook:
     """Controls for one data set; `solve()` re-plans and refreshes every view."""
 
-    def __init__(self, inputs: Inputs, scenario: Scenario, lang: str = "zh", source: str = "sample") -> None:
+    def __init__(
+        self,
+        inputs: Inputs,
+        scenario: Scenario,
+        lang: str = "zh",
+        source: str = "sample",
+        files: tuple[Path, Path, Path | None] | None = None,
+    ) -> None:
         self.inputs, self.base, self.lang, self.source = inputs, scenario, lang, source
+        # the files the app started with (branches, supervisors, history or None), read again
+        # when a scenario or a history is uploaded without branch and supervisor files
+        self.start_files = files
         self.result: Plan | None = None
         self.history: list[Solved] = []
         self.problems: list[Problem] = []  # what stops solving: bad uploads or bad settings
@@ -304,6 +340,8 @@ class Workbook:
             for kind in UPLOAD_SUFFIXES
         }
         self.sample_button = w.Button(layout=w.Layout(width="auto"))
+        self.remove_history_button = w.Button(icon="times", layout=w.Layout(width="auto"))
+        self.history_status = w.HTML()
         self.templates = w.HTML()
         self.data_status = w.HTML()
         # scenario and horizon
@@ -364,6 +402,7 @@ class Workbook:
         for kind, widget in self.upload_widgets.items():
             widget.observe(lambda c, kind=kind: self._on_upload(kind, c["new"]), names="value")
         self.sample_button.on_click(lambda _: self.use_sample())
+        self.remove_history_button.on_click(lambda _: self.remove_history())
         self.reset_button.on_click(lambda _: self.reset())
         self.solve_button.on_click(lambda _: self.solve())
         self.export_button.on_click(lambda _: self.export())
@@ -387,25 +426,29 @@ class Workbook:
         supervisors: str | Path = "",
         scenario: str | Path = "",
         lang: str = "zh",
+        history: str | Path = "",
     ) -> Workbook:
-        """The workbook on files given by whoever started the app (empty: the sample county)."""
+        """The workbook on files given by whoever started the app (empty: the sample county, with
+        its 督导台账 unless another history is given), as `planner plan` reads them."""
         branches = branches or os.environ.get(APP_ENV["branches"], "")
         supervisors = supervisors or os.environ.get(APP_ENV["supervisors"], "")
         scenario = scenario or os.environ.get(APP_ENV["scenario"], "")
+        history = history or os.environ.get(APP_ENV["history"], "")
         sample_b, sample_s, sample_sc = sample_paths()
         sc = load_scenario(Path(scenario) if scenario else (sample_sc if not branches else None))
-        inputs = load_inputs(
+        files = (
             Path(branches or sample_b),
             Path(supervisors or sample_s),
-            horizon_weeks=sc.horizon.weeks,
-            history=None if branches else sample_history_path(),  # the sample's 督导台账
-            horizon_start=sc.horizon.start,
+            Path(history) if history else (None if branches else sample_history_path()),
         )
-        return cls(inputs, sc, lang, "files" if branches else "sample")
+        inputs = load_inputs(
+            *files[:2], horizon_weeks=sc.horizon.weeks, history=files[2], horizon_start=sc.horizon.start
+        )
+        return cls(inputs, sc, lang, "files" if branches else "sample", files)
 
     def upload(self, kind: str, name: str, content: bytes) -> bool:
-        """Take one uploaded file (`branches`, `supervisors` or `scenario`); True when the data
-        now in use changed without problems."""
+        """Take one uploaded file (`branches`, `supervisors`, `scenario` or `history`); True when
+        the data now in use changed without problems. New branches remove the history uploaded."""
         started = time.perf_counter()
         suffix = Path(name).suffix.lower()
         problems: list[Problem] = []
@@ -420,6 +463,8 @@ class Workbook:
         self._busy(tx("checking", self.lang, name=name))
         path = self.session.write_new("uploads", kind, suffix, content)
         self.uploads[kind] = Upload(name, path)
+        if kind == "branches":  # a history belongs to its branch list
+            self.uploads["history"] = None
         try:
             changed = self._load_uploads()
         finally:
@@ -440,7 +485,7 @@ class Workbook:
         return [replace(p, file=names.get(p.file, p.file)) for p in problems]
 
     def _load_uploads(self) -> bool:
-        b, s, sc = (self.uploads[k] for k in ("branches", "supervisors", "scenario"))
+        b, s, sc, h = (self.uploads[k] for k in ("branches", "supervisors", "scenario", "history"))
         problems: list[Problem] = []
         scenario = self.base
         if sc is not None:
@@ -448,14 +493,21 @@ class Workbook:
                 scenario = load_scenario(sc.path)
             except InputError as exc:
                 problems += exc.problems
+        start = scenario.horizon.start
         if b is not None and s is not None:
-            try:
-                inputs = load_inputs(b.path, s.path, horizon_weeks=scenario.horizon.weeks)
+            try:  # read as `planner plan --history` reads them
+                inputs = load_inputs(
+                    b.path,
+                    s.path,
+                    horizon_weeks=scenario.horizon.weeks,
+                    history=h.path if h else None,
+                    horizon_start=start,
+                )
             except InputError as exc:
                 problems += exc.problems
             else:
                 if not problems:
-                    sources = {b.name: sha256(b.path), s.name: sha256(s.path)}
+                    sources = {u.name: sha256(u.path) for u in (b, s, h) if u is not None}
                     self._adopt(replace(inputs, sources=sources), scenario, "uploads")
                     return True
         elif b is not None or s is not None:
@@ -467,6 +519,8 @@ class Workbook:
                 )
             except InputError as exc:
                 problems += exc.problems
+            if h is not None:
+                problems += self._history_problems(h, start)
             if not problems:
                 other = tx("other_supervisors" if b else "other_branches", self.lang)
                 self._set_data_problems([])
@@ -474,11 +528,68 @@ class Workbook:
                     tx("uploaded_one", self.lang, name=one.name, other=other)
                 )
                 return False
-        elif not problems:
-            self._adopt(self.inputs, scenario, self.source)
-            return True
+        elif not problems:  # the data the app started with, with this scenario and history
+            try:
+                inputs = self._start_inputs(scenario, h)
+            except InputError as exc:
+                problems += exc.problems
+            else:
+                self._adopt(inputs, scenario, self.source)
+                return True
         self._set_data_problems(problems)
         return False
+
+    def _history_problems(self, h: Upload, start: dt.date) -> list[Problem]:
+        """A history's problems on its own (file, row, column), before its branch list is there."""
+        try:
+            validate_history(read_table(h.path), start, h.path.name)
+        except InputError as exc:
+            return exc.problems
+        return []
+
+    def _start_inputs(self, scenario: Scenario, h: Upload | None) -> Inputs:
+        """The files the app started with, read again for `scenario`, with the uploaded history
+        `h` in place of the one they came with (if any)."""
+        if self.start_files is None:  # built from inputs in memory: only a history can be added
+            if h is None:
+                return self.inputs
+            table = validate_history(read_table(h.path), scenario.horizon.start, h.path.name)
+            inputs = with_history(self.inputs, table, h.name)
+            return replace(inputs, sources={**inputs.sources, h.name: sha256(h.path)})
+        branches, supervisors, history = self.start_files
+        inputs = load_inputs(
+            branches,
+            supervisors,
+            horizon_weeks=scenario.horizon.weeks,
+            history=h.path if h else history,
+            horizon_start=scenario.horizon.start,
+        )
+        if h is None:
+            return inputs
+        sources = {(h.name if k == h.path.name else k): v for k, v in inputs.sources.items()}
+        return replace(inputs, sources=sources)
+
+    def remove_history(self) -> None:
+        """No history of visits: neither the one uploaded nor the one the app started with."""
+        self.uploads["history"] = None
+        if self.start_files is not None:
+            self.start_files = (*self.start_files[:2], None)
+        elif self.inputs.history is not None:
+            self.inputs = replace(self.inputs, history=None)
+        if self._load_uploads():
+            self.message = tx("history_removed", self.lang)
+            self.status.value = html.escape(self.message)
+        self._show_data_status()
+
+    def history_name(self) -> str:
+        """The name of the history of visits in use ("" when there is none)."""
+        if self.inputs.history is None:
+            return ""
+        h = self.uploads["history"]
+        if h is not None:
+            return h.name
+        history = self.start_files[2] if self.start_files else None
+        return history.name if history is not None else "history"
 
     def _adopt(self, inputs: Inputs, scenario: Scenario, source: str) -> None:
         self.inputs, self.base, self.source = inputs, scenario, source
@@ -495,10 +606,12 @@ class Workbook:
         self._layout()
 
     def use_sample(self) -> None:
+        """The sample county with its scenario and its 督导台账, as `planner plan` uses them."""
         b, s, sc = sample_paths()
         scenario = load_scenario(sc)
         self.uploads = dict.fromkeys(UPLOAD_SUFFIXES)
-        self._adopt(load_inputs(b, s, horizon_weeks=scenario.horizon.weeks), scenario, "sample")
+        self.start_files = (b, s, sample_history_path())
+        self._adopt(self._start_inputs(scenario, None), scenario, "sample")
 
     def _set_data_problems(self, problems: list[Problem]) -> None:
         self.data_problems = self._renamed(problems)
@@ -611,7 +724,7 @@ class Workbook:
         scaled = scaled_capacity(self.inputs, float(factor), changed)
         team = scaled.supervisors.copy()
         team["unavailable_weeks"] = [away[sid] for sid in team["supervisor_id"]]
-        return Inputs(scaled.branches, team, scaled.sources)
+        return replace(scaled, supervisors=team)  # the history (督导台账) goes with them
 
     def settings_shown(self, scenario: Scenario, inputs: Inputs) -> dict[str, str]:
         """Every setting of a solve as the page shows it, for naming what changed."""
@@ -635,7 +748,13 @@ class Workbook:
     # ---------------------------------------------------------------- solving and exporting
 
     def _busy(self, text: str | None, step: int | None = None) -> None:
-        for button in (self.solve_button, self.export_button, self.sample_button, self.reset_button):
+        for button in (
+            self.solve_button,
+            self.export_button,
+            self.sample_button,
+            self.reset_button,
+            self.remove_history_button,
+        ):
             button.disabled = text is not None
         self.progress.layout.display = "none" if text is None else ""
         if step is not None:
@@ -738,7 +857,8 @@ class Workbook:
 
     def export(self) -> Path | None:
         """Write the current plan (report.html, plan.xlsx, calendars, visits.csv, scenario.toml)
-        to a new folder of the session and offer each file as a download; return the folder."""
+        to a new folder of the session and offer each file as a download, and the whole folder as
+        `planner plan` writes it (what `planner record` reads) as a zip; return the folder."""
         from planner.exports import handouts
 
         if self.result is None:
@@ -774,10 +894,19 @@ class Workbook:
             self._busy(None)
             self._fail(tx("unexpected", lang, error=f"{exc.__class__.__name__}: {exc}"))
             return None
+        try:
+            folder_zip = _zip_plan(written, self.session.new_path("plans", stem, ".zip"))
+        except Exception as exc:
+            self._busy(None)
+            self._fail(tx("unexpected", lang, error=f"{exc.__class__.__name__}: {exc}"))
+            return None
         self._busy(None)
         self.downloads = {
-            key: written / filename for key, filename, _ in DOWNLOADS if (written / filename).is_file()
+            key: written / filename
+            for key, filename, _ in DOWNLOADS
+            if filename and (written / filename).is_file()
         }
+        self.downloads["folder"] = folder_zip
         seconds = time.perf_counter() - started
         self.timings["export"] = seconds
         self.message = tx("exported", lang, seconds=seconds)
@@ -972,7 +1101,11 @@ class Workbook:
             )
             return
         links = [
-            link(data_uri(self.downloads[key], mime), filename, tx(f"download_{key}", self.lang))
+            link(
+                data_uri(self.downloads[key], mime),
+                filename or tx(f"{key}_zip", self.lang),
+                tx(f"download_{key}", self.lang),
+            )
             for key, filename, mime in DOWNLOADS
             if key in self.downloads
         ]
@@ -1029,6 +1162,19 @@ class Workbook:
                 supervisors=len(self.inputs.supervisors),
             )
         )
+        name = self.history_name()
+        if name and self.inputs.history is not None:
+            text = tx("history_now", self.lang, name=name, rows=len(self.inputs.history))
+        else:
+            text = tx("history_none", self.lang)
+        self.history_status.value = f"<span class='dudao-history'>{html.escape(text)}</span>"
+        self.remove_history_button.layout.display = "" if name else "none"
+
+    def year_note(self) -> str:
+        """What the year tab says when the year's rules are on without a history of visits."""
+        if self.result is None or not self.result.scenario.year.enabled or self.inputs.history is not None:
+            return ""
+        return tx("year_no_history", self.lang)
 
     def refresh(self) -> None:
         """Every result view from the current plan, in the page's language."""
@@ -1044,7 +1190,10 @@ class Workbook:
             self.kpi_out.value = _frame_html(self.kpi_table().reset_index())
             self.district_out.value = self.district_table()
             year = self.year_table()
-            self.year_out.value = _frame_html(year.reset_index()) if len(year) else ""
+            note = self.year_note()
+            self.year_out.value = (f"<p class='dudao-year-note'>{html.escape(note)}</p>" if note else "") + (
+                _frame_html(year.reset_index()) if len(year) else ""
+            )
             self.chart_out.clear_output(wait=True)
             with self.chart_out:
                 display(weekly_chart(self.result, self.lang))
@@ -1091,6 +1240,7 @@ class Workbook:
             widget.description = tx(f"upload_{kind}", lang)
             widget.layout.width = "260px"
         self.sample_button.description = tx("use_sample", lang)
+        self.remove_history_button.description = tx("remove_history", lang)
         self.templates.value = (
             f"<div class='dudao-links'>{html.escape(tx('templates', lang))}"
             + "".join(
@@ -1107,7 +1257,11 @@ class Workbook:
         self._show_data_status()
         data = w.VBox(
             [
-                w.HBox(list(self.upload_widgets.values())),
+                w.HBox([self.upload_widgets[k] for k in ("branches", "supervisors", "scenario")]),
+                w.HBox(
+                    [self.upload_widgets["history"], self.history_status, self.remove_history_button],
+                    layout=w.Layout(align_items="center"),
+                ),
                 self._help(tx("upload_help", lang)),
                 self.templates,
                 w.HBox([self.data_status, self.sample_button]),
@@ -1238,6 +1392,15 @@ def _template(kind: str) -> bytes:
 
 def _frame_html(frame: pd.DataFrame) -> str:
     return table_html(frame.astype(str).values.tolist(), [str(c) for c in frame.columns])
+
+
+def _zip_plan(folder: Path, target: Path) -> Path:
+    """The plan folder as `planner plan` writes it, zipped under its own name (a new file)."""
+    with zipfile.ZipFile(target, "x", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and f.relative_to(folder).as_posix() not in APP_ONLY_FILES:
+                z.write(f, f"{folder.name}/{f.relative_to(folder).as_posix()}")
+    return target
 
 
 def _zip_folder(folder: Path, target: Path) -> Path:

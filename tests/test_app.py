@@ -13,14 +13,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner.datasets import sample_paths
-from planner.schema import BRANCH_COLUMNS, SUPERVISOR_COLUMNS
+from planner.datasets import sample_history_path, sample_paths
+from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, SUPERVISOR_COLUMNS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
@@ -166,7 +167,12 @@ def _files(tmp: Path) -> dict[str, Path]:
     sups.rename(columns={c.key: c.zh for c in SUPERVISOR_COLUMNS}).to_csv(
         sup_path, index=False, encoding="gb18030"
     )
-    return {"good": good, "bad": bad_path, "supervisors": sup_path}
+    history = pd.read_csv(sample_history_path(), dtype=str, keep_default_na=False)
+    history_path = tmp / "督导台账.csv"
+    history.rename(columns={c.key: c.zh for c in HISTORY_COLUMNS}).to_csv(
+        history_path, index=False, encoding="utf-8-sig"
+    )
+    return {"good": good, "bad": bad_path, "supervisors": sup_path, "history": history_path}
 
 
 def test_a_planner_goes_from_their_spreadsheets_to_a_downloaded_report(server, tmp_path):
@@ -227,6 +233,11 @@ def test_a_planner_goes_from_their_spreadsheets_to_a_downloaded_report(server, t
         page.get_by_text("已载入 600 个组织、16 名督导员").wait_for(timeout=90_000)
         timings["upload + validate (two files)"] = time.monotonic() - started
         assert page.locator(".dudao-problems").count() == 0
+        # and the office's 督导台账: shown as loaded, counted by every solve
+        upload("督导台账（可选）", files["history"])
+        page.get_by_text("督导台账：“督导台账.csv”，计入 827 次走访").wait_for(timeout=90_000)
+        expect(page.get_by_role("button", name="移除督导台账")).to_be_visible()
+        page.screenshot(path=str(shots / "data.png"))
         solve.click()
         page.get_by_text("#1：").first.wait_for(timeout=60_000)
 
@@ -266,7 +277,8 @@ def test_a_planner_goes_from_their_spreadsheets_to_a_downloaded_report(server, t
         page.locator("a[download='report.html']").wait_for(timeout=180_000)
         timings["export"] = time.monotonic() - started
         saved: dict[str, Path] = {}
-        for name in ("report.html", "visits.csv", "plan.xlsx", "calendars.zip", "scenario.toml"):
+        folder_zip = "方案文件夹（用于登记走访）.zip"
+        for name in ("report.html", "visits.csv", "plan.xlsx", "calendars.zip", "scenario.toml", folder_zip):
             with page.expect_download() as info:
                 page.locator(f"a[download='{name}']").click()
             saved[name] = tmp_path / f"download-{name}"
@@ -275,6 +287,10 @@ def test_a_planner_goes_from_their_spreadsheets_to_a_downloaded_report(server, t
             visits = list(csv.DictReader(f))
         assert int(total or -1) == int(shown or -1) == len(visits) > 0
         assert "travel_penalty = 6" in saved["scenario.toml"].read_text(encoding="utf-8")
+        with zipfile.ZipFile(saved[folder_zip]) as z:  # what planner record reads
+            assert {"summary.json", "branches.csv", "visits.csv", "scenario.toml"} <= {
+                n.split("/", 1)[1] for n in z.namelist()
+            }
         report = browser.new_page()
         report.goto(saved["report.html"].as_uri())
         expect(report.locator("h1")).to_have_text("督导走访计划")

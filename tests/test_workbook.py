@@ -3,21 +3,28 @@ upload files as bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import tomllib
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner import templates
+from planner import templates, year_report
 from planner.datasets import sample_paths
+from planner.folder import read_plan
 from planner.inputs import load_inputs
-from planner.schema import BRANCH_COLUMNS, SUPERVISOR_COLUMNS
+from planner.labels import TEXT
+from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, SUPERVISOR_COLUMNS
+from planner.templates import TEMPLATE_NAMES
 from planner.workbook import Workbook
 
 from .conftest import BRANCH_HEADER, SUPERVISOR_HEADER, branch_row
+from .helpers import run_planner
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +174,8 @@ def test_an_uploaded_scenario_sets_the_controls():
 
 
 def test_templates_come_from_the_schema_and_their_example_is_valid(tmp_path):
-    for kind, specs in (("branches", BRANCH_COLUMNS), ("supervisors", SUPERVISOR_COLUMNS)):
+    kinds = (("branches", BRANCH_COLUMNS), ("supervisors", SUPERVISOR_COLUMNS), ("history", HISTORY_COLUMNS))
+    for kind, specs in kinds:
         book = load_workbook(io.BytesIO(templates.template_xlsx(kind)))
         first, guide = book.worksheets
         assert [c.value for c in first[1]] == [s.zh for s in specs]
@@ -175,8 +183,18 @@ def test_templates_come_from_the_schema_and_their_example_is_valid(tmp_path):
             s.key for s in specs
         ]
         (tmp_path / f"{kind}.xlsx").write_bytes(templates.template_xlsx(kind))
-    inputs = load_inputs(tmp_path / "branches.xlsx", tmp_path / "supervisors.xlsx", horizon_weeks=13)
+    inputs = load_inputs(
+        tmp_path / "branches.xlsx",
+        tmp_path / "supervisors.xlsx",
+        horizon_weeks=13,
+        history=tmp_path / "history.xlsx",
+        horizon_start=dt.date(2027, 1, 4),
+    )
     assert len(inputs.branches) == len(inputs.supervisors) == 1
+    assert inputs.history is not None and len(inputs.history) == 1
+    assert set(TEMPLATE_NAMES.values()) <= set(
+        re.findall(r'download="([^"]+)"', Workbook.from_files().templates.value)
+    )
 
 
 def test_export_writes_a_new_session_folder_every_time_and_offers_downloads(workbook):
@@ -292,3 +310,161 @@ def test_every_setting_has_a_control_with_its_label_bounds_and_help(workbook):
     travel = SETTINGS["rules.travel_penalty"]
     assert workbook.setting["rules.travel_penalty"].description == travel.zh
     assert f"{travel.help_zh}（0–1000）" in helps
+
+
+# a county whose office's year began in April: its history (督导台账) counts visits the branch
+# file's 上次督导日期 alone does not show
+YEAR_SCENARIO = """name = "年中"
+[horizon]
+start = 2027-01-04
+weeks = 13
+[year]
+start = 2026-04-06
+min_visits = 1
+contact_min_visits = 2
+"""
+BEFORE_PLAN = ("year_covered_before", "year_owed_before", "year_contact_points", "year_followups")
+
+
+@pytest.fixture(scope="module")
+def county_with_history(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Generated files with a history, and the year's figures `planner plan --history` gives."""
+    root = tmp_path_factory.mktemp("year")
+    made = run_planner(
+        "generate", "--branches", "60", "--supervisors", "4", "--year", "--out", str(root / "in")
+    )
+    assert made.returncode == 0, made.stderr
+    (root / "in" / "scenario.toml").write_text(YEAR_SCENARIO, encoding="utf-8")
+    files = [f"--{k}={root / 'in' / f'{k}.{x}'}" for k, x in FILES]
+    done = run_planner("plan", *files, "--out", str(root / "cli"), "--no-report")
+    assert done.returncode == 0, done.stderr
+    figures = year_report.figures(read_plan(root / "cli").summary.year, "zh")["优化方案"]
+    return root / "in", {k: figures[TEXT_ZH[k]] for k in BEFORE_PLAN}
+
+
+FILES = (("branches", "csv"), ("supervisors", "csv"), ("scenario", "toml"), ("history", "csv"))
+TEXT_ZH = {k: v["zh"] for k, v in TEXT.items()}
+
+
+def year_figures(wb: Workbook) -> dict[str, str]:
+    table = wb.year_table()["优化方案"]
+    return {k: table[TEXT_ZH[k]] for k in BEFORE_PLAN}
+
+
+def test_an_uploaded_history_gives_the_years_figures_of_planner_plan(county_with_history):
+    folder, cli = county_with_history
+    wb = Workbook.from_files()
+    assert wb.history_name() == "history.csv"  # the sample county's, shown as loaded
+    assert "827" in wb.history_status.value
+    for kind, suffix in FILES[:3]:
+        wb.upload(kind, f"{kind}.{suffix}", (folder / f"{kind}.{suffix}").read_bytes())
+    assert wb.problems == [] and wb.inputs.history is None and "未载入督导台账" in wb.history_status.value
+    assert wb.solve() is not None
+    without = year_figures(wb)
+    assert without["year_owed_before"] != cli["year_owed_before"]  # 上次督导日期 alone says less
+    assert "仅按“上次督导日期”计算" in wb.year_out.value
+    assert wb.upload("history", "督导台账.csv", (folder / "history.csv").read_bytes())
+    assert wb.history_name() == "督导台账.csv" and wb.result is None
+    rows = len(wb.inputs.history)
+    assert f"计入 {rows} 次走访" in wb.history_status.value
+    assert wb.solve() is not None
+    assert year_figures(wb) == cli
+    assert "上次督导日期" not in wb.year_out.value
+    assert "督导台账.csv" in {c.file for c in wb.result.summary.inputs}
+    # a new branch list clears it; so does the remove button
+    wb.upload("branches", "branches.csv", (folder / "branches.csv").read_bytes())
+    assert wb.inputs.history is None and year_figures_after_solve(wb) == without
+    wb.upload("history", "督导台账.csv", (folder / "history.csv").read_bytes())
+    assert wb.inputs.history is not None
+    wb.remove_history_button.click()
+    assert wb.inputs.history is None and wb.remove_history_button.layout.display == "none"
+
+
+def year_figures_after_solve(wb: Workbook) -> dict[str, str]:
+    assert wb.solve() is not None
+    return year_figures(wb)
+
+
+def test_a_bad_history_row_is_named_by_file_row_and_column(county_with_history):
+    folder, _ = county_with_history
+    wb = Workbook.from_files()
+    for kind, suffix in FILES[:3]:
+        wb.upload(kind, f"{kind}.{suffix}", (folder / f"{kind}.{suffix}").read_bytes())
+    lines = (folder / "history.csv").read_text(encoding="utf-8").splitlines()
+    bad = [*lines[:2], ",".join([*lines[2].split(",")[:2], "2027-02-30", ""]), *lines[3:]]  # row 3
+    assert not wb.upload("history", "台账.csv", "\n".join(bad).encode("gb18030"))
+    assert [(p.file, p.row, p.column) for p in wb.problems] == [("台账.csv", 3, "走访日期")]
+    assert "“2027-02-30”不是日期" in wb.problem_box.value
+    late = [*lines[:4], ",".join([*lines[4].split(",")[:2], "2027-03-01", ""]), *lines[5:]]  # row 5
+    assert not wb.upload("history", "台账.csv", "\n".join(late).encode())
+    assert [(p.file, p.row, p.column) for p in wb.problems] == [("台账.csv", 5, "走访日期")]
+    assert "2027-03-01 晚于计划起始日（2027-01-04）" in wb.problem_box.value
+    assert wb.solve() is None
+    wb.language.value = "en"
+    assert "<td>date</td>" in wb.problem_box.value and "is after the plan" in wb.problem_box.value
+    wb.remove_history()
+    assert wb.problems == [] and wb.solve() is not None
+
+
+def test_the_plan_folder_download_is_what_planner_record_reads(county_with_history, tmp_path):
+    folder, _ = county_with_history
+    wb = Workbook.from_files()
+    for kind, suffix in FILES:
+        wb.upload(kind, f"{kind}.{suffix}", (folder / f"{kind}.{suffix}").read_bytes())
+    assert wb.solve() is not None
+    written = wb.export()
+    zipped = wb.downloads["folder"]
+    assert zipped.parent == written.parent and not (written / zipped.name).exists()
+    assert 'download="方案文件夹（用于登记走访）.zip"' in wb.download_out.value
+    with zipfile.ZipFile(zipped) as z:
+        z.extractall(tmp_path)
+        names = {n.split("/", 1)[1] for n in z.namelist()}
+    # the folder as planner plan writes it: nothing the app adds for the browser only
+    assert {
+        "summary.json",
+        "branches.csv",
+        "visits.csv",
+        "scenario.toml",
+        "plan.xlsx",
+        "report.html",
+    } <= names
+    assert "calendars.zip" not in names and any(n.startswith("calendars/") for n in names)
+    plan_dir = tmp_path / written.name
+    visits = pd.read_csv(plan_dir / "visits.csv", encoding="utf-8-sig")
+    log = pd.DataFrame({"走访编号": visits["visit_id"], "走访日期": visits["week_start"], "是否完成": ""})
+    log.to_csv(tmp_path / "log.csv", index=False, encoding="utf-8-sig")
+    done = run_planner(
+        "record",
+        str(plan_dir),
+        str(tmp_path / "log.csv"),
+        "--branches",
+        str(folder / "branches.csv"),
+        "--history",
+        str(folder / "history.csv"),
+        "--out",
+        str(tmp_path / "next.csv"),
+        "--history-out",
+        str(tmp_path / "history-next.csv"),
+        "--lang",
+        "en",
+    )
+    assert done.returncode == 0, done.stderr
+    history = pd.read_csv(tmp_path / "history-next.csv", encoding="utf-8-sig")
+    before = pd.read_csv(folder / "history.csv", encoding="utf-8-sig")
+    assert len(history) == len(before) + len(visits)
+    wb.language.value = "en"
+    assert 'download="Plan folder (for planner record).zip"' in wb.download_out.value
+
+
+def test_planner_app_history_reaches_the_session(county_with_history, monkeypatch):
+    from planner.workbook import APP_ENV
+
+    folder, cli = county_with_history
+    for kind, suffix in FILES:  # what `planner app --branches … --history …` sets for the kernels
+        monkeypatch.setenv(APP_ENV[kind], str(folder / f"{kind}.{suffix}"))
+    wb = Workbook.from_files()
+    assert wb.history_name() == "history.csv" and wb.source == "files"
+    assert year_figures_after_solve(wb) == cli
+    # a scenario uploaded on top reads the start files again, with their history
+    assert wb.upload("scenario", "s.toml", (folder / "scenario.toml").read_bytes())
+    assert wb.history_name() == "history.csv" and year_figures_after_solve(wb) == cli

@@ -43,11 +43,16 @@ class Model:
     """
 
     def __init__(
-        self, inst: Instance, elastic: bool, explicit_capacity: bool = False, gap: float = 0.0
+        self,
+        inst: Instance,
+        elastic: bool,
+        explicit_capacity: bool = False,
+        gap: float = 0.0,
+        lower: float = 0.0,
     ) -> None:
         self.inst = inst
         self.elastic = elastic
-        self.epsilon = 0.0 if elastic else _tie_break_unit(inst, gap)
+        self.epsilon = 0.0 if elastic else _tie_break_unit(inst, gap, lower)
         self.maximize = not elastic
         self.tie_break: Pairs = []
         self.balance_rows: list[int] = []
@@ -369,7 +374,7 @@ class Model:
                 self.add(pairs + visits, EQ, 0, f"group_{g}_week_{w}_visits_have_supervisors")
 
 
-def _tie_break_unit(inst: Instance, gap: float) -> float:
+def _tie_break_unit(inst: Instance, gap: float, known: float = 0.0) -> float:
     """The worth of one tie-break unit: small enough never to cost objective beyond the gap.
 
     Among equally good plans the model prefers the standing 责任人 (3 units a visit), then a
@@ -386,7 +391,9 @@ def _tie_break_unit(inst: Instance, gap: float) -> float:
     (a test compares the sample's objective with and without the tie-break).
 
     L: every feasible plan makes the mandatory visits, so f* >= their worth minus the travel
-    penalty on every slot. When that is not positive (or gap = 0) there is no tie-break.
+    penalty on every slot; or `known`, the objective of a plan already found (`planner.solver`
+    solves again with it when the first L is not positive). When L is not positive (or gap = 0)
+    there is no tie-break.
     """
     if gap <= 0 or not inst.n_branches:
         return 0.0
@@ -395,22 +402,29 @@ def _tie_break_unit(inst: Instance, gap: float) -> float:
     need = np.minimum(np.maximum(inst.min_visits, kept), inst.max_visits)
     worth = np.cumsum([0.0, *inst.repeat_value])[need]
     lower = float((inst.risk * worth).sum()) - inst.travel_penalty * (slots + float(kept.sum()))
+    lower = max(lower, known)
     if lower <= 0 or slots <= 0:
         return 0.0
     return gap * lower / (2.0 * (4.0 * slots + 1.0))
 
 
 def build(
-    inst: Instance, *, elastic: bool = False, explicit_capacity: bool = False, gap: float = 0.0
+    inst: Instance,
+    *,
+    elastic: bool = False,
+    explicit_capacity: bool = False,
+    gap: float = 0.0,
+    lower: float = 0.0,
 ) -> Model:
     """The model of an instance: maximise risk addressed (elastic: minimise shortfall).
 
     `explicit_capacity` keeps a capacity row (and its dual) where a bound would do; marginal
     values need it. `gap` > 0 adds the tie-break (standing 责任人, home district, balanced
-    load) worth less than the gap (see `_tie_break_unit`). `planner.solver` runs the model;
+    load) worth less than the gap (see `_tie_break_unit`; `lower`: a known lower bound on the
+    optimum, the objective of a feasible plan, for its unit). `planner.solver` runs the model;
     `allocation`, `contract_objective` and `marginals` read it back.
     """
-    model = Model(inst, elastic, explicit_capacity, gap)
+    model = Model(inst, elastic, explicit_capacity, gap, lower)
     model.build()
     return model
 

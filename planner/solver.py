@@ -1,7 +1,7 @@
 """Running the solver: HiGHS and CBC options, their output, status and bound, and the guard.
 
-Every solve runs in a child process (a fresh interpreter that imports only this module, the
-model and NumPy/PuLP/HiGHS) with a hard wall-clock deadline: the solver's own time limit plus
+Every solve runs in a child process (an interpreter that imports only this module, the model,
+NumPy and HiGHS; PuLP for CBC) with a hard wall-clock deadline: the solver's own time limit plus
 `GRACE_S`. HiGHS can spin past its time limit and ignore Ctrl-C (for example on a NaN
 coefficient: its callbacks stop being called too), so only a process that can be killed is a
 guard that holds. A solve that overruns is killed and raises `SolveTimeoutError`; Ctrl-C (or
@@ -63,6 +63,7 @@ class Request:
     elastic: bool = False
     marginals: bool = False
     tie_break: bool = True  # among equally good plans prefer the standing 责任人, home district, balance
+    dive: bool = True  # HiGHS: round the LP relaxation before the MIP (False: the MIP only)
 
 
 def solve(
@@ -327,20 +328,27 @@ def solve_here(
     from planner import model
 
     inst = request.inst
-    built = model.build(
-        inst,
-        elastic=request.elastic,
-        # capacity rows even where a bound would do: their duals are the marginal values, and the
-        # plan does not depend on whether they were asked for
-        explicit_capacity=True,
-        gap=request.gap if request.tie_break else 0.0,
-    )
+    gap = request.gap if request.tie_break else 0.0
+    # capacity rows even where a bound would do: their duals are the marginal values, and the
+    # plan does not depend on whether they were asked for
+    built = model.build(inst, elastic=request.elastic, explicit_capacity=True, gap=gap)
     started = time.perf_counter()
     notify("solving", request.time_limit_s)
-    if request.solver == "cbc":
-        sol = _solve_cbc(built, request)
-    else:
-        sol = _solve_highs(built, request, inst.n_branches)
+    sol = _solve(built, request, inst.n_branches)
+    if gap > 0 and not built.epsilon and not request.elastic and sol.status.has_plan:
+        # no tie-break, for want of a positive lower bound on the optimum (no mandatory visits):
+        # the plan found is one; solve again with the tie-break it allows (an instance without
+        # mandatory visits is small or easy), so that equally good plans are told apart as always
+        found = model.contract_objective(built, sol.x)
+        if found > 0:
+            again = model.build(inst, explicit_capacity=True, gap=gap, lower=found)
+            request_again = replace(
+                request, time_limit_s=request.time_limit_s - (time.perf_counter() - started)
+            )
+            if request_again.time_limit_s > 0:
+                second = _solve(again, request_again, inst.n_branches)
+                if second.status.has_plan:
+                    built, sol = again, replace(second, duals=second.duals or sol.duals)
     notify("idle", None)
     seconds = time.perf_counter() - started
     if sol.status is SolveStatus.NO_SOLUTION and seconds < 0.9 * request.time_limit_s:
@@ -367,6 +375,10 @@ def solve_here(
         assert sol.duals is not None
         marginals = model.marginals(built, *sol.duals)
     return alloc, marginals
+
+
+def _solve(built: Any, request: Request, n_branches: int) -> _Solution:
+    return _solve_cbc(built, request) if request.solver == "cbc" else _solve_highs(built, request, n_branches)
 
 
 @dataclass(frozen=True)
@@ -464,10 +476,16 @@ def _solve_highs(built: Any, request: Request, n_branches: int) -> _Solution:
             return _Solution(SolveStatus.INFEASIBLE, np.zeros(n))
         if status == optimal:
             lp_bound = float(h.getInfo().objective_function_value)
-            start = _dive(h, built, integer, started, request)
+            start = _dive(h, built, integer, started, request) if request.dive else None
             if start is not None:
                 value = _objective(start, built)
-                if value - lp_bound <= request.gap * max(abs(value), 1e-9) + 1e-9:
+                # within the gap, and, with a tie-break, within half its unit: the tie-break is worth
+                # less than the gap, and a plan the gap allows may have lost it all (the MIP
+                # closes the gap on these models, so its plans honour it)
+                tolerance = request.gap * max(abs(value), 1e-9)
+                if built.epsilon:
+                    tolerance = min(tolerance, 0.5 * built.epsilon)
+                if value - lp_bound <= tolerance + 1e-9:
                     return _Solution(SolveStatus.OPTIMAL, start, _sense(built, lp_bound), duals)
     # not proven by the LP: the whole MIP, on a fresh copy of the model, from the dive's plan
     h = _highs(built, options)

@@ -180,16 +180,15 @@ def test_a_killed_solver_process_is_started_again_for_the_next_request():
 
 
 @pytest.mark.parametrize("gap", [0.0, 0.001])
-def test_the_lp_rounding_and_the_mip_agree(monkeypatch, gap):
+def test_the_lp_rounding_and_the_mip_agree(gap):
     """The dive from the LP relaxation proves its plan by the LP's bound; the MIP (what a model
-    the dive cannot round gets) reaches the same objective within the gap (in this process)."""
-    from planner import solver
-    from planner.solver import Request, solve_here
+    the dive cannot round gets) reaches the same objective within the gap."""
+    from planner.solver import Child, Request, run
 
     inst = sample_instance()
-    dived, _ = solve_here(Request(inst, gap=gap))
-    monkeypatch.setattr(solver, "DIVE_STEPS", 0)
-    mip, _ = solve_here(Request(inst, gap=gap))
+    with Child() as child:
+        dived, _ = run(Request(inst, gap=gap), child)
+        mip, _ = run(Request(inst, gap=gap, dive=False), child)
     for alloc in (dived, mip):
         assert alloc.status == SolveStatus.OPTIMAL
         assert alloc.bound >= alloc.objective

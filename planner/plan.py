@@ -88,8 +88,9 @@ def plan(
     With `pins`, the visits before `pins.from_week` are kept as they are and count toward
     every rule; only later weeks are planned. `timings` collects the seconds of each stage.
     """
-    # the solver's process starts now: its start-up overlaps scoring and building the instance
-    with solver.Child() if dask is None else contextlib.nullcontext(None) as child:
+    # the solver's process starts now (or is this process's idle one, as in the app): its
+    # start-up overlaps scoring and building the instance
+    with solver.borrowed() if dask is None else contextlib.nullcontext(None) as child:
         return _plan(inputs, scenario, pins, workers, dask, marginals, child, timings)
 
 

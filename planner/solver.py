@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -161,21 +161,34 @@ def _close_idle() -> None:
 atexit.register(_close_idle)
 
 
+@contextlib.contextmanager
+def borrowed() -> Iterator[Child]:
+    """This process's idle solver process (started if there is none, or it is busy in another
+    thread), given back afterwards to be reused; closed instead on any error."""
+    with _idle_lock:
+        child = _idle.pop(os.getpid(), None)
+    if child is None or child.process.poll() is not None:
+        child = Child()
+    try:
+        yield child
+    except BaseException:
+        child.close()
+        raise
+    with _idle_lock:
+        keep = os.getpid() not in _idle and child.process.poll() is None
+        if keep:
+            _idle[os.getpid()] = child
+    if not keep:
+        child.close()
+
+
 def run(request: Request, child: Child | None = None) -> tuple[Allocation, Marginals | None]:
     """Solve in a child process: `child`, if the caller has one (it stays open), else this
-    process's idle solver process (started if there is none, or it is busy in another thread)."""
+    process's idle solver process (see `borrowed`)."""
     if child is not None:
         return child.solve(request)
-    with _idle_lock:
-        mine = _idle.pop(os.getpid(), None)
-    mine = mine or Child()
-    result = mine.solve(request)  # closes it on any error
-    with _idle_lock:
-        if os.getpid() not in _idle:
-            _idle[os.getpid()], mine = mine, None
-    if mine is not None:
-        mine.close()
-    return result
+    with borrowed() as mine:
+        return mine.solve(request)
 
 
 def _talk(
@@ -348,7 +361,7 @@ def solve_here(
             if request_again.time_limit_s > 0:
                 second = _solve(again, request_again, inst.n_branches)
                 if second.status.has_plan:
-                    built, sol = again, replace(second, duals=second.duals or sol.duals)
+                    built, sol = again, second  # its duals (or none) are of its own rows
     notify("idle", None)
     seconds = time.perf_counter() - started
     if sol.status is SolveStatus.NO_SOLUTION and seconds < 0.9 * request.time_limit_s:

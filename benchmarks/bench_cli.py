@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -37,6 +38,10 @@ CASES = {
     "100k": (100_000, 1_000, 100),
     "1M": (1_000_000, 10_000, 1_000),
 }
+# the sample county of the repository (data/: 600 branches, 16 supervisors, its scenario and its
+# history) planned over its quarter, and over a 52-week year at the default gap (0.1 %)
+SAMPLE_CASES = {"sample": 13, "year": 52}
+ROOT = Path(__file__).resolve().parents[1]
 FLOOR = ("read", "visits.csv", "branches.csv", "baseline_visits.csv")
 PLANNER = [sys.executable, "-m", "planner.cli"]
 
@@ -119,6 +124,19 @@ def generate(name: str, root: Path) -> Path:
             capture_output=True,
         )
     return folder
+
+
+def sample_case(name: str, root: Path) -> tuple[Path, list[str]]:
+    """The sample county's folder and the arguments that give it its scenario and history."""
+    folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "data" / "scenario.toml").read_text(encoding="utf-8")
+    if SAMPLE_CASES[name] != 13:
+        text = re.sub(r"(?m)^weeks = 13$", f"weeks = {SAMPLE_CASES[name]}", text)
+        text = re.sub(r"(?m)^gap = .*$", "", text)  # the default gap
+    scenario = folder / "scenario.toml"
+    scenario.write_text(text, encoding="utf-8")
+    return ROOT / "data", ["--scenario", str(scenario), "--history", str(ROOT / "data" / "history.csv")]
 
 
 def plan_once(data: Path, work: Path, i: int, report: bool, extra: list[str]) -> Run:
@@ -216,7 +234,9 @@ print(json.dumps([times, cpu]))
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", nargs="*", default=["1k", "10k", "100k"], choices=list(CASES))
+    ap.add_argument(
+        "--cases", nargs="*", default=["sample", "year", "1k", "10k", "100k"], choices=[*SAMPLE_CASES, *CASES]
+    )
     ap.add_argument("--report", nargs="*", default=["1k", "10k"], help="cases also run with the report")
     ap.add_argument("--repeat", type=int, default=5, help="runs per case up to 10k (100k: 3, 1M: 1)")
     ap.add_argument("--data", type=Path, help="keep generated inputs here (default: a temporary folder)")
@@ -228,14 +248,18 @@ def main() -> None:
         tmp = Path(tmp_name)
         root = args.data or tmp / "data"
         for name in args.cases:
-            data = generate(name, root)
-            branches, _, counties = CASES[name]
+            if name in SAMPLE_CASES:
+                data, given = sample_case(name, root)
+                branches, counties = 600, 1
+            else:
+                data, given = generate(name, root), []
+                branches, _, counties = CASES[name]
             repeat = args.repeat if branches <= 10_000 else (3 if branches <= 100_000 else 1)
-            variants = [("--no-report", False, [])]
+            variants = [("--no-report", False, given)]
             if name in args.report:
-                variants.append(("with report", True, []))
+                variants.append(("with report", True, given))
             if args.dask and counties > 1:
-                variants.append(("--no-report --dask local", False, ["--dask", "local"]))
+                variants.append(("--no-report --dask local", False, [*given, "--dask", "local"]))
             first: Path | None = None
             for label, report, extra in variants:
                 work = tmp / f"{name}-{len(results)}"
@@ -244,13 +268,13 @@ def main() -> None:
                 title = f"{name} ({branches:,} branches, {counties} counties) {label}"
                 results.append(report_case(title, runs, branches))
                 first = first or work
-                if extra:
+                if "--dask" in extra:
                     same = all(
                         (work / "plan-0" / f).read_bytes() == (first / "plan-0" / f).read_bytes()
                         for f in ("visits.csv", "branches.csv")
                     )
                     print(f"  visits.csv and branches.csv identical to the local-process run: {same}")
-            if branches <= 1_000:
+            if branches <= 1_000 and name not in SAMPLE_CASES:
                 results.append(app_resolve(data, args.repeat))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -88,8 +88,9 @@ def plan(
     With `pins`, the visits before `pins.from_week` are kept as they are and count toward
     every rule; only later weeks are planned. `timings` collects the seconds of each stage.
     """
-    # the solver's process starts now: its start-up overlaps scoring and building the instance
-    with solver.Child() if dask is None else contextlib.nullcontext(None) as child:
+    # the solver's process starts now (or is this process's idle one, as in the app): its
+    # start-up overlaps scoring and building the instance
+    with solver.borrowed() if dask is None else contextlib.nullcontext(None) as child:
         return _plan(inputs, scenario, pins, workers, dask, marginals, child, timings)
 
 
@@ -180,7 +181,7 @@ def _plan(
     )
     whys = why.explain(
         _facts(inst, inputs, table, visits, scenario),
-        resolve=_resolver(parts, allocs, scenario) if marginals else None,
+        resolve=_resolver(parts, allocs, scenario, child) if marginals else None,
     )
     table = table.assign(**why.columns(whys))[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
@@ -329,7 +330,7 @@ def _facts(
 
 
 def _resolver(
-    parts: list[instance.Part], allocs: list[Allocation], scenario: Scenario
+    parts: list[instance.Part], allocs: list[Allocation], scenario: Scenario, child: solver.Child | None
 ) -> Callable[[int], float]:
     """cost(b): the risk addressed given up when branch b must get a visit (re-solved; inf: impossible)."""
     where = {int(b): (i, j) for i, part in enumerate(parts) for j, b in enumerate(part.branches)}
@@ -341,7 +342,8 @@ def _resolver(
         need = part.min_visits.copy()
         need[j] = max(1, int(need[j]))
         forced, _ = solver.run(
-            solver.Request(replace(part, min_visits=need), sv.name, sv.time_limit_s, sv.gap, marginals=False)
+            solver.Request(replace(part, min_visits=need), sv.name, sv.time_limit_s, sv.gap, marginals=False),
+            child,  # the plan's own solver process, started once
         )
         if forced.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return float("inf")

@@ -148,3 +148,50 @@ def test_ctrl_c_stops_a_plan_promptly(tmp_path, sig):
         assert (
             not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
         )
+
+
+def test_one_solver_process_takes_request_after_request():
+    from planner.solver import Child, Request, run
+
+    inst = sample_instance()
+    with Child() as child:
+        pid = child.process.pid
+        first, _ = run(Request(inst, time_limit_s=60), child)
+        again, marginals = run(Request(inst, time_limit_s=60, marginals=True), child)
+        assert child.process.pid == pid and child.process.poll() is None
+    assert first.status == again.status == SolveStatus.OPTIMAL
+    # the plan does not depend on whether marginal values were asked for
+    assert first.objective == again.objective
+    assert first.served == again.served and first.kth_in_week == again.kth_in_week
+    assert marginals is not None and marginals.slot.max() > 0
+
+
+def test_a_killed_solver_process_is_started_again_for_the_next_request():
+    from planner.solver import Child, Request, run
+
+    inst = sample_instance()
+    risk_ = inst.risk.copy()
+    risk_[:] = np.nan
+    with Child() as child:
+        with pytest.raises(SolveTimeoutError):
+            run(Request(dataclasses.replace(inst, risk=risk_), time_limit_s=1), child)
+        assert child.process.poll() is not None  # killed
+        assert run(Request(inst, time_limit_s=60), child)[0].status == SolveStatus.OPTIMAL
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.001])
+def test_the_lp_rounding_and_the_mip_agree(gap):
+    """The dive from the LP relaxation proves its plan by the LP's bound; the MIP (what a model
+    the dive cannot round gets) reaches the same objective within the gap."""
+    from planner.solver import Child, Request, run
+
+    inst = sample_instance()
+    with Child() as child:
+        dived, _ = run(Request(inst, gap=gap), child)
+        mip, _ = run(Request(inst, gap=gap, dive=False), child)
+    for alloc in (dived, mip):
+        assert alloc.status == SolveStatus.OPTIMAL
+        assert alloc.bound >= alloc.objective
+    tolerance = gap * mip.objective + 1e-6
+    assert abs(dived.objective - mip.objective) <= tolerance
+    assert dived.bound >= mip.objective - 1e-6 and mip.bound >= dived.objective - 1e-6

@@ -33,6 +33,7 @@ from pathlib import Path
 started = time.perf_counter()
 from planner import load_inputs, load_scenario, plan, write_plan
 from planner.calendars import write_calendars
+from planner.inputs import size_limits
 from planner.timings import Timings
 data, out, dask = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None
 t = Timings()
@@ -40,7 +41,8 @@ t.add("imports", time.perf_counter() - started, time.process_time())
 scenario = load_scenario(None)
 with t.stage("read"):
     weeks = scenario.horizon.weeks
-    inputs = load_inputs(data / "branches.csv", data / "supervisors.csv", horizon_weeks=weeks)
+    with size_limits(6_000_000):  # planner plan --max-rows 6000000: a province or the nation
+        inputs = load_inputs(data / "branches.csv", data / "supervisors.csv", horizon_weeks=weeks)
 result = plan(inputs, scenario, dask=dask, timings=t)
 sc = result.scenario
 def calendars(p, d):

@@ -9,6 +9,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from planner import datasets, labels
 from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.folder import Plan, default_out, read_plan, write_plan
-from planner.inputs import Inputs, load_inputs, sha256
+from planner.inputs import Inputs, load_inputs, sha256, size_limits
 from planner.plan import plan
 from planner.replan import pins_from
 from planner.safety import write_csv
@@ -37,6 +38,12 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
         "--history",
         type=Path,
         help="history of visits (督导台账) CSV/XLSX (default with the sample: its history)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        help="read input files of up to this many rows (default 300,000; a larger province or the "
+        "nation, up to 6,000,000)",
     )
 
 
@@ -198,14 +205,16 @@ def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
     history = getattr(args, "history", None)
     if history is None and use_sample:
         history = datasets.sample_history_path()
+    limits = size_limits(args.max_rows) if getattr(args, "max_rows", None) is not None else nullcontext()
     try:
-        inputs = load_inputs(
-            sample_b if use_sample else args.branches,
-            sample_s if use_sample else args.supervisors,
-            horizon_weeks=scenario.horizon.weeks,
-            history=history,
-            horizon_start=None if scenario_problems else scenario.horizon.start,
-        )
+        with limits:
+            inputs = load_inputs(
+                sample_b if use_sample else args.branches,
+                sample_s if use_sample else args.supervisors,
+                horizon_weeks=scenario.horizon.weeks,
+                history=history,
+                horizon_start=None if scenario_problems else scenario.horizon.start,
+            )
     except InputError as exc:
         raise InputError(scenario_problems + exc.problems) from exc
     if scenario_problems:

@@ -13,7 +13,9 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,7 +71,48 @@ MAX_COLUMNS = 200
 MAX_CELLS = 10_000_000
 MAX_CSV_BYTES = 200 * 2**20
 MAX_XLSX_UNCOMPRESSED = 400 * 2**20
+LARGEST_FILE_ROWS = 6_000_000  # --max-rows at most: every grassroots organisation of China (~5.2 M)
 HEADER_SEARCH_ROWS = 10  # a header this far down is found and named (a title row above it)
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """The sizes above which an input file is refused before it is parsed."""
+
+    rows: int
+    cells: int
+    csv_bytes: int
+    xlsx_bytes: int
+
+
+_SIZE_LIMITS: ContextVar[SizeLimits | None] = ContextVar("dudao_size_limits", default=None)
+
+
+def _limits() -> SizeLimits:
+    return _SIZE_LIMITS.get() or SizeLimits(MAX_ROWS, MAX_CELLS, MAX_CSV_BYTES, MAX_XLSX_UNCOMPRESSED)
+
+
+@contextmanager
+def size_limits(max_rows: int) -> Iterator[None]:
+    """Read files of up to `max_rows` rows (a province or a nation: `--max-rows`) in this block;
+    the cell and byte limits grow in proportion. Never below the defaults."""
+    if not 1 <= max_rows <= LARGEST_FILE_ROWS:
+        raise InputError([Problem("command line", f"--max-rows must be 1 to {LARGEST_FILE_ROWS:,}.")])
+    scale = max(1.0, max_rows / MAX_ROWS)
+    token = _SIZE_LIMITS.set(
+        SizeLimits(
+            max(max_rows, MAX_ROWS),
+            int(MAX_CELLS * scale),
+            int(MAX_CSV_BYTES * scale),
+            int(MAX_XLSX_UNCOMPRESSED * scale),
+        )
+    )
+    try:
+        yield
+    finally:
+        _SIZE_LIMITS.reset(token)
+
+
 GB_FAMILY = ("gb18030", "gbk", "gb2312", "hz")
 
 
@@ -143,18 +186,22 @@ def _frame_from_grid(grid: list[list[str]], file: str) -> pd.DataFrame:
     return frame
 
 
-def _check_size(file: str, rows: int, columns: int) -> None:
-    if rows > MAX_ROWS:
+def _check_size(file: str, lines: int, columns: int) -> None:
+    """`lines`: the file's rows with its header."""
+    limits = _limits()
+    rows = max(lines - 1, 0)
+    larger = f" (a larger province: planner plan --max-rows, up to {LARGEST_FILE_ROWS:,})"
+    if rows > limits.rows:
         raise _refuse(
             file,
-            f"has more than {MAX_ROWS:,} rows; the planner reads at most {MAX_ROWS:,} rows per file "
-            "(split a larger province into several files).",
+            f"has more than {limits.rows:,} rows; the planner reads at most {limits.rows:,} rows per "
+            f"file{larger if limits.rows < LARGEST_FILE_ROWS else ''}.",
         )
     if columns > MAX_COLUMNS:
         raise _refuse(file, f"has {columns} columns; the planner reads at most {MAX_COLUMNS}.")
-    if rows * columns > MAX_CELLS:
+    if rows * columns > limits.cells:
         raise _refuse(
-            file, f"has {rows:,} rows × {columns} columns; the planner reads at most {MAX_CELLS:,} cells."
+            file, f"has {rows:,} rows × {columns} columns; the planner reads at most {limits.cells:,} cells."
         )
 
 
@@ -239,10 +286,10 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
 
     file = path.name
     size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
+    most = _limits().csv_bytes
+    if size > most:
         raise _refuse(
-            file,
-            f"is {size / 2**20:.0f} MB; the planner reads CSV files up to {MAX_CSV_BYTES // 2**20} MB.",
+            file, f"is {size / 2**20:.0f} MB; the planner reads CSV files up to {most // 2**20:,} MB."
         )
     raw = path.read_bytes()
     text, encoding = decode_text(raw, file)
@@ -304,11 +351,12 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         with zipfile.ZipFile(path) as z:
             members = z.infolist()
             expanded = sum(m.file_size for m in members)
-            if expanded > MAX_XLSX_UNCOMPRESSED:
+            most = _limits().xlsx_bytes
+            if expanded > most:
                 raise _refuse(
                     file,
                     f"expands to {expanded / 2**20:,.0f} MB when unpacked; the planner reads workbooks up "
-                    f"to {MAX_XLSX_UNCOMPRESSED // 2**20} MB unpacked (is it really a branch list?).",
+                    f"to {most // 2**20} MB unpacked (is it really a branch list?).",
                 )
             has_formulas = any(
                 _member_has(z, m, _FORMULA_TAG)

@@ -301,6 +301,16 @@ def test_too_many_rows_refused_while_reading(tmp_path, monkeypatch):
         with pytest.raises(InputError) as exc:
             read_table(tmp_path / name)
         assert "more than 50 rows" in problems_of(exc)
+        assert "--max-rows" in problems_of(exc)  # and says how to read a larger province
+    # a province larger than the default: allowed when asked for, in that block only
+    with inputs.size_limits(100):
+        assert len(read_table(tmp_path / "b.csv")) == 60
+    with pytest.raises(InputError):
+        read_table(tmp_path / "b.csv")
+    with pytest.raises(InputError) as exc:
+        with inputs.size_limits(7_000_000):
+            pass
+    assert "--max-rows must be 1 to 6,000,000" in problems_of(exc)
 
 
 # ---------------------------------------------------------------- item 6: encodings

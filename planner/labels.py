@@ -674,6 +674,24 @@ COLON: Mapping[str, str] = {"zh": "：", "en": ": "}
 SEMI: Mapping[str, str] = {"zh": "；", "en": "; "}
 PAREN: Mapping[str, tuple[str, str]] = {"zh": ("（", "）"), "en": (" (", ")")}
 SEP: Mapping[str, str] = {"zh": " · ", "en": " · "}
+# Why a branch's standing 责任人 did not make its visits (branches.csv `responsible_changed`).
+CHANGE_REASONS: dict[str, dict[str, str]] = {
+    "not_in_file": {"zh": "不在督导员名单", "en": "not in the supervisor file"},
+    "excluded": {"zh": "须回避该组织", "en": "excluded from the branch"},
+    "other_county": {"zh": "属其他县区", "en": "in another county"},
+    "no_capacity": {"zh": "计划期内无可用时间", "en": "no capacity in any week of the plan"},
+    "overloaded": {
+        "zh": "责任人的时间不足以完成其全部必访走访",
+        "en": "the responsible supervisor's slots do not hold all their mandatory visits",
+    },
+    "kept_visits": {"zh": "保留的走访由他人完成", "en": "kept visits were made by another"},
+    "contact_point": {
+        "zh": "联系点由联系领导负责",
+        "en": "a contact point's responsible supervisor is its contact supervisor",
+    },
+    "rule_off": {"zh": "未要求保持责任人", "en": "rules.keep_responsible is off"},
+}
+
 JOIN: Mapping[str, str] = {"zh": "、", "en": ", "}
 MANDATORY_PREFIX: Mapping[str, str] = {"zh": "必访", "en": "mandatory"}
 

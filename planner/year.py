@@ -21,24 +21,6 @@ from planner.summary import YearProgress
 
 YEAR_WEEKS = 52
 
-# Why a branch's standing 责任人 did not make its visits (branches.csv `responsible_changed`).
-CHANGE_REASONS: dict[str, dict[str, str]] = {
-    "not_in_file": {"zh": "不在督导员名单", "en": "not in the supervisor file"},
-    "excluded": {"zh": "须回避该组织", "en": "excluded from the branch"},
-    "other_county": {"zh": "属其他县区", "en": "in another county"},
-    "no_capacity": {"zh": "计划期内无可用时间", "en": "no capacity in any week of the plan"},
-    "overloaded": {
-        "zh": "责任人的时间不足以完成其全部必访走访",
-        "en": "the responsible supervisor's slots do not hold all their mandatory visits",
-    },
-    "kept_visits": {"zh": "保留的走访由他人完成", "en": "kept visits were made by another"},
-    "contact_point": {
-        "zh": "联系点由联系领导负责",
-        "en": "a contact point's responsible supervisor is its contact supervisor",
-    },
-    "rule_off": {"zh": "未要求保持责任人", "en": "rules.keep_responsible is off"},
-}
-
 
 @dataclass(frozen=True)
 class YearWindow:
@@ -162,7 +144,7 @@ class Standing:
 
     supervisor: np.ndarray  # position of the standing 责任人 (contact supervisor first), -1 none
     binding: np.ndarray  # bool: every visit must be theirs
-    changed: list[str]  # a CHANGE_REASONS key where the standing 责任人 cannot be kept, else ""
+    changed: list[str]  # a labels.CHANGE_REASONS key where the standing 责任人 cannot be kept, else ""
     named: list[str]  # the supervisor_id the files name as 责任人 ('' none)
     contact: np.ndarray  # bool: a contact point (its contact supervisor is binding)
 

@@ -12,9 +12,9 @@ import math
 
 import pandas as pd
 
-from planner.labels import JOIN, TEXT, t
+from planner.labels import CHANGE_REASONS, JOIN, TEXT, t
 from planner.summary import Summary, Year
-from planner.year import CHANGE_REASONS, YEAR_WEEKS
+from planner.year import YEAR_WEEKS
 
 
 def text(key: str, lang: str, **fmt: object) -> str:

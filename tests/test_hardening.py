@@ -307,9 +307,8 @@ def test_too_many_rows_refused_while_reading(tmp_path, monkeypatch):
         assert len(read_table(tmp_path / "b.csv")) == 60
     with pytest.raises(InputError):
         read_table(tmp_path / "b.csv")
-    with pytest.raises(InputError) as exc:
-        with inputs.size_limits(7_000_000):
-            pass
+    with pytest.raises(InputError) as exc, inputs.size_limits(7_000_000):
+        pass
     assert "--max-rows must be 1 to 6,000,000" in problems_of(exc)
 
 

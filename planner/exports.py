@@ -289,8 +289,15 @@ def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str, *, who: bool) -
     return rows
 
 
-def _branch_sheet(wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str]) -> None:
+def _branch_sheet(
+    wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str], year: bool = False
+) -> None:
+    """Every branch; with the office's year also its visits done and still owed this year and
+    why its 责任人 changed, so a planner can filter who still owes visits."""
+    from planner.year_report import changed_text
+
     b = branches.sort_values(["district", "risk_score", "branch_id"], ascending=[True, False, True])
+    year_keys = ("visits_done_this_year", "visits_owed_this_year")
     cols = [
         Column(COLUMNS["branch_id"][lang]),
         Column(COLUMNS["name"][lang]),
@@ -299,6 +306,8 @@ def _branch_sheet(wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str
         Column(COLUMNS["risk_tier"][lang]),
         Column(COLUMNS["visits"][lang], "0"),
         Column(COLUMNS["responsible_supervisor_id"][lang]),
+        *([Column(COLUMNS[k][lang], "0") for k in year_keys] if year else []),
+        *([Column(COLUMNS["responsible_changed"][lang], max_width=40)] if year else []),
         Column(COLUMNS["mandatory_reason"][lang]),
         Column(COLUMNS["why"][lang], wrap=True, max_width=70),
     ]
@@ -311,6 +320,8 @@ def _branch_sheet(wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str
             _tier(r["risk_tier"], lang),
             int(r["visits"]),
             str(r["responsible_supervisor_id"]),
+            *([int(r[k]) for k in year_keys] if year else []),
+            *([changed_text(str(r["responsible_changed"]), lang)] if year else []),
             reasons_text(str(r["mandatory_reason"]), lang),
             str(r[f"why_{lang}"]),
         ]
@@ -343,7 +354,7 @@ def _plan_book(
         _visit_columns(lang, who=True),
         _visit_rows(visits, why, lang, who=True),
     )
-    _branch_sheet(wb, branches, lang, used)
+    _branch_sheet(wb, branches, lang, used, year=p.summary.year is not None)
     horizon = _horizon(p, lang)
     for (sid, name), rows in visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
         add_sheet(

@@ -68,13 +68,15 @@ def due(branches: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
             text("visits", lang): rows["visits"],
             text("responsible", lang): rows["responsible_supervisor_id"],
-            text("changed", lang): [_changed(c, lang) for c in changed[mask]],
+            text("changed", lang): [changed_text(c, lang) for c in changed[mask]],
         }
     )
 
 
-def _changed(code: str, lang: str) -> str:
+def changed_text(code: str, lang: str) -> str:
     """'excluded: S02 → S04' in the reader's words: '须回避该组织：S02 → S04'."""
+    if not code or code == "nan":
+        return ""
     key, _, move = code.partition(": ")
     if key not in CHANGE_REASONS:
         return code

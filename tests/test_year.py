@@ -395,6 +395,13 @@ def test_the_app_and_the_workbook_file_show_the_year(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["本年度进度"]
     labels = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert "回头看：应走访 / 已安排" in labels and "片区" in labels
+    # the branch sheet says per branch what the year still owes, to filter on
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    header = [c.value for c in next(book["组织"].iter_rows(min_row=1, max_row=1))]
+    assert {"本年已走访", "本年尚欠", "责任人变更"} <= set(header)
+    owed = header.index("本年尚欠")
+    total = sum(row[owed] for row in book["组织"].iter_rows(min_row=2, values_only=True))
+    assert total == int(p.branches["visits_owed_this_year"].sum())
 
 
 @pytest.mark.parametrize("one_responsible", [True, False])

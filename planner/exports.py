@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -401,6 +401,16 @@ def _year_sheet(wb: Workbook, p: Plan, branches: pd.DataFrame, lang: str, used: 
     add_sheet(wb, _sheet_name(t("year_sheet", lang), used), columns, rows, [title], frozenset(heads))
 
 
+# a province of this many counties or more writes its county workbooks in the worker processes
+PARALLEL_BOOKS = 8
+CountyBook = tuple[Plan, Path, str, str]  # the county's plan, its workbook, language, county
+
+
+def _county_book(job: CountyBook) -> None:
+    part, path, lang, county = job
+    _plan_book(part, part.visits, part.branches, path, lang, county)
+
+
 def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
     """plan.xlsx; for a province also counties/<county>.xlsx, one per county."""
     branches = p.branches
@@ -415,11 +425,21 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
     rows = []
     by_county = dict(tuple(visits.groupby("_county", sort=False)))
     empty = visits.iloc[:0]
+    jobs: list[CountyBook] = []
     for county, b in branches.groupby(branches["county"].astype(str), sort=True):
         v = by_county.get(county, empty).drop(columns="_county")
         name = f"{_file_name(str(county), used)}.xlsx"
-        _plan_book(p, v, b, out / name, lang, str(county))
+        # each job carries its county's tables only, not the province's
+        part = replace(p, visits=v, branches=b, baseline_visits=p.baseline_visits.iloc[:0])
+        jobs.append((part, out / name, lang, str(county)))
         rows.append([str(county), len(b), int((b["visits"] > 0).sum()), len(v), f"counties/{name}"])
+    if len(jobs) >= PARALLEL_BOOKS:
+        from planner.parallel import run_map
+
+        run_map(_county_book, jobs)  # the workbooks in the worker processes planning used
+    else:
+        for job in jobs:
+            _county_book(job)
     wb = Workbook(write_only=True)
     sheets: set[str] = set()
     _overview(wb, p, lang, sheets, f"{t('title', lang)}{SEP[lang]}{p.scenario.name}")

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from wcwidth import wcswidth
 
-from planner import sweep
+from planner import exports, sweep
+from planner.folder import read_plan
 from planner.inputs import load_inputs
 from planner.scenario import load_scenario
 from planner.schema import BRANCH_COLUMNS, HISTORY_COLUMNS, SUPERVISOR_COLUMNS
@@ -263,7 +264,7 @@ def test_names_stay_text_in_the_workbook(tmp_path):
     assert names["=1+1"] == "s" and "bell\ufffd" in names
 
 
-def test_a_province_gets_one_workbook_per_county(tmp_path):
+def test_a_province_gets_one_workbook_per_county(tmp_path, monkeypatch):
     assert (
         planner(
             "generate",
@@ -292,6 +293,18 @@ def test_a_province_gets_one_workbook_per_county(tmp_path):
         wb = openpyxl.load_workbook(tmp_path / "p" / name)
         total += wb["全部走访"].max_row - 1
     assert total == len(visits)
+    # written in the worker processes (as for a province of many counties), the same workbooks
+    plan = read_plan(tmp_path / "p")
+    for many, folder in ((1, tmp_path / "pool"), (100, tmp_path / "one")):
+        folder.mkdir()
+        monkeypatch.setattr(exports, "PARALLEL_BOOKS", many)
+        exports.write_workbook(plan, folder, "zh")
+    for name in files:
+        pooled = openpyxl.load_workbook(tmp_path / "pool" / name)
+        alone = openpyxl.load_workbook(tmp_path / "one" / name)
+        assert pooled.sheetnames == alone.sheetnames
+        for a, b in zip(pooled, alone, strict=True):
+            assert list(a.iter_rows(values_only=True)) == list(b.iter_rows(values_only=True))
 
 
 # ---------------------------------------------------------------- compare

@@ -165,7 +165,7 @@ def _year_checks(
         if len(group.candidates) == 1 and group.candidates[0] == group.standing and not group.pinned:
             s = group.candidates[0]
             bound[s] = bound.get(s, 0) + int(min(inst.min_visits[b], inst.max_visits))
-    busy = sorted((s for s, n in bound.items() if n > slots_of[s]), key=lambda s: -(bound[s] - slots_of[s]))
+    busy = _overbooked(bound, slots_of)
     if busy:
         shown = ", ".join(f"{supervisor_ids[s]} needs {bound[s]} with {int(slots_of[s])}" for s in busy[:5])
         conflicts.append(
@@ -178,6 +178,11 @@ def _year_checks(
             )
         )
     return conflicts
+
+
+def _overbooked(bound: dict[int, int], slots: np.ndarray) -> list[int]:
+    """Supervisors who must make more visits than their slots hold, the most short first."""
+    return sorted((s for s, n in bound.items() if n > slots[s]), key=lambda s: (slots[s] - bound[s], s))
 
 
 def _year_end_checks(inst: Instance, supervisor_ids: list[str]) -> list[Conflict]:
@@ -208,7 +213,7 @@ def _year_end_checks(inst: Instance, supervisor_ids: list[str]) -> list[Conflict
         if len(group.candidates) == 1:
             s = group.candidates[0]
             bound[s] = bound.get(s, 0) + int(due_new[b])
-    busy = sorted((s for s, n in bound.items() if n > in_year[s]), key=lambda s: (in_year[s] - bound[s], s))
+    busy = _overbooked(bound, in_year)
     if not busy:
         return []
     shown = ", ".join(f"{supervisor_ids[s]} needs {bound[s]} with {int(in_year[s])}" for s in busy[:5])

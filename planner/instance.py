@@ -79,14 +79,20 @@ def district_names(inputs: Inputs) -> list[str]:
 
 
 def resolve_standing(
-    inputs: Inputs, scenario: Scenario, capacity: np.ndarray, need: pd.Series, risk: pd.Series, from_week: int
+    inputs: Inputs,
+    scenario: Scenario,
+    capacity: np.ndarray,
+    need: pd.Series,
+    risk: pd.Series,
+    from_week: int,
+    owed: year.YearDemand,
 ) -> year.Standing:
-    """Each branch's standing 责任人 as this plan keeps it (see `planner.year`)."""
+    """Each branch's standing 责任人 as this plan keeps it (see `planner.year`); `owed` is the
+    year's demand the plan was built with (`Mandatory.year`)."""
     stand = year.standing(inputs, scenario, capacity, from_week)
     slots = capacity[:, from_week - 1 :].sum(axis=1)
     most = scenario.rules.max_visits_per_branch
     need_left = np.minimum(need.to_numpy(int), most)
-    owed = year.demand(inputs, scenario)
     due = np.minimum(owed.due.to_numpy(int), most)
     due_slots = capacity[:, from_week - 1 : max(from_week - 1, owed.window.inside)].sum(axis=1)
     return year.release_overloaded(stand, need_left, risk.to_numpy(float), slots, due, due_slots)
@@ -117,8 +123,8 @@ def build(
     working = capacity.sum(axis=1) > 0
     sup_county = s["county"].to_numpy()
     kept = _kept_visits(b, s, pinned)
-    stand = resolve_standing(inputs, scenario, capacity, need, risk, from_week)
     owed = year.demand(inputs, scenario)
+    stand = resolve_standing(inputs, scenario, capacity, need, risk, from_week, owed)
     due = np.minimum(owed.due.to_numpy(int), rules.max_visits_per_branch)
     group_index: dict[tuple[int, str, frozenset[int], int, bool, int], int] = {}
     groups: list[Group] = []

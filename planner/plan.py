@@ -154,7 +154,13 @@ def _plan(
     kpis_started = time.perf_counter(), time.process_time()
     assert need.year is not None
     stand = instance.resolve_standing(
-        inputs, scenario, inst.capacity, need.visits, scores["risk_score"], pins.from_week if pins else 1
+        inputs,
+        scenario,
+        inst.capacity,
+        need.visits,
+        scores["risk_score"],
+        pins.from_week if pins else 1,
+        need.year,
     )
     responsible, changed = responsibility(visits, b["branch_id"], stand, s["supervisor_id"])
     counts = kpis.visit_counts(visits, b["branch_id"])

@@ -290,9 +290,11 @@ def _policy_quarter(
         return PolicyQuarter(visits)
     # the 责任人 and the year's progress exactly as `planner plan` reports them for a plan
     b = inputs.branches
-    stand = instance.resolve_standing(inputs, scenario, inst.capacity, need.visits, scores["risk_score"], 1)
-    responsible, changed = responsibility(visits, b["branch_id"], stand, inputs.supervisors["supervisor_id"])
     assert need.year is not None
+    stand = instance.resolve_standing(
+        inputs, scenario, inst.capacity, need.visits, scores["risk_score"], 1, need.year
+    )
+    responsible, changed = responsibility(visits, b["branch_id"], stand, inputs.supervisors["supervisor_id"])
     progress = year.progress(b, need.year, visits, stand.named, changed, scenario)
     return PolicyQuarter(visits, responsible, progress)
 

@@ -19,16 +19,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-DIMS = [
-    "planning",
-    "function",
-    "management",
-    "publicity",
-    "understanding",
-    "training",
-    "positioning",
-    "implementation",
-]
+from planner.schema import DIMENSIONS
+
+DIMS = list(DIMENSIONS)
 B_HEADER = ["branch_id", "name", "district", "org_type", "members", *DIMS, "last_visit", "weak_lax"]
 S_HEADER = [
     "supervisor_id",

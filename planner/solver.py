@@ -10,9 +10,11 @@ any exception) in the parent kills the child at once. The child takes one reques
 process that solves, not once per solve; it runs one HiGHS model at a time with one thread, and
 no HiGHS thread pool is ever inherited from the parent.
 
-With HiGHS the model goes in as arrays, and its LP relaxation is solved first: the relaxation's
-duals are the marginal values, and an integral answer rounded from it within the gap of its
-bound is proven optimal by that bound; otherwise the MIP is solved (see `_solve_highs`).
+With HiGHS the model goes in as arrays, and its LP relaxation is solved first: an integral
+answer rounded from it within the gap of its bound is proven optimal by that bound; otherwise the
+MIP is solved (see `_solve_highs`). The marginal values are the duals of a separate LP (see
+`_lp_duals`), computed after the plan in the same process, or, for a large county, in a second
+solver process while the first solves the plan (`Child.marginal_values`, `Child.submit`).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Request:
     marginals: bool = False
     tie_break: bool = True  # among equally good plans prefer the standing 责任人, home district, balance
     dive: bool = True  # HiGHS: round the LP relaxation before the MIP (False: the MIP only)
+    plan: bool = True  # False: only the marginal values (with `marginals`), no plan is solved
 
 
 def solve(
@@ -105,18 +108,35 @@ class Child:
     def __init__(self) -> None:
         self.process = _start()
         self.frames = _Frames()
+        self.pending: Pending | None = None
 
     def solve(self, request: Request) -> tuple[Allocation, Marginals | None]:
         """Solve; kill the child when a solver call outlives its limit + GRACE_S, or on Ctrl-C
         (or any other error: a process in an unknown state is not reused)."""
+        answer: tuple[Allocation, Marginals | None] = self.submit(request).result()
+        return answer
+
+    def marginal_values(self, request: Request) -> Pending:
+        """Start computing the marginal values of `request`'s instance (no plan is solved); the
+        answer (`Marginals`) is `.result()` of what this returns."""
+        return self.submit(replace(request, marginals=True, plan=False))
+
+    def submit(self, request: Request) -> Pending:
+        """Send a request and return at once: the child works while the caller goes on, and
+        `.result()` waits for the answer (under the same guard as `solve`). One request at a
+        time: the answer must be taken before the next is submitted."""
+        if self.pending is not None:
+            raise RuntimeError("the solver process is still busy with an earlier request")
         if self.process.poll() is not None or self.process.stdin is None or self.process.stdin.closed:
             self.close()
             self.process, self.frames = _start(), _Frames()
         try:
-            return _talk(self.process, self.frames, request)
+            _send(self.process, request)
         except BaseException:
             self.close()
             raise
+        self.pending = Pending(self, request)
+        return self.pending
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -134,6 +154,25 @@ class Child:
         self.close()
 
 
+class Pending:
+    """A request sent to a solver process whose answer has not been read yet."""
+
+    def __init__(self, child: Child, request: Request) -> None:
+        self.child, self.request = child, request
+
+    def result(self) -> Any:
+        """The answer (waiting for it, at most the solver's time limit + GRACE_S once it is
+        solving); the child is killed on a timeout, Ctrl-C or any other error."""
+        child = self.child
+        try:
+            return _receive(child.process, child.frames, self.request)
+        except BaseException:
+            child.close()
+            raise
+        finally:
+            child.pending = None
+
+
 def _start() -> subprocess.Popen[bytes]:
     package = Path(__file__).resolve().parent
     return subprocess.Popen(
@@ -145,17 +184,19 @@ def _start() -> subprocess.Popen[bytes]:
     )
 
 
-# one idle solver process per process (a planner's worker, a sweep, the app): solves that come
-# one after another reuse it instead of starting an interpreter each (~0.3 s)
-_idle: dict[int, Child] = {}
+# idle solver processes per process (a planner's worker, a sweep, the app): solves that come
+# one after another reuse them instead of starting an interpreter each (~0.3 s); two at most
+# (a large county's plan and its marginal values are solved side by side)
+IDLE_PER_PROCESS = 2
+_idle: dict[int, list[Child]] = {}
 _idle_lock = threading.Lock()
 
 
 def _close_idle() -> None:
     with _idle_lock:
-        spare = _idle.pop(os.getpid(), None)
-    if spare is not None:
-        spare.close()
+        spare = _idle.pop(os.getpid(), [])
+    for child in spare:
+        child.close()
 
 
 atexit.register(_close_idle)
@@ -163,10 +204,12 @@ atexit.register(_close_idle)
 
 @contextlib.contextmanager
 def borrowed() -> Iterator[Child]:
-    """This process's idle solver process (started if there is none, or it is busy in another
-    thread), given back afterwards to be reused; closed instead on any error."""
+    """One of this process's idle solver processes (started if there is none, or they are busy
+    in other threads or borrowed already), given back afterwards to be reused; closed instead on
+    any error, or when it is still busy."""
     with _idle_lock:
-        child = _idle.pop(os.getpid(), None)
+        spare = _idle.get(os.getpid(), [])
+        child = spare.pop() if spare else None
     if child is None or child.process.poll() is not None:
         child = Child()
     try:
@@ -175,9 +218,10 @@ def borrowed() -> Iterator[Child]:
         child.close()
         raise
     with _idle_lock:
-        keep = os.getpid() not in _idle and child.process.poll() is None
+        spare = _idle.setdefault(os.getpid(), [])
+        keep = len(spare) < IDLE_PER_PROCESS and child.process.poll() is None and child.pending is None
         if keep:
-            _idle[os.getpid()] = child
+            spare.append(child)
     if not keep:
         child.close()
 
@@ -191,16 +235,18 @@ def run(request: Request, child: Child | None = None) -> tuple[Allocation, Margi
         return mine.solve(request)
 
 
-def _talk(
-    child: subprocess.Popen[bytes], frames: _Frames, request: Request
-) -> tuple[Allocation, Marginals | None]:
-    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+def _send(child: subprocess.Popen[bytes], request: Request) -> None:
+    assert child.stdin is not None
     payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         child.stdin.write(struct.pack("<Q", len(payload)) + payload)
         child.stdin.flush()
     except BrokenPipeError:
-        pass  # the child ended early: its error output says why, below
+        pass  # the child ended early: its error output says why (`_receive`)
+
+
+def _receive(child: subprocess.Popen[bytes], frames: _Frames, request: Request) -> Any:
+    assert child.stdout is not None and child.stderr is not None
     errors = bytearray()
     deadline: float | None = None
     started = time.monotonic()
@@ -232,8 +278,7 @@ def _talk(
                 else:
                     for message in frames.feed(chunk):
                         if message[0] == "done":
-                            result: tuple[Allocation, Marginals | None] = message[1]
-                            return result
+                            return message[1]
                         deadline = _handle(message, deadline)
     code = child.wait()
     last = errors.decode(errors="replace").strip().splitlines()[-1:] or [f"exit status {code}"]
@@ -322,7 +367,7 @@ def child_main() -> None:
         (size,) = struct.unpack("<Q", head)
         try:
             request = pickle.loads(stdin.read(size))
-            answer = solve_here(request, send)
+            answer = solve_here(request, send) if request.plan else marginal_values_here(request, send)
         except Exception as exc:  # the parent raises it with this sentence
             send("error", f"{exc.__class__.__name__}: {exc}")
             continue
@@ -348,6 +393,9 @@ def solve_here(
     started = time.perf_counter()
     notify("solving", request.time_limit_s)
     sol = _solve(built, request, inst.n_branches)
+    # the marginal values are those of this model (not of a second one solved for the
+    # tie-break below), so they are the same as `marginal_values_here` computes apart
+    first = built
     if gap > 0 and not built.epsilon and not request.elastic and sol.status.has_plan:
         # no tie-break, for want of a positive lower bound on the optimum (no mandatory visits):
         # the plan found is one; solve again with the tie-break it allows (an instance without
@@ -361,7 +409,7 @@ def solve_here(
             if request_again.time_limit_s > 0:
                 second = _solve(again, request_again, inst.n_branches)
                 if second.status.has_plan:
-                    built, sol = again, second  # its duals (or none) are of its own rows
+                    built, sol = again, second
     notify("idle", None)
     seconds = time.perf_counter() - started
     if sol.status is SolveStatus.NO_SOLUTION and seconds < 0.9 * request.time_limit_s:
@@ -381,13 +429,26 @@ def solve_here(
     alloc = model.allocation(built, sol.x, status_, objective=objective, bound=bound, seconds=seconds)
     marginals = None
     if request.marginals:
-        if sol.duals is None:  # CBC: the LP relaxation's duals from HiGHS
-            notify("solving", request.time_limit_s)
-            sol = replace(sol, duals=_lp_duals(built, request.time_limit_s))
-            notify("idle", None)
-        assert sol.duals is not None
-        marginals = model.marginals(built, *sol.duals)
+        notify("solving", request.time_limit_s)
+        marginals = model.marginals(first, *_lp_duals(first, request.time_limit_s))
+        notify("idle", None)
     return alloc, marginals
+
+
+def marginal_values_here(
+    request: Request, notify: Callable[[str, object], None] = lambda kind, value: None
+) -> Marginals:
+    """The marginal values of the request's instance without solving for a plan: the duals of
+    the LP relaxation of the model `solve_here` builds (the same figures it returns with
+    `marginals`), so that they can be computed in a second process while the plan is solved."""
+    from planner import model
+
+    gap = request.gap if request.tie_break else 0.0
+    built = model.build(request.inst, explicit_capacity=True, gap=gap)
+    notify("solving", request.time_limit_s)
+    marginals = model.marginals(built, *_lp_duals(built, request.time_limit_s))
+    notify("idle", None)
+    return marginals
 
 
 def _solve(built: Any, request: Request, n_branches: int) -> _Solution:
@@ -401,7 +462,6 @@ class _Solution:
     status: SolveStatus  # OPTIMAL here means "has a solution"; the gap decides the status
     x: np.ndarray
     bound: float = math.nan  # the proven bound on the solver's objective, without the offset
-    duals: tuple[np.ndarray, np.ndarray] | None = None  # of the LP relaxation: rows, columns
     note: str = ""
 
 
@@ -462,11 +522,8 @@ def _solve_highs(built: Any, request: Request, n_branches: int) -> _Solution:
     Otherwise (a 52-week year's weekly flows do not round) the whole MIP is solved, as before,
     starting from the dive's plan if it found one, and the better of the two bounds is used.
 
-    The marginal values are the duals of the LP relaxation without the balance rows (the
-    tie-break's busiest-supervisor rows sum the capacity rows and would take their duals): a
-    separate LP, with presolve (measured on a 10,000-branch county: 1 s; 4.7 s without presolve,
-    against 0.5 s for the LP with the balance rows), so that the plan is the same whether marginal
-    values are asked for or not. No MIP is solved for them.
+    The marginal values are not taken from this LP (see `_lp_duals`), so that the plan is the
+    same whether they are asked for or not.
     """
     import highspy
 
@@ -476,12 +533,9 @@ def _solve_highs(built: Any, request: Request, n_branches: int) -> _Solution:
     infeasible = (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible)
     integer = np.array(built.integer, dtype=bool)
     n = built.n_cols
-    duals = None
     start = None  # an integral solution from the dive, not proven within the gap
     lp_bound = -math.inf  # HiGHS minimises: the LP's optimum is a lower bound on its objective
     if not built.elastic:
-        if request.marginals:
-            duals = _lp_duals(built, request.time_limit_s)
         h = _highs(built, {**options, "presolve": "off"})
         h.run()
         status = h.getModelStatus()
@@ -499,7 +553,7 @@ def _solve_highs(built: Any, request: Request, n_branches: int) -> _Solution:
                 if built.epsilon:
                     tolerance = min(tolerance, 0.5 * built.epsilon)
                 if value - lp_bound <= tolerance + 1e-9:
-                    return _Solution(SolveStatus.OPTIMAL, start, _sense(built, lp_bound), duals)
+                    return _Solution(SolveStatus.OPTIMAL, start, _sense(built, lp_bound))
     # not proven by the LP: the whole MIP, on a fresh copy of the model, from the dive's plan
     h = _highs(built, options)
     cols = np.flatnonzero(integer).astype(np.int32)
@@ -510,18 +564,14 @@ def _solve_highs(built: Any, request: Request, n_branches: int) -> _Solution:
     h.run()
     status = h.getModelStatus()
     if status in infeasible:
-        return _Solution(SolveStatus.INFEASIBLE, np.zeros(n), duals=duals)
+        return _Solution(SolveStatus.INFEASIBLE, np.zeros(n))
     if int(h.getInfo().primal_solution_status) != 2:  # no feasible solution
-        return _Solution(
-            SolveStatus.NO_SOLUTION, np.zeros(n), duals=duals, note=h.modelStatusToString(status)
-        )
+        return _Solution(SolveStatus.NO_SOLUTION, np.zeros(n), note=h.modelStatusToString(status))
     x = np.array(h.getSolution().col_value)
     x = np.where(integer, np.round(x), x)
     mip_bound = float(h.getInfo().mip_dual_bound)
     bound = max(lp_bound, mip_bound) if math.isfinite(mip_bound) else lp_bound
-    return _Solution(
-        SolveStatus.OPTIMAL, x, _sense(built, bound) if math.isfinite(bound) else math.nan, duals
-    )
+    return _Solution(SolveStatus.OPTIMAL, x, _sense(built, bound) if math.isfinite(bound) else math.nan)
 
 
 def _start_solution(x: np.ndarray) -> Any:
@@ -595,7 +645,12 @@ def _sense(built: Any, minimised: float) -> float:
 
 
 def _lp_duals(built: Any, time_limit_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column duals of the LP relaxation without the balance rows (for CBC's plans)."""
+    """Row and column duals of the LP relaxation without the balance rows: the marginal values.
+
+    The tie-break's busiest-supervisor rows sum the capacity rows and would take their duals, so
+    this is a separate LP, with presolve (measured on a 10,000-branch county: 1 s; 4.7 s without
+    presolve, 6 s warm-started from the plan's LP basis, against 0.5 s for the plan's LP). No MIP
+    is solved for them."""
     import highspy
 
     h = _highs(built, {"threads": 1, "time_limit": float(time_limit_s), "presolve": "on"})

@@ -15,7 +15,7 @@ Pure functions: no solver here (the re-solve is a callback the pipeline passes i
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -178,12 +178,9 @@ class PlanFacts:
     gap: float = 0.0
 
 
-def explain(
-    facts: PlanFacts,
-    resolve: Callable[[int], float] | None = None,
-    top: int = RESOLVE_TOP,
-) -> list[Why]:
-    """One `Why` per branch. `resolve(b)`: risk addressed lost when branch b must get a visit."""
+def explain(facts: PlanFacts) -> list[Why]:
+    """One `Why` per branch; what a visit to the riskiest unvisited branches would cost is added
+    by `priced` (a re-solve each, chosen by `to_price`)."""
     f, inst = facts, facts.inst
     n, weeks, first = inst.n_branches, inst.weeks, inst.from_week
     risk = inst.risk
@@ -244,7 +241,6 @@ def explain(
         return float(risk[c]), ""
 
     out: list[Why] = []
-    riskier: list[int] = []
     county_staff: dict[str, set[int]] = {}  # working supervisors who may serve a county
     allowed_of: dict[int, set[int]] = {}  # per group: its candidate supervisors
     for b in range(n):
@@ -263,7 +259,6 @@ def explain(
         if c is not None and r <= risk[c] + 1e-9:
             out.append(Why(WhyKind.LOWER, d, r, lowest_visited=float(risk[c])))
             continue
-        riskier.append(b)
         group = inst.groups[int(inst.group_of[b])]
         g = int(inst.group_of[b])
         if g not in allowed_of:
@@ -340,12 +335,24 @@ def explain(
             out.append(
                 replace(base, kind=WhyKind.TOLERANCE, supervisors=(f.supervisor_ids[best],), gap=f.gap)
             )
-    if resolve is not None:
-        # no one may visit a NO_SUPERVISOR branch: a re-solve would only say so again
-        open_ = [b for b in riskier if out[b].kind is not WhyKind.NO_SUPERVISOR]
-        for b in sorted(open_, key=lambda i: (-risk[i], i))[:top]:
-            out[b] = replace(out[b], cost=resolve(b))
     return out
+
+
+# the kinds of unvisited branch that are riskier than a visited one of their district and that
+# someone may visit (for a NO_SUPERVISOR branch a re-solve would only say so again)
+_PRICED_KINDS = frozenset({WhyKind.FULL, WhyKind.TRAVEL, WhyKind.TOLERANCE})
+
+
+def to_price(whys: Sequence[Why], top: int = RESOLVE_TOP) -> list[int]:
+    """The branches whose `Why` gains the cost of a visit (a re-solve each): the `top` riskiest
+    unvisited branches someone could visit, ties by position."""
+    open_ = [b for b, w in enumerate(whys) if w.kind in _PRICED_KINDS]
+    return sorted(open_, key=lambda b: (-whys[b].risk, b))[:top]
+
+
+def priced(whys: Sequence[Why], costs: dict[int, float]) -> list[Why]:
+    """`whys` with `costs[b]`, the risk addressed given up when branch b must get a visit."""
+    return [replace(w, cost=costs[b]) if b in costs else w for b, w in enumerate(whys)]
 
 
 def columns(whys: Sequence[Why]) -> dict[str, list[str]]:

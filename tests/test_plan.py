@@ -301,3 +301,28 @@ def test_audit_visits_go_to_random_low_and_middle_tier_branches():
         picks.append(set(audit["branch_id"]))
     assert picks[0] == picks[1]  # seeded: the same draw again
     assert picks[0] != picks[2]  # another seed, another draw
+
+
+def test_a_large_countys_marginal_values_and_why_are_the_same_computed_beside_the_solve(monkeypatch):
+    """From 3,000 branches the marginal values are computed in a second solver process while the
+    first solves the plan, and the riskiest unvisited branch is re-solved while the baseline is
+    computed: the plan, its why texts (with the re-solved cost) and its marginal values are
+    those of one process doing it all in turn."""
+    import sys
+
+    from planner.scenario import load_scenario
+
+    planning = sys.modules["planner.plan"]  # the module; `planner.plan` is also the function
+    bf, sf, scf = datasets.sample_paths()
+    sc = load_scenario(scf)
+    inputs = load_inputs(bf, sf, horizon_weeks=sc.horizon.weeks)
+    in_turn = plan(inputs, sc)
+    monkeypatch.setattr(planning, "MARGINALS_APART_FROM_BRANCHES", 1)
+    beside = plan(inputs, sc)
+    pd.testing.assert_frame_equal(in_turn.branches, beside.branches)
+    pd.testing.assert_frame_equal(in_turn.visits, beside.visits)
+    assert in_turn.summary.marginal_values == beside.summary.marginal_values
+    assert beside.summary.marginal_values is not None
+    assert beside.summary.marginal_values.one_more_team_visit_every_week > 0
+    priced = beside.branches["why_en"].str.contains("re-solved with a visit forced here")
+    assert priced.sum() == 1

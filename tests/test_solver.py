@@ -166,6 +166,30 @@ def test_one_solver_process_takes_request_after_request():
     assert marginals is not None and marginals.slot.max() > 0
 
 
+def test_marginal_values_computed_apart_are_those_of_the_plans_solve():
+    """A large county's marginal values come from a second solver process while the first
+    solves the plan: the same figures as when they are asked for with the plan, and the first
+    process's answer is taken after the caller went on (`submit`)."""
+    from planner.solver import Child, Request, run
+
+    inst = sample_instance()
+    request = Request(inst, time_limit_s=60)
+    with Child() as child, Child() as second:
+        apart = second.marginal_values(request)
+        pending = child.submit(request)
+        with pytest.raises(RuntimeError, match="busy"):
+            child.submit(request)  # one request at a time
+        alloc, none = pending.result()
+        together, marginals = run(dataclasses.replace(request, marginals=True), child)
+        alone = apart.result()
+    assert none is None and marginals is not None
+    assert alloc.objective == together.objective and alloc.served == together.served
+    np.testing.assert_allclose(alone.slot, marginals.slot)
+    assert alone.district_share == marginals.district_share
+    assert alone.mandatory == pytest.approx(marginals.mandatory)
+    assert alone.slot.max() > 0
+
+
 def test_a_killed_solver_process_is_started_again_for_the_next_request():
     from planner.solver import Child, Request, run
 

@@ -15,6 +15,7 @@ Pure functions: no solver here (the re-solve is a callback the pipeline passes i
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -87,9 +88,14 @@ def reasons_text(codes: str | Sequence[str], lang: str) -> str:
     return TEXT["and"][lang].join(reason_label(c, lang) for c in items if c)
 
 
+@functools.cache
+def _texts(lang: str) -> dict[str, str]:
+    return {k: v[lang] for k, v in TEXT.items()}
+
+
 def render(w: Why, lang: str) -> str:
     """The reason as a sentence in `lang` (zh | en)."""
-    T = {k: v[lang] for k, v in TEXT.items()}
+    T = _texts(lang)
     if w.kind is WhyKind.MANDATORY:
         return T["mandatory"].format(reasons=reasons_text(w.reasons, lang))
     if w.kind is WhyKind.KEPT:
@@ -178,6 +184,18 @@ class PlanFacts:
     gap: float = 0.0
 
 
+@dataclass
+class _GroupFacts:
+    """What a group's unvisited branches share in their reason (see `explain`)."""
+
+    free: list[int]  # allowed supervisors with a free slot, by position
+    travel: dict[int, float]  # per allowed supervisor: the travel penalty of a visit here
+    best: int = -1  # free: the one whose visit would be worth most
+    chosen: int | None = None  # none free: whose least valuable visit is the closest swap
+    named: tuple[str, ...] = ()
+    share_district: str = ""
+
+
 def explain(facts: PlanFacts) -> list[Why]:
     """One `Why` per branch; what a visit to the riskiest unvisited branches would cost is added
     by `priced` (a re-solve each, chosen by `to_price`)."""
@@ -240,7 +258,32 @@ def explain(facts: PlanFacts) -> list[Why]:
             return float(risk[c]), f"other:{who}"
         return float(risk[c]), ""
 
+    def _group_facts(g: int, allowed: set[int], district: int) -> _GroupFacts:
+        travel = {s: inst.travel_penalty if inst.home[s] != district else 0.0 for s in allowed}
+        free = sorted(s for s in allowed if slack[s] > 0)
+        if free:
+            # the supervisor whose visit here would be worth most: the least travel, then by id
+            return _GroupFacts(free=free, travel=travel, best=min(free, key=lambda s: (travel[s], s)))
+        # the closest swap: give up s's least valuable visit for a visit here by s (the same s
+        # for every branch of the group: the branch's own worth is common to all of them)
+        options = [(least[s][0] + travel[s], s) for s in allowed if s in least]
+        chosen = min(options)[1] if options else None
+        cheaper = [
+            held[s] for s in allowed if s in held and (chosen is None or held[s][0] < least[chosen][0])
+        ]
+        named = (
+            tuple(sorted(f.supervisor_ids[s] for s in allowed)) if len(allowed) <= NAMED_SUPERVISORS else ()
+        )
+        return _GroupFacts(
+            free=free,
+            travel=travel,
+            chosen=chosen,
+            named=named,
+            share_district=str(f.district_names[min(cheaper)[1]]) if cheaper else "",
+        )
+
     out: list[Why] = []
+    per_group: dict[int, _GroupFacts] = {}
     county_staff: dict[str, set[int]] = {}  # working supervisors who may serve a county
     allowed_of: dict[int, set[int]] = {}  # per group: its candidate supervisors
     for b in range(n):
@@ -285,53 +328,40 @@ def explain(facts: PlanFacts) -> list[Why]:
                 )
             )
             continue
-        free = sorted(s for s in allowed if slack[s] > 0)
-        if not free:
+        # what depends only on the group (its supervisors, their slack and home districts) is
+        # worked out once per group: a visit's worth differs between supervisors only by travel
+        if g not in per_group:
+            per_group[g] = _group_facts(g, allowed, group.district)
+        facts_g = per_group[g]
+        own = r * inst.repeat_value[0]
+        if not facts_g.free:
             excl_free = [
                 f.supervisor_ids[s]
                 for s in excluded_of.get(str(f.branch_ids[b]), [])
                 if s in same_county and slack[s] > 0
             ]
-            net = {
-                s: r * inst.repeat_value[0] - (inst.travel_penalty if inst.home[s] != group.district else 0.0)
-                for s in allowed
-            }
-            # the closest swap: give up s's least valuable visit for a visit here by s
-            options = [(least[s][0] - net[s], s) for s in allowed if s in least]
-            chosen = min(options)[1] if options else None
-            cheaper = [
-                held[s] for s in allowed if s in held and (chosen is None or held[s][0] < least[chosen][0])
-            ]
-            named = (
-                tuple(sorted(f.supervisor_ids[s] for s in allowed))
-                if len(allowed) <= NAMED_SUPERVISORS
-                else ()
-            )
+            chosen = facts_g.chosen
             out.append(
                 replace(
                     base,
-                    supervisors=named,
+                    supervisors=facts_g.named,
                     n_allowed=len(allowed),
                     excluded=tuple(excl_free),
                     least_value=least[chosen][0] if chosen is not None else None,
                     least_branch=str(f.names[least[chosen][1]]) if chosen is not None else "",
                     least_visit_no=least[chosen][2] if chosen is not None else 0,
-                    own_value=net[chosen] if chosen is not None else r,
-                    share_district=str(f.district_names[min(cheaper)[1]]) if cheaper else "",
+                    own_value=own - facts_g.travel[chosen] if chosen is not None else r,
+                    share_district=facts_g.share_district,
                 )
             )
             continue
-        net = {
-            s: r * inst.repeat_value[0] - (inst.travel_penalty if inst.home[s] != group.district else 0.0)
-            for s in free
-        }
-        ids = tuple(f.supervisor_ids[s] for s in free[:NAMED_SUPERVISORS])
-        if max(net.values()) <= 1e-9:
+        ids = tuple(f.supervisor_ids[s] for s in facts_g.free[:NAMED_SUPERVISORS])
+        best = facts_g.best
+        if own - facts_g.travel[best] <= 1e-9:
             out.append(
                 replace(base, kind=WhyKind.TRAVEL, supervisors=ids, travel_penalty=inst.travel_penalty)
             )
         else:
-            best = max(free, key=lambda s: net[s])
             out.append(
                 replace(base, kind=WhyKind.TOLERANCE, supervisors=(f.supervisor_ids[best],), gap=f.gap)
             )

@@ -69,14 +69,20 @@ def tier(risk: pd.Series, scenario: Scenario) -> pd.Series:
 
 
 def _top_factors(contrib: np.ndarray, n: int = 3) -> list[str]:
-    labels = []
+    """Each row's n largest contributions as "factor share%" (the share of the row's total),
+    largest first; none for a row without any."""
     # stable sort on the negated values keeps the dimension order for ties
-    order = np.argsort(-contrib, axis=1, kind="stable")
-    for row, idx in zip(contrib, order, strict=True):
-        total = row.sum()
-        parts = [f"{FACTORS[i]} {row[i] / total:.0%}" for i in idx[:n] if row[i] > 0]
-        labels.append(", ".join(parts))
-    return labels
+    order = np.argsort(-contrib, axis=1, kind="stable")[:, :n]
+    top = np.take_along_axis(contrib, order, axis=1)
+    total = contrib.sum(axis=1, keepdims=True)
+    share = np.divide(top, total, out=np.zeros_like(top), where=top > 0)
+    # whole percents, rounded as "{:.0%}" rounds (half to even, on the same product); every
+    # "factor share%" is written once and picked by its code (0: none)
+    percent = np.rint(share * 100).astype(int)
+    words = np.array(["", *(f"{f} {p}%" for f in FACTORS for p in range(101))], dtype=object)
+    code = np.where(top > 0, 1 + order * 101 + percent, 0)
+    columns = [words[code[:, k]].tolist() for k in range(code.shape[1])]
+    return [", ".join(filter(None, row)) for row in zip(*columns, strict=True)]
 
 
 def weighted_deficits(branches: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

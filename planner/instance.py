@@ -46,7 +46,7 @@ def mandatory(
             for x in (", ".join(r for r, on in (("weak_lax", w), ("overdue", o), ("audit", a)) if on), y)
             if x
         )
-        for w, o, a, y in zip(weak, overdue, audit, owed.reason, strict=True)
+        for w, o, a, y in zip(weak.tolist(), overdue.tolist(), audit.tolist(), owed.reason, strict=True)
     ]
     return Mandatory(pd.Series(visits, index=b.index), pd.Series(reason, index=b.index), owed)
 

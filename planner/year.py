@@ -84,7 +84,7 @@ def contact_supervisor(inputs: Inputs) -> pd.Series:
         )
         for bid in ids
     }
-    return inputs.branches["branch_id"].map(lambda bid: owner.get(bid, ""))
+    return inputs.branches["branch_id"].map(owner).fillna("").astype(object)
 
 
 def done_this_year(inputs: Inputs, scenario: Scenario) -> pd.Series:
@@ -122,7 +122,9 @@ def demand(inputs: Inputs, scenario: Scenario) -> YearDemand:
     due = np.maximum(must_coverage, must_contact) * past_year_end
     reason = [
         ", ".join(r for r, on in (("coverage", c), ("contact", k), ("followup", f)) if on)
-        for c, k, f in zip(must_coverage > 0, must_contact > 0, followup, strict=True)
+        for c, k, f in zip(
+            (must_coverage > 0).tolist(), (must_contact > 0).tolist(), followup.tolist(), strict=True
+        )
     ]
     pace = math.ceil(int(owed.sum()) * (w.inside / w.remaining if w.remaining else 1.0) - 1e-9)
     return YearDemand(

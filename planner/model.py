@@ -22,6 +22,7 @@ visits that obeys every rule (see `planner.schedule`, whose tests check it), bec
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import defaultdict
 from typing import Any
@@ -476,6 +477,17 @@ def contract_objective(model: Model, x: np.ndarray) -> float:
     if model.elastic:
         return solver_objective(model, x)
     return sum(c * float(x[v]) for v, c in model.objective) + model.offset
+
+
+def with_visit_forced(model: Model, b: int) -> Model:
+    """The model with a visit to branch `b` required (the re-solve that prices a visit there):
+    its first visit column's lower bound is 1. Everything else is shared with `model`, whose
+    tie-break unit it keeps: the unit built anew would be larger (the required visit raises the
+    lower bound it is worked out from), so the kept one is as safe (see `_tie_break_unit`)."""
+    forced = copy.copy(model)
+    forced.lb = list(model.lb)
+    forced.lb[model.gets_visit[b][0]] = max(1.0, forced.lb[model.gets_visit[b][0]])
+    return forced
 
 
 def marginals(model: Model, row_dual: np.ndarray, col_dual: np.ndarray) -> Marginals:

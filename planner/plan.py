@@ -63,6 +63,7 @@ def _solve_parts(
     marginals: bool,
     child: solver.Child | None = None,
     second: solver.Child | None = None,
+    model_key: str = "",
 ) -> list[Solved]:
     """Each part's allocation and marginal values (these still being computed by `second`, when
     given, for a single part: `.result()` later)."""
@@ -70,13 +71,14 @@ def _solve_parts(
     if _in_process(parts, workers, dask):
         workers = 1
     if child is not None and workers == 1 and len(parts) == 1:
+        s = scenario.solver
+        # the solver process keeps this model for the re-solve that prices a visit (`_pricing`)
+        request = solver.Request(parts[0].instance, s.name, s.time_limit_s, s.gap, model_key=model_key)
         if marginals and second is not None:
-            s = scenario.solver
-            request = solver.Request(parts[0].instance, s.name, s.time_limit_s, s.gap)
             apart = second.marginal_values(request)
             alloc, _ = child.solve(request)
             return [(alloc, apart)]
-        return [_solve_part(jobs[0], child)]
+        return [child.solve(replace(request, marginals=marginals))]
     return list(run_map(_solve_part, jobs, workers=workers, dask=dask))
 
 
@@ -149,7 +151,8 @@ def _plan(
             raise InfeasibleError(conflicts)
         parts = instance.split(inst)
     with stage(timings, "build + solve"):
-        solved = _solve_parts(parts, scenario, workers, dask, marginals, child, second)
+        model_key = f"{os.getpid()}-{time.monotonic_ns()}"
+        solved = _solve_parts(parts, scenario, workers, dask, marginals, child, second, model_key)
     allocs = [a for a, _ in solved]
     if timings is not None:
         timings.add("  solve (sum over counties, as the solver reports it)", sum(a.seconds for a in allocs))
@@ -201,8 +204,8 @@ def _plan(
     )
     whys = why.explain(_facts(inst, inputs, table, visits, scenario))
     # what a visit to the riskiest unvisited branch would cost: re-solved by the solver's
-    # process while this one computes the baseline
-    costs = _pricing(parts, allocs, scenario, child, why.to_price(whys) if marginals else [])
+    # process while this one computes the baseline, the KPIs and the texts
+    costs = _pricing(parts, allocs, scenario, child, why.to_price(whys) if marginals else [], model_key)
     before_baseline = time.perf_counter(), time.process_time()
     with stage(timings, "baseline"):
         # county by county: the same visits as on the whole (nothing links two parts), in time
@@ -216,8 +219,6 @@ def _plan(
         base = visit_table(pd.concat(base_pieces, ignore_index=True), inputs, scenario, scores)
     after_baseline = time.perf_counter(), time.process_time()
     table["baseline_visits"] = kpis.visit_counts(base, b["branch_id"])
-    whys = why.priced(whys, costs())
-    table = table.assign(**why.columns(whys))[BRANCH_COLUMNS]
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
     base_kpis = kpis.kpis(base, table, s, scenario.rules)
     objective = plan_kpis.objective
@@ -230,6 +231,10 @@ def _plan(
         # a province: each county's KPIs, for its own report (planner.province); also when a
         # district spanning two counties makes them one part of the model
         counties = kpis.by_county(visits, base, table, s, scenario.rules, b["county"])
+    texts = why.columns(whys)
+    # the priced branches' sentences are written again once their re-solves are in
+    whys, texts = why.with_costs(whys, texts, costs())
+    table = table.assign(**texts)[BRANCH_COLUMNS]
     if timings is not None:
         # the span less the baseline inside it
         timings.add(
@@ -378,6 +383,7 @@ def _pricing(
     scenario: Scenario,
     child: solver.Child | None,
     branches: list[int],
+    model_key: str = "",
 ) -> Callable[[], dict[int, float]]:
     """Start re-solving with a visit forced to each of `branches` (the first in `child`, which
     works while the caller goes on); the function returned waits for the costs: the risk
@@ -387,10 +393,11 @@ def _pricing(
 
     def forced(b: int) -> solver.Request:
         i, j = where[b]
-        part = parts[i].instance
-        need = part.min_visits.copy()
-        need[j] = max(1, int(need[j]))
-        return solver.Request(replace(part, min_visits=need), sv.name, sv.time_limit_s, sv.gap)
+        # the solver process that solved this part (a single one) still has its model
+        key = model_key if len(parts) == 1 else ""
+        return solver.Request(
+            parts[i].instance, sv.name, sv.time_limit_s, sv.gap, force_visit=j, model_key=key
+        )
 
     def cost(b: int, answer: Allocation) -> float:
         if answer.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):

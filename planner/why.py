@@ -198,7 +198,7 @@ class _GroupFacts:
 
 def explain(facts: PlanFacts) -> list[Why]:
     """One `Why` per branch; what a visit to the riskiest unvisited branches would cost is added
-    by `priced` (a re-solve each, chosen by `to_price`)."""
+    by `with_costs` (a re-solve each, chosen by `to_price`)."""
     f, inst = facts, facts.inst
     n, weeks, first = inst.n_branches, inst.weeks, inst.from_week
     risk = inst.risk
@@ -380,9 +380,17 @@ def to_price(whys: Sequence[Why], top: int = RESOLVE_TOP) -> list[int]:
     return sorted(open_, key=lambda b: (-whys[b].risk, b))[:top]
 
 
-def priced(whys: Sequence[Why], costs: dict[int, float]) -> list[Why]:
-    """`whys` with `costs[b]`, the risk addressed given up when branch b must get a visit."""
-    return [replace(w, cost=costs[b]) if b in costs else w for b, w in enumerate(whys)]
+def with_costs(
+    whys: Sequence[Why], texts: dict[str, list[str]], costs: dict[int, float]
+) -> tuple[list[Why], dict[str, list[str]]]:
+    """`whys` and their sentences (`columns`) with `costs[b]`, the risk addressed given up when
+    branch b must get a visit: only the priced branches' sentences are written again."""
+    priced = [replace(w, cost=costs[b]) if b in costs else w for b, w in enumerate(whys)]
+    out = {key: list(values) for key, values in texts.items()}
+    for b in costs:
+        for lang in ("zh", "en"):
+            out[f"why_{lang}"][b] = render(priced[b], lang)
+    return priced, out
 
 
 def columns(whys: Sequence[Why]) -> dict[str, list[str]]:

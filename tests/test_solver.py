@@ -190,6 +190,24 @@ def test_marginal_values_computed_apart_are_those_of_the_plans_solve():
     assert alone.slot.max() > 0
 
 
+def test_pricing_a_visit_from_the_kept_model_is_pricing_it_anew():
+    """The re-solve that prices a visit to an unvisited branch starts from the model (and LP
+    basis) the solver process kept from the plan's solve: the same answer as building the forced
+    instance anew, and a visit there never adds risk addressed."""
+    from planner.solver import Child, Request
+
+    inst = sample_instance()
+    with Child() as child:
+        plan_, _ = child.solve(Request(inst, time_limit_s=60, model_key="sample"))
+        unvisited = [int(b) for b in np.flatnonzero(plan_.visits == 0)]
+        riskiest = max(unvisited, key=lambda b: (inst.risk[b], -b))
+        kept, _ = child.solve(Request(inst, time_limit_s=60, force_visit=riskiest, model_key="sample"))
+        anew, _ = child.solve(Request(inst, time_limit_s=60, force_visit=riskiest))
+    assert kept.visits[riskiest] >= 1 and anew.visits[riskiest] >= 1
+    assert kept.objective == pytest.approx(anew.objective, abs=1e-6)
+    assert kept.objective <= plan_.objective + 1e-6
+
+
 def test_a_killed_solver_process_is_started_again_for_the_next_request():
     from planner.solver import Child, Request, run
 

@@ -43,16 +43,27 @@ PARALLEL_FROM_BRANCHES = 4000
 # branches the LP takes 0.06 s, less than starting a process)
 MARGINALS_APART_FROM_BRANCHES = 3000
 
-Solved = tuple[Allocation, "Marginals | solver.Pending | None"]
+Solved = tuple[Allocation, "Marginals | solver.Pending | None", pd.DataFrame]
 
 
 def _solve_part(
     args: tuple[instance.Part, Scenario, bool], child: solver.Child | None = None
-) -> tuple[Allocation, Marginals | None]:
+) -> tuple[Allocation, Marginals | None, pd.DataFrame]:
+    """A part's allocation, marginal values and hand-ranking baseline (in a worker process:
+    the baseline needs only the part, so it is computed where the part is solved)."""
     part, scenario, marginals = args
     s = scenario.solver
     request = solver.Request(part.instance, s.name, s.time_limit_s, s.gap, marginals=marginals)
-    return solver.run(request, child)
+    alloc, values = solver.run(request, child)
+    return alloc, values, _baseline(part)
+
+
+def _baseline(part: instance.Part) -> pd.DataFrame:
+    """The hand-ranking baseline of a part, by position in the whole instance."""
+    local = baseline.hand_ranking(part.instance)
+    local["branch"] = part.branches[local["branch"].to_numpy(int)]
+    local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
+    return local
 
 
 def _solve_parts(
@@ -64,9 +75,12 @@ def _solve_parts(
     child: solver.Child | None = None,
     second: solver.Child | None = None,
     model_key: str = "",
+    timings: Timings | None = None,
 ) -> list[Solved]:
-    """Each part's allocation and marginal values (these still being computed by `second`, when
-    given, for a single part: `.result()` later)."""
+    """Each part's allocation, marginal values (still being computed by `second`, when given,
+    for a single part: `.result()` later) and baseline (county by county: the same visits as on
+    the whole, nothing links two parts). A single part in this process: the baseline is
+    computed here while the solver's process solves (stage "baseline")."""
     jobs = [(p, scenario, marginals) for p in parts]
     if _in_process(parts, workers, dask):
         workers = 1
@@ -74,12 +88,14 @@ def _solve_parts(
         s = scenario.solver
         # the solver process keeps this model for the re-solve that prices a visit (`_pricing`)
         request = solver.Request(parts[0].instance, s.name, s.time_limit_s, s.gap, model_key=model_key)
-        if marginals and second is not None:
-            apart = second.marginal_values(request)
-            alloc, _ = child.solve(request)
-            return [(alloc, apart)]
-        return [child.solve(replace(request, marginals=marginals))]
-    return list(run_map(_solve_part, jobs, workers=workers, dask=dask))
+        apart = second.marginal_values(request) if marginals and second is not None else None
+        solving = child.submit(replace(request, marginals=marginals and apart is None))
+        with stage(timings, "baseline"):
+            base = _baseline(parts[0])
+        alloc, values = solving.result()
+        return [(alloc, apart if apart is not None else values, base)]
+    solved: list[Solved] = list(run_map(_solve_part, jobs, workers=workers, dask=dask))
+    return solved
 
 
 def _in_process(parts: list[instance.Part], workers: int | None, dask: str | None) -> bool:
@@ -150,10 +166,19 @@ def _plan(
         if conflicts:
             raise InfeasibleError(conflicts)
         parts = instance.split(inst)
-    with stage(timings, "build + solve"):
-        model_key = f"{os.getpid()}-{time.monotonic_ns()}"
-        solved = _solve_parts(parts, scenario, workers, dask, marginals, child, second, model_key)
-    allocs = [a for a, _ in solved]
+    solving_started = time.perf_counter(), time.process_time()
+    model_key = f"{os.getpid()}-{time.monotonic_ns()}"
+    base_before = timings.seconds("baseline") if timings is not None else (0.0, 0.0)
+    solved = _solve_parts(parts, scenario, workers, dask, marginals, child, second, model_key, timings)
+    if timings is not None:
+        # the wait for the solver (the baseline computed meanwhile is a stage of its own)
+        base_wall, base_cpu = (t - t0 for t, t0 in zip(timings.seconds("baseline"), base_before, strict=True))
+        timings.add(
+            "build + solve",
+            time.perf_counter() - solving_started[0] - base_wall,
+            max(0.0, time.process_time() - solving_started[1] - base_cpu),
+        )
+    allocs = [a for a, _, _ in solved]
     if timings is not None:
         timings.add("  solve (sum over counties, as the solver reports it)", sum(a.seconds for a in allocs))
     if not all(a.status.has_plan for a in allocs):
@@ -204,20 +229,9 @@ def _plan(
     )
     whys = why.explain(_facts(inst, inputs, table, visits, scenario))
     # what a visit to the riskiest unvisited branch would cost: re-solved by the solver's
-    # process while this one computes the baseline, the KPIs and the texts
+    # process while this one computes the KPIs and the texts
     costs = _pricing(parts, allocs, scenario, child, why.to_price(whys) if marginals else [], model_key)
-    before_baseline = time.perf_counter(), time.process_time()
-    with stage(timings, "baseline"):
-        # county by county: the same visits as on the whole (nothing links two parts), in time
-        # linear in the number of counties
-        base_pieces = []
-        for part in parts:
-            local = baseline.hand_ranking(part.instance)
-            local["branch"] = part.branches[local["branch"].to_numpy(int)]
-            local["supervisor"] = part.supervisors[local["supervisor"].to_numpy(int)]
-            base_pieces.append(local)
-        base = visit_table(pd.concat(base_pieces, ignore_index=True), inputs, scenario, scores)
-    after_baseline = time.perf_counter(), time.process_time()
+    base = visit_table(pd.concat([x for _, _, x in solved], ignore_index=True), inputs, scenario, scores)
     table["baseline_visits"] = kpis.visit_counts(base, b["branch_id"])
     plan_kpis = kpis.kpis(visits, table, s, scenario.rules)
     base_kpis = kpis.kpis(base, table, s, scenario.rules)
@@ -236,17 +250,14 @@ def _plan(
     whys, texts = why.with_costs(whys, texts, costs())
     table = table.assign(**texts)[BRANCH_COLUMNS]
     if timings is not None:
-        # the span less the baseline inside it
         timings.add(
-            "tables and KPIs",
-            time.perf_counter() - kpis_started[0] - (after_baseline[0] - before_baseline[0]),
-            time.process_time() - kpis_started[1] - (after_baseline[1] - before_baseline[1]),
+            "tables and KPIs", time.perf_counter() - kpis_started[0], time.process_time() - kpis_started[1]
         )
     with stage(timings, "marginal values (summary)"):
         marginal_values = (
             _marginal_summary(
                 parts,
-                [m.result() if isinstance(m, solver.Pending) else m for _, m in solved],
+                [m.result() if isinstance(m, solver.Pending) else m for _, m, _ in solved],
                 s,
                 inst,
                 instance.district_names(inputs),

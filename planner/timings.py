@@ -29,6 +29,10 @@ class Timings:
         self.wall[name] = self.wall.get(name, 0.0) + wall
         self.cpu[name] = self.cpu.get(name, 0.0) + (wall if cpu is None else cpu)
 
+    def seconds(self, name: str) -> tuple[float, float]:
+        """A stage's wall and CPU seconds so far (0 if it has not run)."""
+        return self.wall.get(name, 0.0), self.cpu.get(name, 0.0)
+
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         wall, cpu = time.perf_counter(), time.process_time()

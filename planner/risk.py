@@ -76,6 +76,11 @@ def _top_factors(contrib: np.ndarray, n: int = 3) -> list[str]:
     top = np.take_along_axis(contrib, order, axis=1)
     total = contrib.sum(axis=1, keepdims=True)
     share = np.divide(top, total, out=np.zeros_like(top), where=top > 0)
+    # a row's total summed as a row (`row.sum()`) can differ from this one in the last digit,
+    # which decides a share that is a whole half percent: those rows are worked out as before
+    near_half = (np.abs(share * 100 % 1 - 0.5) < 1e-6).any(axis=1)
+    for i in np.flatnonzero(near_half):
+        share[i] = np.divide(top[i], contrib[i].sum(), out=np.zeros_like(top[i]), where=top[i] > 0)
     # whole percents, rounded as "{:.0%}" rounds (half to even, on the same product); every
     # "factor share%" is written once and picked by its code (0: none)
     percent = np.rint(share * 100).astype(int)

@@ -78,3 +78,25 @@ def test_monotone_in_every_dimension(scores, weights, dim, lower_by, days):
         score(frame(worse, last), s).loc[0, "risk_score"]
         >= score(frame(scores, last), s).loc[0, "risk_score"]
     )
+
+
+def test_top_factors_read_as_each_share_formatted_on_its_own():
+    """The top factors are picked from arrays; their words are what formatting each row's shares
+    one by one gives, also where a share is a whole half percent (12.5 % in one summation order,
+    a hair above in another)."""
+    import numpy as np
+
+    from planner.risk import FACTORS, _top_factors
+
+    rng = np.random.default_rng(7)
+    rows = rng.random((3000, len(FACTORS))) * (rng.random((3000, len(FACTORS))) > 0.3)
+    rows[0] = 0.0  # no factor at all
+    rows[1] = 1.0  # all tied: dimension order
+    rows[2, :3] = [2.0, 1.0, 5.0]  # 62.5 % and 12.5 %: halves
+    rows[2, 3:] = 0.0
+    expected = []
+    for row in rows:
+        order = np.argsort(-row, kind="stable")[:3]
+        expected.append(", ".join(f"{FACTORS[i]} {row[i] / row.sum():.0%}" for i in order if row[i] > 0))
+    assert _top_factors(rows) == expected
+    assert expected[0] == "" and expected[2].endswith("12%")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner import datasets, labels
+from planner import datasets, labels, solver
 from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
 from planner.folder import Plan, default_out, read_plan, write_plan
@@ -259,6 +259,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from planner.timings import Timings
 
     started, cpu_started = time.perf_counter(), time.process_time()
+    if args.dask is None:
+        solver.prestart()  # the solver's interpreter starts while the inputs are read
     timings = Timings()
     if args.timings is not None:
         check_writable(args.timings, "--timings")

@@ -206,6 +206,15 @@ def _close_idle() -> None:
 atexit.register(_close_idle)
 
 
+def prestart() -> None:
+    """Start this process's solver process now (if it has no idle one), for a solve to come:
+    its interpreter and HiGHS start while the caller reads its inputs (`planner plan`)."""
+    with _idle_lock:
+        spare = _idle.setdefault(os.getpid(), [])
+        if not any(c.process.poll() is None for c in spare):
+            spare.append(Child())
+
+
 @contextlib.contextmanager
 def borrowed() -> Iterator[Child]:
     """One of this process's idle solver processes (started if there is none, or they are busy

@@ -84,7 +84,8 @@ def contact_supervisor(inputs: Inputs) -> pd.Series:
         )
         for bid in ids
     }
-    return inputs.branches["branch_id"].map(owner).fillna("").astype(object)
+    ids = inputs.branches["branch_id"]
+    return pd.Series([owner.get(bid, "") for bid in ids.tolist()], index=ids.index, dtype=object)
 
 
 def done_this_year(inputs: Inputs, scenario: Scenario) -> pd.Series:

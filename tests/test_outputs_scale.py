@@ -157,6 +157,40 @@ def test_a_province_split_and_its_baseline_by_county_match_the_whole():
     pd.testing.assert_frame_equal(by_county, whole)
 
 
+def test_each_countys_kpis_are_those_of_its_own_tables():
+    """The KPIs of every county of a province (read from the province's arrays at once) are the
+    KPIs of that county's own visits, branches and supervisors; a visit by a supervisor of
+    another county counts as away from home."""
+    from planner import generate, load_scenario, validate_frames
+    from planner.kpis import by_county, kpis
+    from planner.plan import plan
+
+    county = generate(900, 24, n_counties=3, seed=11)
+    inputs = validate_frames(county.branches.astype(str), county.supervisors.astype(str), horizon_weeks=13)
+    p = plan(inputs, load_scenario(None), marginals=False)
+    s, rules = inputs.supervisors, load_scenario(None).rules
+    b = p.branches
+    assert len(p.summary.counties) == 3
+    for c in p.summary.counties:
+        mine = b[b["county"].astype(str) == c.county]
+        sups = s[s["county"].astype(str) == c.county]
+        v = p.visits[p.visits["branch_id"].isin(set(mine["branch_id"]))]
+        base = p.baseline_visits[p.baseline_visits["branch_id"].isin(set(mine["branch_id"]))]
+        assert c.kpis == kpis(v, mine, sups, rules)
+        assert c.baseline == kpis(base, mine, sups, rules)
+        assert c.kpis.visits > 0 and c.kpis.visits_outside_home_district < c.kpis.visits
+    # a stranger's visit: the county's supervisors are given without the one who made it
+    first = p.summary.counties[0]
+    mine = b[b["county"].astype(str) == first.county]
+    v = p.visits[p.visits["branch_id"].isin(set(mine["branch_id"]))]
+    visitor = v["supervisor_id"].iloc[0]
+    others = s[(s["county"].astype(str) == first.county) & (s["supervisor_id"] != visitor)]
+    away = kpis(v, mine, others, rules).visits_outside_home_district
+    assert away >= (v["supervisor_id"] == visitor).sum()
+    again = by_county(p.visits, p.baseline_visits, b, s, rules, b["county"])
+    assert again == p.summary.counties
+
+
 def test_the_output_writers_do_not_import_the_report():
     """`planner plan --no-report` must not pay for matplotlib: exports imports the report lazily."""
     import subprocess

@@ -399,7 +399,12 @@ def _pricing(
     """Start re-solving with a visit forced to each of `branches` (the first in `child`, which
     works while the caller goes on); the function returned waits for the costs: the risk
     addressed given up when branch b must get a visit (inf: impossible)."""
-    where = {int(b): (i, j) for i, part in enumerate(parts) for j, b in enumerate(part.branches)}
+    where: dict[int, tuple[int, int]] = {}  # branch -> (its part, its position there)
+    for i, part in enumerate(parts):
+        for b in branches:
+            found = np.flatnonzero(part.branches == b)
+            if len(found):
+                where[b] = (i, int(found[0]))
     sv = scenario.solver
 
     def forced(b: int) -> solver.Request:

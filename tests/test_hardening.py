@@ -20,7 +20,7 @@ from planner import datasets, inputs
 from planner.errors import InputError
 from planner.folder import read_plan
 from planner.inputs import load_inputs, read_table
-from planner.safety import file_stem, restore_text, spreadsheet_text
+from planner.safety import file_stem, restore_text, spreadsheet_text, xlsx_text
 from tests.conftest import BRANCH_HEADER, DIMS, SUPERVISOR_HEADER, branch_row
 from tests.helpers import run_planner
 from tests.test_report import Page
@@ -169,6 +169,16 @@ def test_hostile_names_plan_end_to_end(hostile):
     text = "".join(page.text)
     for name in [*FORMULA_NAMES, "<script>alert(1)</script>", DOLLAR_DISTRICT, "=已加引号"]:
         assert name.strip() in text, name
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_visibly():
+    # a cell holds 32,767 UTF-16 units: the text's start is kept and … shows the cut
+    for long in ("长" * 40_000, "😀" * 20_000, "x" * 32_768):
+        cut = xlsx_text(long)
+        assert len(cut.encode("utf-16-le")) <= 2 * 32_767 and cut.endswith("…")
+        assert long.startswith(cut[:-1]) and len(cut) > 16_000
+    assert xlsx_text("x" * 32_767) == "x" * 32_767  # one that fits is left alone
+    assert xlsx_text("a\x07b") == "a\ufffdb"
 
 
 def test_csv_outputs_are_safe_in_a_spreadsheet(hostile):

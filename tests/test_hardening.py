@@ -181,6 +181,30 @@ def test_a_text_longer_than_a_cell_holds_is_cut_visibly():
     assert xlsx_text("a\x07b") == "a\ufffdb"
 
 
+def test_over_long_and_emoji_names_fit_the_workbook(tmp_path):
+    """A 40,000-character branch name (more than a cell holds), a supervisor named in emoji (a
+    sheet name counts each as two): the plan is written, the names as whole as a cell allows."""
+    long_name = "=" + "长" * 40_000
+    rows = [branch_row("B1", "东镇", 30, name=long_name), branch_row("B2", "东镇", 40)]
+    (tmp_path / "b.csv").write_text("\n".join([BRANCH_HEADER, *rows]) + "\n", encoding="utf-8")
+    emoji = "😀" * 20
+    (tmp_path / "s.csv").write_text(f"{SUPERVISOR_HEADER}\nS1,{emoji},东镇,1,,,\n", encoding="utf-8")
+    (tmp_path / "sc.toml").write_text("[horizon]\nstart = 2027-01-04\nweeks = 2\n", encoding="utf-8")
+    done = planner(
+        "plan",
+        *("--branches", str(tmp_path / "b.csv"), "--supervisors", str(tmp_path / "s.csv")),
+        *("--scenario", str(tmp_path / "sc.toml"), "--out", str(tmp_path / "p"), "--no-report"),
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    own = book.sheetnames[3]
+    assert own.startswith("S1 😀") and len(own.encode("utf-16-le")) <= 2 * 31
+    names = {r[1].value: r[1].data_type for r in book["组织"].iter_rows(min_row=2)}
+    cut = next(n for n in names if n.startswith("=长"))
+    assert names[cut] == "s" and cut.endswith("…") and long_name.startswith(cut[:-1])
+    assert len(cut) == 32_767
+
+
 def test_csv_outputs_are_safe_in_a_spreadsheet(hostile):
     out, _ = hostile
     for name in ("visits.csv", "branches.csv", "baseline_visits.csv"):

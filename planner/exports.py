@@ -15,6 +15,7 @@ a new output file (the plan command and the workbook's export both write this li
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,12 +101,17 @@ def _safe(text: str) -> str:
 
 def _width(value: Any) -> int:
     """Columns a value takes on screen: CJK characters count two."""
-    text = (
-        f"{value.value:.1%}"
-        if isinstance(value, Percent)
-        else (f"{value:.1f}" if isinstance(value, float) else str(value))
-    )
-    longest = max(text.split("\n"), key=len) if text else ""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, Percent):
+        text = f"{value.value:.1%}"
+    elif isinstance(value, float):
+        text = f"{value:.1f}"
+    else:
+        text = str(value)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    if longest.isascii() and longest.isprintable():
+        return len(longest)  # the common case, without looking up each character
     w = wcswidth(longest)
     return w if w >= 0 else sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
 
@@ -346,24 +352,41 @@ def _visit_columns(lang: str, *, who: bool) -> list[Column]:
     ]
 
 
-def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str, *, who: bool) -> list[list[Any]]:
+def _texts(column: pd.Series) -> list[str]:
+    """A column's values as text, each as `str` shows it."""
+    return [str(x) for x in column.tolist()]
+
+
+def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str) -> list[list[Any]]:
+    """The visits sheet's rows, in the order of `v`; a supervisor's sheet drops the two columns
+    naming the supervisor (`_own`)."""
+    starts, focuses, ids = _texts(v["week_start"]), _texts(v["focus"]), _texts(v["branch_id"])
+    weeks = {s: _day(s) for s in set(starts)}
+    focus = {f: dimension_label(f, lang) for f in set(focuses)}
+    four = dt.timedelta(days=4)
     rows = []
-    for r in v.to_dict("records"):
-        start = _day(r["week_start"])
-        row: list[Any] = [int(r["week"]), start, start + dt.timedelta(days=4)]
-        if who:
-            row += [str(r["supervisor_id"]), str(r["supervisor_name"])]
-        row += [
-            str(r["branch_id"]),
-            str(r["branch_name"]),
-            str(r["district"]),
-            dimension_label(str(r["focus"]), lang),
-            float(r["risk_score"]),
-            int(r["visit_no"]),
-            why.get(str(r["branch_id"]), ""),
-        ]
-        rows.append(row)
+    for week, start, sid, name, bid, bname, district, f, risk, no in zip(
+        v["week"].tolist(),
+        starts,
+        _texts(v["supervisor_id"]),
+        _texts(v["supervisor_name"]),
+        ids,
+        _texts(v["branch_name"]),
+        _texts(v["district"]),
+        focuses,
+        v["risk_score"].tolist(),
+        v["visit_no"].tolist(),
+        strict=True,
+    ):
+        day = weeks[start]
+        row = [int(week), day, day + four, sid, name, bid, bname, district, focus[f], float(risk), int(no)]
+        rows.append([*row, why.get(bid, "")])
     return rows
+
+
+def _own(row: list[Any]) -> list[Any]:
+    """A visit's row on its supervisor's own sheet: without the supervisor's id and name."""
+    return [*row[:3], *row[5:]]
 
 
 def _branch_sheet(book: Book, branches: pd.DataFrame, lang: str, used: set[str], year: bool = False) -> None:
@@ -386,22 +409,22 @@ def _branch_sheet(book: Book, branches: pd.DataFrame, lang: str, used: set[str],
         Column(COLUMNS["mandatory_reason"][lang]),
         Column(COLUMNS["why"][lang], wrap=True, max_width=70),
     ]
-    rows = [
-        [
-            str(r["branch_id"]),
-            str(r["name"]),
-            str(r["district"]),
-            float(r["risk_score"]),
-            _tier(r["risk_tier"], lang),
-            int(r["visits"]),
-            str(r["responsible_supervisor_id"]),
-            *([int(r[k]) for k in year_keys] if year else []),
-            *([changed_text(str(r["responsible_changed"]), lang)] if year else []),
-            reasons_text(str(r["mandatory_reason"]), lang),
-            str(r[f"why_{lang}"]),
-        ]
-        for r in b.to_dict("records")
+    tiers = {x: _tier(x, lang) for x in set(b["risk_tier"].tolist())}
+    reasons = {x: reasons_text(x, lang) for x in set(_texts(b["mandatory_reason"]))}
+    columns: list[list[Any]] = [
+        _texts(b["branch_id"]),
+        _texts(b["name"]),
+        _texts(b["district"]),
+        [float(x) for x in b["risk_score"].tolist()],
+        [tiers[x] for x in b["risk_tier"].tolist()],
+        [int(x) for x in b["visits"].tolist()],
+        _texts(b["responsible_supervisor_id"]),
     ]
+    if year:
+        columns += [[int(x) for x in b[k].tolist()] for k in year_keys]
+        columns.append([changed_text(x, lang) for x in _texts(b["responsible_changed"])])
+    columns += [[reasons[x] for x in _texts(b["mandatory_reason"])], _texts(b[f"why_{lang}"])]
+    rows = [list(r) for r in zip(*columns, strict=True)]
     add_sheet(book, _sheet_name(t("sheet_branches", lang), used), cols, rows)
 
 
@@ -424,21 +447,19 @@ def _plan_sheets(
         _overview(book, p, lang, used, title)
     else:
         _county_overview(book, branches, visits, lang, used, title)
-    why = dict(zip(branches["branch_id"].astype(str), branches[f"why_{lang}"].astype(str), strict=True))
-    add_sheet(
-        book,
-        _sheet_name(t("sheet_visits", lang), used),
-        _visit_columns(lang, who=True),
-        _visit_rows(visits, why, lang, who=True),
-    )
+    why = dict(zip(_texts(branches["branch_id"]), _texts(branches[f"why_{lang}"]), strict=True))
+    rows = _visit_rows(visits, why, lang)
+    add_sheet(book, _sheet_name(t("sheet_visits", lang), used), _visit_columns(lang, who=True), rows)
     _branch_sheet(book, branches, lang, used, year=p.summary.year is not None)
     horizon = _horizon(p, lang)
-    for (sid, name), rows in visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
+    # one sheet per supervisor, by id and name, each with its visits in the order of the visits sheet
+    by_supervisor = sorted(rows, key=lambda row: (row[3], row[4]))  # stable
+    for (sid, name), own in itertools.groupby(by_supervisor, key=lambda row: (row[3], row[4])):
         add_sheet(
             book,
             _sheet_name(f"{sid} {name}", used),
             _visit_columns(lang, who=False),
-            _visit_rows(rows, why, lang, who=False),
+            [_own(row) for row in own],
             [f"{name}{PAREN[lang][0]}{sid}{PAREN[lang][1]}{SEP[lang]}{p.scenario.name}{SEP[lang]}{horizon}"],
         )
     if county is None and p.summary.year is not None:

@@ -220,6 +220,11 @@ def add_sheet(
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # one page wide, as many pages down as the rows need
     ws.hide_gridlines(0)  # gridlines shown and printed
+    # the margins the sheets were laid out with (openpyxl's; xlsxwriter's are narrower): the same
+    # rows on each printed page as before
+    ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+    ws.set_header("", {"margin": 0.5})
+    ws.set_footer("", {"margin": 0.5})
     ws.repeat_rows(0, header_row if not subheads else max(len(titles), 1) - 1)
     title, header = book.format(**TITLE), book.format(**HEADER)
     for r, text in enumerate(titles):

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import numbers
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -128,10 +130,8 @@ class Book:
 
     def __init__(self, path: Path, tmpdir: str | None) -> None:
         # tmpdir: stream the rows (constant_memory: each row is written to a temporary file as the
-        # next one starts); None: in memory. NaN or infinity (never expected) shows as an error
-        # cell rather than failing the plan.
-        options: dict[str, Any] = {"nan_inf_to_errors": True}
-        options |= {"constant_memory": True, "tmpdir": tmpdir} if tmpdir else {"in_memory": True}
+        # next one starts); None: in memory
+        options = {"constant_memory": True, "tmpdir": tmpdir} if tmpdir else {"in_memory": True}
         self.wb = xlsxwriter.Workbook(str(path), options)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
 
@@ -245,7 +245,7 @@ def add_sheet(
                 write_string(r, c, _safe(value), looks[c][0])
             elif kind is int:
                 write_number(r, c, value, looks[c][1])
-            elif kind is float:
+            elif kind is float and isfinite(value):
                 write_number(r, c, value, looks[c][0])
             elif kind is dt.date:
                 write_number(r, c, (value - EXCEL_EPOCH).days, looks[c][3])
@@ -256,26 +256,31 @@ def add_sheet(
     if not subheads:
         ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(columns) - 1)
     if book.wb.constant_memory:
-        ws._opt_close()  # its rows are in a file: closed until the workbook is put together
+        # its rows are in its temporary file: close it until the workbook is put together (which
+        # reopens it), or a county of 1,000 supervisors would hold 1,000 files open
+        ws._opt_close()
 
 
 def _write_other(ws: Any, r: int, c: int, value: Any, looks: Looks) -> None:
     """A cell of a less common type: a share, a yes/no, nothing, a subclass of the common ones."""
     if isinstance(value, str):
         _text(ws, r, c, value, looks[0])
-    elif isinstance(value, Percent):
-        ws.write_number(r, c, value.value, looks[2])
+    elif isinstance(value, Percent):  # a share; none (NaN) stays empty
+        if isfinite(value.value):
+            ws.write_number(r, c, value.value, looks[2])
+        else:
+            ws.write_blank(r, c, None, looks[2])
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, looks[0])
-    elif isinstance(value, int):
+    elif isinstance(value, numbers.Integral):  # an int subclass, a numpy integer
         ws.write_number(r, c, int(value), looks[1])
-    elif isinstance(value, float):
+    elif isinstance(value, numbers.Real) and isfinite(value):
         ws.write_number(r, c, float(value), looks[0])
     elif isinstance(value, dt.datetime):
         ws.write_datetime(r, c, value, looks[3])
     elif isinstance(value, dt.date):
         ws.write_number(r, c, (value - EXCEL_EPOCH).days, looks[3])
-    elif value is None:
+    elif value is None or isinstance(value, numbers.Real):  # nothing, NaN or infinity: empty
         ws.write_blank(r, c, None, looks[0])
     else:
         _text(ws, r, c, str(value), looks[0])

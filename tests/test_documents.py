@@ -366,6 +366,49 @@ def test_a_big_workbook_streamed_holds_what_a_small_one_does(sample_both, tmp_pa
             ]
 
 
+@pytest.mark.parametrize("cells", [0, 10**9], ids=["streamed", "in memory"])
+def test_odd_values_are_cells_not_errors(tmp_path, cells, monkeypatch):
+    """numpy numbers are numbers; a missing share or figure (NaN, infinity) is an empty cell,
+    never an error or a formula; a date with a time is still a date."""
+    import numpy as np
+
+    monkeypatch.setattr(exports, "IN_MEMORY_CELLS", cells)
+    cols = [exports.Column(h) for h in ("n", "x", "share", "day", "nan", "text")]
+    cols[0], cols[3] = exports.Column("n", "0"), exports.Column("day", exports.DATE)
+    rows = [
+        [
+            np.int64(3),
+            np.float64(2.5),
+            exports.Percent(0.25),
+            dt.datetime(2027, 1, 4, 9),
+            float("nan"),
+            "=1+1",
+        ],
+        [7, float("inf"), exports.Percent(float("nan")), dt.date(2027, 1, 5), None, ""],
+    ]
+    with exports._book(tmp_path / "x.xlsx", cells) as book:
+        exports.add_sheet(book, "odd", cols, rows)
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["odd"]
+    got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2)]
+    assert got[0] == [
+        (3, "n"),
+        (2.5, "n"),
+        (0.25, "n"),
+        (dt.datetime(2027, 1, 4, 9), "d"),
+        (None, "n"),
+        ("=1+1", "s"),
+    ]
+    assert got[1] == [
+        (7, "n"),
+        (None, "n"),
+        (None, "n"),
+        (dt.datetime(2027, 1, 5), "d"),
+        (None, "n"),
+        (None, "n"),
+    ]
+    assert ws["C2"].number_format == "0.0%" and ws["D3"].number_format == "yyyy-mm-dd"
+
+
 # ---------------------------------------------------------------- compare
 
 

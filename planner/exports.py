@@ -1,8 +1,9 @@
 """What planners hand out besides the report: `plan.xlsx` and one iCalendar file per supervisor
 (`planner.calendars`).
 
-`plan.xlsx` is written with openpyxl's write-only mode, sheet by sheet, in time linear in its
-size, and set up to print: landscape A4, one page wide, the header row repeated on every page,
+`plan.xlsx` is written with xlsxwriter in its constant-memory mode (each row goes to a temporary
+file once written; each cell format is made once per workbook), sheet by sheet, in time linear
+in its size, and set up to print: landscape A4, one page wide, the header row repeated on every page,
 panes frozen below the header, filters on it, real dates and percentages. A province (branches
 in more than one county) gets a province overview in `plan.xlsx` and one workbook per county in
 `counties/`, not thousands of sheets in one file.
@@ -14,33 +15,29 @@ a new output file (the plan command and the workbook's export both write this li
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import numbers
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 from wcwidth import wcswidth
 
 from planner import calendars
-from planner.atomic import atomic_output
+from planner.atomic import atomic_output, temp_dir
 from planner.folder import Plan, Writer
 from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kpi, kpi_value, t, tier_label
-from planner.safety import xlsx_text
+from planner.safety import utf16_prefix, xlsx_text
 from planner.why import reasons_text
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 DATE = "yyyy-mm-dd"
-TITLE_FONT = Font(bold=True, size=13, color="A61B1B")
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-CENTRE = Alignment(horizontal="center", vertical="top")
 
 
 @dataclass(frozen=True)
@@ -77,11 +74,13 @@ def _render(folder: Path, lang: str) -> Path:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub("_", text)[:31].strip("'") or "sheet"
+    """A sheet name Excel takes: no []:*?/\\ or control characters, at most 31 UTF-16 units (an
+    emoji counts two), no ' at either end, never two the same ignoring case."""
+    base = utf16_prefix(_SHEET_FORBIDDEN.sub("_", text), 31).strip("'") or "sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f"~{n}"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = utf16_prefix(base, 31 - len(suffix)) + suffix, n + 1
     used.add(name.lower())
     return name
 
@@ -97,100 +96,194 @@ def _file_name(sid: str, used: set[str]) -> str:
 
 
 def _safe(text: str) -> str:
-    """Characters XLSX cannot hold (control characters) are shown as U+FFFD, visibly cleaned."""
+    """Text a cell can hold: control characters shown as U+FFFD, an over-long text cut visibly
+    (`planner.safety.xlsx_text`)."""
     return xlsx_text(text)
 
 
 def _width(value: Any) -> int:
     """Columns a value takes on screen: CJK characters count two."""
-    text = (
-        f"{value.value:.1%}"
-        if isinstance(value, Percent)
-        else (f"{value:.1f}" if isinstance(value, float) else str(value))
-    )
-    longest = max(text.split("\n"), key=len) if text else ""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, Percent):
+        text = f"{value.value:.1%}"
+    elif isinstance(value, float):
+        text = f"{value:.1f}"
+    else:
+        text = str(value)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    if longest.isascii() and longest.isprintable():
+        return len(longest)  # the common case, without looking up each character
     w = wcswidth(longest)
     return w if w >= 0 else sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
 
 
-def _cell(ws: Any, value: Any, col: Column) -> WriteOnlyCell:
-    if isinstance(value, Percent):
-        cell = WriteOnlyCell(ws, value=value.value)
-        cell.number_format = "0.0%"
-        return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=_safe(value))
-        cell.data_type = "s"  # names from spreadsheets stay text: '=...' is never a formula
+# a workbook of more cells than this streams its rows through temporary files (xlsxwriter's
+# constant_memory, memory bounded whatever the size); a smaller one is put together in memory, a
+# few tens of MB at most, which saves the temporary files' cost (half the time of a small book)
+IN_MEMORY_CELLS = 100_000
+
+
+class Book:
+    """An xlsxwriter workbook being written, with its cell formats: each look is one Format,
+    made the first time a cell needs it (xlsxwriter keeps every Format it is given)."""
+
+    def __init__(self, path: Path, tmpdir: str | None) -> None:
+        # tmpdir: stream the rows (constant_memory: each row is written to a temporary file as the
+        # next one starts); None: in memory
+        options = {"constant_memory": True, "tmpdir": tmpdir} if tmpdir else {"in_memory": True}
+        self.wb = xlsxwriter.Workbook(str(path), options)
+        self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def format(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        made = self._formats.get(key)
+        if made is None:
+            made = self._formats[key] = self.wb.add_format(props)
+        return made
+
+
+@contextmanager
+def _book(path: Path, cells: int) -> Iterator[Book]:
+    """A Book of about `cells` cells written to `path` atomically: a half-written workbook never
+    takes its place; rows held in temporary files go with the block, whatever happens."""
+    with atomic_output(path) as partial:
+        if cells <= IN_MEMORY_CELLS:
+            book = Book(partial, None)
+            yield book
+            book.wb.close()
+            return
+        with temp_dir("dudao-xlsx-") as tmp:
+            book = Book(partial, tmp)
+            yield book
+            book.wb.close()
+
+
+TITLE = {"bold": True, "font_size": 13, "font_color": "#A61B1B"}
+HEADER = {"bold": True, "pattern": 1, "bg_color": "#F3E5E5"}
+TOP = {"valign": "top"}
+CENTRE = {"align": "center", "valign": "top"}
+WRAP = {"text_wrap": True, "valign": "top"}
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's dates (1900 date system, after 1900-02-28)
+
+
+Looks = tuple[Any, Any, Any, Any]
+
+
+def _looks(book: Book, col: Column) -> Looks:
+    """A column's formats: for text and decimals; for whole numbers; for shares; for dates."""
+    align = WRAP if col.wrap else (CENTRE if col.number_format == DATE else TOP)
+    number = {"num_format": col.number_format} if col.number_format else {}
+    whole = "#,##0" if "," in col.number_format else "0"
+    return (
+        book.format(**number, **align),
+        book.format(num_format=whole, **CENTRE),
+        book.format(num_format="0.0%"),
+        book.format(**{"num_format": DATE, **number, **align}),
+    )
+
+
+def _text(ws: Any, r: int, c: int, text: str, look: Any) -> None:
+    """A text cell, always written as text; an empty one keeps its look (a header's fill)."""
+    if text:
+        ws.write_string(r, c, _safe(text), look)
     else:
-        cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        cell.number_format = "#,##0" if "," in col.number_format else "0"
-        cell.alignment = CENTRE
-        return cell
-    if col.number_format:
-        cell.number_format = col.number_format
-    cell.alignment = WRAP if col.wrap else (CENTRE if col.number_format == DATE else TOP)
-    return cell
+        ws.write_blank(r, c, None, look)
 
 
 def add_sheet(
-    wb: Workbook,
+    book: Book,
     name: str,
     columns: list[Column],
     rows: list[list[Any]],
     titles: list[str] | None = None,
     subheads: frozenset[int] = frozenset(),
 ) -> None:
-    """A write-only sheet ready to print: landscape A4, one page wide, header repeated on every
-    page, frozen below the header, filters on it; optional title rows above the header.
-    `subheads`: rows (positions in `rows`) that head a further table below the first, styled
-    like the header; such a sheet repeats only its titles on each page and has no filter."""
-    ws = wb.create_sheet(name)
+    """A sheet ready to print: landscape A4, one page wide, header repeated on every page, frozen
+    below the header, filters on it; optional title rows above the header. `subheads`: rows
+    (positions in `rows`) that head a further table below the first, styled like the header; such
+    a sheet repeats only its titles on each page and has no filter.
+
+    Every text is written as text (a name starting with '=' is never a formula), dates as dates,
+    `Percent` as a number shown as a percentage."""
+    ws = book.wb.add_worksheet(name)
     titles = titles or []
-    header_row = len(titles) + 1
-    for i, col in enumerate(columns, start=1):
-        width = max(_width(v) for v in [col.header, *(r[i - 1] for r in rows[:300])]) + 3
+    header_row = len(titles)  # zero-based, as xlsxwriter counts
+    for i, col in enumerate(columns):
+        width = max(_width(v) for v in [col.header, *(r[i] for r in rows[:300])]) + 3
         if col.number_format == DATE:
             width = max(width, 13)  # LibreOffice's fallback font sets dates wider than they count
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), col.max_width)
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.print_options.gridLines = True
-    ws.print_title_rows = f"1:{header_row if not subheads else max(len(titles), 1)}"
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=_safe(title))
-        cell.font = TITLE_FONT
-        cell.data_type = "s"
-        ws.append([cell])
-    head = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=_safe(col.header))
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.data_type = "s"
-        head.append(cell)
-    ws.append(head)
-    for i, r in enumerate(rows):
-        if i in subheads:
-            ws.append([_heading_cell(ws, value) for value in r])
+        # in pixels of the default font's digit (7): the file holds this many characters of width
+        ws.set_column_pixels(i, i, 7 * min(max(width, 6), col.max_width))
+    ws.freeze_panes(header_row + 1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages down as the rows need
+    ws.hide_gridlines(0)  # gridlines shown and printed
+    # the margins the sheets were laid out with (openpyxl's; xlsxwriter's are narrower): the same
+    # rows on each printed page as before
+    ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+    ws.set_header("", {"margin": 0.5})
+    ws.set_footer("", {"margin": 0.5})
+    ws.repeat_rows(0, header_row if not subheads else max(len(titles), 1) - 1)
+    title, header = book.format(**TITLE), book.format(**HEADER)
+    for r, text in enumerate(titles):
+        _text(ws, r, 0, text, title)
+    for c, col in enumerate(columns):
+        _text(ws, header_row, c, col.header, header)
+    looks = [_looks(book, col) for col in columns]
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    for r, values in enumerate(rows, start=header_row + 1):
+        if r - header_row - 1 in subheads:
+            for c, value in enumerate(values):
+                if value != "":
+                    _text(ws, r, c, str(value), header)
             continue
-        ws.append([_cell(ws, value, col) for value, col in zip(r, columns, strict=True)])
+        for c, value in enumerate(values):
+            kind = type(value)  # the common types first, without isinstance
+            if kind is str and value:
+                write_string(r, c, _safe(value), looks[c][0])
+            elif kind is int:
+                write_number(r, c, value, looks[c][1])
+            elif kind is float and isfinite(value):
+                write_number(r, c, value, looks[c][0])
+            elif kind is dt.date:
+                write_number(r, c, (value - EXCEL_EPOCH).days, looks[c][3])
+            elif kind is str:
+                write_blank(r, c, None, looks[c][0])  # empty, with its column's look
+            else:
+                _write_other(ws, r, c, value, looks[c])
     if not subheads:
-        last = header_row + max(len(rows), 1)
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
+        ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(columns) - 1)
+    if book.wb.constant_memory:
+        # its rows are in its temporary file: close it until the workbook is put together (which
+        # reopens it), or a county of 1,000 supervisors would hold 1,000 files open
+        ws._opt_close()
 
 
-def _heading_cell(ws: Any, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=_safe(str(value)))
-    cell.data_type = "s"
-    if value != "":
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    return cell
+def _write_other(ws: Any, r: int, c: int, value: Any, looks: Looks) -> None:
+    """A cell of a less common type: a share, a yes/no, nothing, a subclass of the common ones."""
+    if isinstance(value, str):
+        _text(ws, r, c, value, looks[0])
+    elif isinstance(value, Percent):  # a share; none (NaN) stays empty
+        if isfinite(value.value):
+            ws.write_number(r, c, value.value, looks[2])
+        else:
+            ws.write_blank(r, c, None, looks[2])
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, looks[0])
+    elif isinstance(value, numbers.Integral):  # an int subclass, a numpy integer
+        ws.write_number(r, c, int(value), looks[1])
+    elif isinstance(value, numbers.Real) and isfinite(value):
+        ws.write_number(r, c, float(value), looks[0])
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, value, looks[3])
+    elif isinstance(value, dt.date):
+        ws.write_number(r, c, (value - EXCEL_EPOCH).days, looks[3])
+    elif value is None or isinstance(value, numbers.Real):  # nothing, NaN or infinity: empty
+        ws.write_blank(r, c, None, looks[0])
+    else:
+        _text(ws, r, c, str(value), looks[0])
 
 
 def _day(text: object) -> dt.date:
@@ -216,7 +309,7 @@ def _horizon(p: Plan, lang: str) -> str:
     return t("weeks_from", lang, weeks=p.scenario.horizon.weeks, start=p.scenario.horizon.start)
 
 
-def _overview(wb: Workbook, p: Plan, lang: str, used: set[str], title: str) -> None:
+def _overview(book: Book, p: Plan, lang: str, used: set[str], title: str) -> None:
     s = p.summary
     rows = [[k.label(lang), _kpi_value(s.kpis, k.key), _kpi_value(s.baseline, k.key)] for k in KPIS]
     cols = [
@@ -229,15 +322,15 @@ def _overview(wb: Workbook, p: Plan, lang: str, used: set[str], title: str) -> N
         f"{t('horizon', lang)}{COLON[lang]}{_horizon(p, lang)}{SEP[lang]}"
         f"{t('status', lang)}{COLON[lang]}{t(s.status.value, lang)}",
     ]
-    add_sheet(wb, _sheet_name(t("overview_sheet", lang), used), cols, rows, titles)
+    add_sheet(book, _sheet_name(t("overview_sheet", lang), used), cols, rows, titles)
 
 
 def _county_overview(
-    wb: Workbook, branches: pd.DataFrame, visits: pd.DataFrame, lang: str, used: set[str], title: str
+    book: Book, branches: pd.DataFrame, visits: pd.DataFrame, lang: str, used: set[str], title: str
 ) -> None:
     cols = [Column(COLUMNS["branches"][lang], "#,##0"), Column(COLUMNS["visits"][lang], "#,##0")]
     add_sheet(
-        wb,
+        book,
         _sheet_name(t("overview_sheet", lang), used),
         [Column(COLUMNS["kpi"][lang], max_width=60), *cols[:1]],
         [
@@ -269,29 +362,44 @@ def _visit_columns(lang: str, *, who: bool) -> list[Column]:
     ]
 
 
-def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str, *, who: bool) -> list[list[Any]]:
+def _texts(column: pd.Series) -> list[str]:
+    """A column's values as text, each as `str` shows it."""
+    return [str(x) for x in column.tolist()]
+
+
+def _visit_rows(v: pd.DataFrame, why: dict[str, str], lang: str) -> list[list[Any]]:
+    """The visits sheet's rows, in the order of `v`; a supervisor's sheet drops the two columns
+    naming the supervisor (`_own`)."""
+    starts, focuses, ids = _texts(v["week_start"]), _texts(v["focus"]), _texts(v["branch_id"])
+    weeks = {s: _day(s) for s in set(starts)}
+    focus = {f: dimension_label(f, lang) for f in set(focuses)}
+    four = dt.timedelta(days=4)
     rows = []
-    for r in v.to_dict("records"):
-        start = _day(r["week_start"])
-        row: list[Any] = [int(r["week"]), start, start + dt.timedelta(days=4)]
-        if who:
-            row += [str(r["supervisor_id"]), str(r["supervisor_name"])]
-        row += [
-            str(r["branch_id"]),
-            str(r["branch_name"]),
-            str(r["district"]),
-            dimension_label(str(r["focus"]), lang),
-            float(r["risk_score"]),
-            int(r["visit_no"]),
-            why.get(str(r["branch_id"]), ""),
-        ]
-        rows.append(row)
+    for week, start, sid, name, bid, bname, district, f, risk, no in zip(
+        v["week"].tolist(),
+        starts,
+        _texts(v["supervisor_id"]),
+        _texts(v["supervisor_name"]),
+        ids,
+        _texts(v["branch_name"]),
+        _texts(v["district"]),
+        focuses,
+        v["risk_score"].tolist(),
+        v["visit_no"].tolist(),
+        strict=True,
+    ):
+        day = weeks[start]
+        row = [int(week), day, day + four, sid, name, bid, bname, district, focus[f], float(risk), int(no)]
+        rows.append([*row, why.get(bid, "")])
     return rows
 
 
-def _branch_sheet(
-    wb: Workbook, branches: pd.DataFrame, lang: str, used: set[str], year: bool = False
-) -> None:
+def _own(row: list[Any]) -> list[Any]:
+    """A visit's row on its supervisor's own sheet: without the supervisor's id and name."""
+    return [*row[:3], *row[5:]]
+
+
+def _branch_sheet(book: Book, branches: pd.DataFrame, lang: str, used: set[str], year: bool = False) -> None:
     """Every branch; with the office's year also its visits done and still owed this year and
     why its 责任人 changed, so a planner can filter who still owes visits."""
     from planner.year_report import changed_text
@@ -311,65 +419,64 @@ def _branch_sheet(
         Column(COLUMNS["mandatory_reason"][lang]),
         Column(COLUMNS["why"][lang], wrap=True, max_width=70),
     ]
-    rows = [
-        [
-            str(r["branch_id"]),
-            str(r["name"]),
-            str(r["district"]),
-            float(r["risk_score"]),
-            _tier(r["risk_tier"], lang),
-            int(r["visits"]),
-            str(r["responsible_supervisor_id"]),
-            *([int(r[k]) for k in year_keys] if year else []),
-            *([changed_text(str(r["responsible_changed"]), lang)] if year else []),
-            reasons_text(str(r["mandatory_reason"]), lang),
-            str(r[f"why_{lang}"]),
-        ]
-        for r in b.to_dict("records")
+    tiers = {x: _tier(x, lang) for x in set(b["risk_tier"].tolist())}
+    reasons = {x: reasons_text(x, lang) for x in set(_texts(b["mandatory_reason"]))}
+    columns: list[list[Any]] = [
+        _texts(b["branch_id"]),
+        _texts(b["name"]),
+        _texts(b["district"]),
+        [float(x) for x in b["risk_score"].tolist()],
+        [tiers[x] for x in b["risk_tier"].tolist()],
+        [int(x) for x in b["visits"].tolist()],
+        _texts(b["responsible_supervisor_id"]),
     ]
-    add_sheet(wb, _sheet_name(t("sheet_branches", lang), used), cols, rows)
-
-
-def _save(wb: Workbook, path: Path) -> Path:
-    with atomic_output(path) as partial:
-        wb.save(partial)
-    return path
+    if year:
+        columns += [[int(x) for x in b[k].tolist()] for k in year_keys]
+        columns.append([changed_text(x, lang) for x in _texts(b["responsible_changed"])])
+    columns += [[reasons[x] for x in _texts(b["mandatory_reason"])], _texts(b[f"why_{lang}"])]
+    rows = [list(r) for r in zip(*columns, strict=True)]
+    add_sheet(book, _sheet_name(t("sheet_branches", lang), used), cols, rows)
 
 
 def _plan_book(
     p: Plan, visits: pd.DataFrame, branches: pd.DataFrame, path: Path, lang: str, county: str | None
 ) -> Path:
     """Overview, every visit, every branch with why, and one sheet per supervisor."""
-    wb = Workbook(write_only=True)
+    cells = 2 * len(visits) * 12 + len(branches) * 14  # the visits twice (all, per supervisor)
+    with _book(path, cells) as book:
+        _plan_sheets(book, p, visits, branches, lang, county)
+    return path
+
+
+def _plan_sheets(
+    book: Book, p: Plan, visits: pd.DataFrame, branches: pd.DataFrame, lang: str, county: str | None
+) -> None:
     used: set[str] = set()
     title = f"{t('title', lang)}{SEP[lang]}{p.scenario.name}" + (f"{SEP[lang]}{county}" if county else "")
     if county is None:
-        _overview(wb, p, lang, used, title)
+        _overview(book, p, lang, used, title)
     else:
-        _county_overview(wb, branches, visits, lang, used, title)
-    why = dict(zip(branches["branch_id"].astype(str), branches[f"why_{lang}"].astype(str), strict=True))
-    add_sheet(
-        wb,
-        _sheet_name(t("sheet_visits", lang), used),
-        _visit_columns(lang, who=True),
-        _visit_rows(visits, why, lang, who=True),
-    )
-    _branch_sheet(wb, branches, lang, used, year=p.summary.year is not None)
+        _county_overview(book, branches, visits, lang, used, title)
+    why = dict(zip(_texts(branches["branch_id"]), _texts(branches[f"why_{lang}"]), strict=True))
+    rows = _visit_rows(visits, why, lang)
+    add_sheet(book, _sheet_name(t("sheet_visits", lang), used), _visit_columns(lang, who=True), rows)
+    _branch_sheet(book, branches, lang, used, year=p.summary.year is not None)
     horizon = _horizon(p, lang)
-    for (sid, name), rows in visits.groupby(["supervisor_id", "supervisor_name"], sort=True):
+    # one sheet per supervisor, by id and name, each with its visits in the order of the visits sheet
+    by_supervisor = sorted(rows, key=lambda row: (row[3], row[4]))  # stable
+    for (sid, name), own in itertools.groupby(by_supervisor, key=lambda row: (row[3], row[4])):
         add_sheet(
-            wb,
+            book,
             _sheet_name(f"{sid} {name}", used),
             _visit_columns(lang, who=False),
-            _visit_rows(rows, why, lang, who=False),
+            [_own(row) for row in own],
             [f"{name}{PAREN[lang][0]}{sid}{PAREN[lang][1]}{SEP[lang]}{p.scenario.name}{SEP[lang]}{horizon}"],
         )
     if county is None and p.summary.year is not None:
-        _year_sheet(wb, p, branches, lang, used)
-    return _save(wb, path)
+        _year_sheet(book, p, branches, lang, used)
 
 
-def _year_sheet(wb: Workbook, p: Plan, branches: pd.DataFrame, lang: str, used: set[str]) -> None:
+def _year_sheet(book: Book, p: Plan, branches: pd.DataFrame, lang: str, used: set[str]) -> None:
     """The year's progress (coverage, owed visits by district, contact points, follow-ups): three
     small tables one below the other."""
     from planner import year_report
@@ -398,7 +505,7 @@ def _year_sheet(wb: Workbook, p: Plan, branches: pd.DataFrame, lang: str, used: 
         rows += [pad([str(c) for c in listed.columns]), *cells(listed)]
     columns = [Column(str(h)) for h in pad([str(c) for c in figures.columns])]
     title = f"{t('year_title', lang)}{SEP[lang]}{p.scenario.name}{SEP[lang]}{_horizon(p, lang)}"
-    add_sheet(wb, _sheet_name(t("year_sheet", lang), used), columns, rows, [title], frozenset(heads))
+    add_sheet(book, _sheet_name(t("year_sheet", lang), used), columns, rows, [title], frozenset(heads))
 
 
 # a province of this many counties or more writes its county workbooks in the worker processes
@@ -440,22 +547,22 @@ def write_workbook(p: Plan, folder: Path, lang: str = "zh") -> Path:
     else:
         for job in jobs:
             _county_book(job)
-    wb = Workbook(write_only=True)
     sheets: set[str] = set()
-    _overview(wb, p, lang, sheets, f"{t('title', lang)}{SEP[lang]}{p.scenario.name}")
-    add_sheet(
-        wb,
-        _sheet_name(t("sheet_counties", lang), sheets),
-        [
-            Column(COLUMNS["county"][lang]),
-            Column(COLUMNS["branches"][lang], "#,##0"),
-            Column(COLUMNS["visited"][lang], "#,##0"),
-            Column(COLUMNS["visits"][lang], "#,##0"),
-            Column(COLUMNS["file"][lang], max_width=60),
-        ],
-        rows,
-    )
-    return _save(wb, folder / "plan.xlsx")
+    with _book(folder / "plan.xlsx", len(rows) * 5) as book:
+        _overview(book, p, lang, sheets, f"{t('title', lang)}{SEP[lang]}{p.scenario.name}")
+        add_sheet(
+            book,
+            _sheet_name(t("sheet_counties", lang), sheets),
+            [
+                Column(COLUMNS["county"][lang]),
+                Column(COLUMNS["branches"][lang], "#,##0"),
+                Column(COLUMNS["visited"][lang], "#,##0"),
+                Column(COLUMNS["visits"][lang], "#,##0"),
+                Column(COLUMNS["file"][lang], max_width=60),
+            ],
+            rows,
+        )
+    return folder / "plan.xlsx"
 
 
 def write_calendars(p: Plan, folder: Path, lang: str = "zh") -> Path:

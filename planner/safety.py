@@ -5,7 +5,8 @@
   leading single quote (``'=1+1``); numbers (``-3.5``) are left alone. The quote is removed again
   when the planner reads its own files back (`restore_text` is the exact inverse).
 - Workbooks (XLSX): every text cell is written as text, never as a formula; control characters,
-  which XLSX cannot hold, are replaced by U+FFFD (�) so the cleaning is visible.
+  which XLSX cannot hold, are replaced by U+FFFD (�) so the cleaning is visible; a text longer
+  than a cell holds (32,767 UTF-16 units) keeps its first 32,766 and ends in … (cut visibly).
 - Calendars (ICS): line breaks are escaped as the RFC 5545 says (a name cannot start a new
   property), control characters become U+FFFD.
 - File names: unsafe characters replaced, bounded length (a long id is cut and a digest of the
@@ -30,6 +31,7 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # what an iCalendar TEXT value may not hold (RFC 5545 3.3.11: CONTROL except tab)
 _ICS_ILLEGAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 REPLACEMENT = "\ufffd"
+XLSX_MAX_TEXT = 32_767  # the most a cell holds, in UTF-16 units (Excel's limit; xlsxwriter cuts there)
 
 
 def needs_quote(text: str) -> bool:
@@ -82,9 +84,24 @@ def write_csv(frame: pd.DataFrame, path: Path, *, encoding: str = "utf-8-sig") -
     return path
 
 
+def utf16_prefix(text: str, units: int) -> str:
+    """The longest start of `text` that is at most `units` UTF-16 code units long (the measure of
+    Excel's limits: a character beyond the Basic Multilingual Plane, an emoji, counts two)."""
+    if len(text) <= units // 2:
+        return text  # short enough however it is counted
+    raw = text.encode("utf-16-le")
+    if len(raw) <= 2 * units:
+        return text
+    return raw[: 2 * units].decode("utf-16-le", errors="ignore")  # never half a character
+
+
 def xlsx_text(text: str) -> str:
-    """Text an XLSX cell can hold: control characters visibly replaced by U+FFFD."""
-    return _XLSX_ILLEGAL.sub(REPLACEMENT, text)
+    """Text an XLSX cell can hold: control characters visibly replaced by U+FFFD; a text longer
+    than a cell holds (32,767 UTF-16 units) cut to its first 32,766, with … showing the cut."""
+    text = _XLSX_ILLEGAL.sub(REPLACEMENT, text)
+    if len(text) > XLSX_MAX_TEXT // 2 and utf16_prefix(text, XLSX_MAX_TEXT) != text:
+        return utf16_prefix(text, XLSX_MAX_TEXT - 1) + "…"
+    return text
 
 
 def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -214,7 +214,9 @@ def test_workbook_is_set_up_to_use(sample_both):
     wb = openpyxl.load_workbook(sample_both["zh"] / "plan.xlsx")
     for ws in wb:
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        # one page wide: fitToWidth 1, which the file may leave out (1 is the format's default)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
+        assert ws.page_setup.fitToHeight == 0  # as many pages down as the rows need
         assert ws.print_title_rows and ws.freeze_panes
         # every list can be filtered; the year's sheet is three small tables, not one list
         assert ws.auto_filter.ref or ws.title == "本年度进度"
@@ -305,6 +307,106 @@ def test_a_province_gets_one_workbook_per_county(tmp_path, monkeypatch):
         assert pooled.sheetnames == alone.sheetnames
         for a, b in zip(pooled, alone, strict=True):
             assert list(a.iter_rows(values_only=True)) == list(b.iter_rows(values_only=True))
+
+
+def test_workbook_looks_as_a_planner_reads_and_prints_it(sample_both):
+    wb = openpyxl.load_workbook(sample_both["zh"] / "plan.xlsx")
+    for ws in wb:
+        assert ws.print_options.gridLines  # gridlines printed
+    # a supervisor's sheet: a bold red title, the header bold on its fill, both repeated on print
+    sup = wb[wb.sheetnames[3]]
+    title, head = sup["A1"], sup["A2"]
+    assert title.font.b and title.font.sz == 13 and title.font.color.rgb.endswith("A61B1B")
+    assert head.font.b and head.fill.fill_type == "solid" and head.fill.fgColor.rgb.endswith("F3E5E5")
+    # every visit: the header row repeated on every printed page, frozen, filtered
+    visits = wb["全部走访"]
+    assert visits.print_title_rows == "$1:$1" and visits.freeze_panes == "A2"
+    assert visits.auto_filter.ref == f"A1:L{visits.max_row}"
+    header = [c.value for c in visits[1]]
+    row = dict(zip(header, visits[2], strict=True))
+    week, start, risk, why = row["周次"], row["周一日期"], row["风险分"], row["原因"]
+    assert isinstance(week.value, int) and week.number_format == "0"
+    assert week.alignment.horizontal == "center"
+    assert isinstance(start.value, dt.datetime) and start.number_format == "yyyy-mm-dd"
+    assert isinstance(risk.value, float) and risk.number_format == "0.0"
+    assert why.alignment.wrap_text and why.alignment.vertical == "top"
+    # columns as wide as their text, a CJK character counting two
+    assert header[6] == "组织名称"
+    names = [r[0] for r in visits.iter_rows(min_row=2, max_row=301, min_col=7, max_col=7, values_only=True)]
+    widest = max(wcswidth(n) for n in [*names, header[6]])
+    assert widest > max(len(n) for n in names) and visits.column_dimensions["G"].width == min(widest + 3, 40)
+    # the year's three small tables: each table's header styled like the first, the title repeated
+    year = wb["本年度进度"]
+    assert year.print_title_rows == "$1:$1" and not year.auto_filter.ref
+    heads = [r[0] for r in year.iter_rows(min_row=3) if r[0].fill.fill_type == "solid"]
+    assert len(heads) >= 2 and all(c.font.b for c in heads)
+
+
+def test_a_big_workbook_streamed_holds_what_a_small_one_does(sample_both, tmp_path, monkeypatch):
+    """A workbook over IN_MEMORY_CELLS streams its rows through temporary files: the same cells."""
+    plan = read_plan(sample_both["zh"])
+    for cells, name in ((0, "streamed"), (10**9, "in memory")):
+        (tmp_path / name).mkdir()
+        monkeypatch.setattr(exports, "IN_MEMORY_CELLS", cells)
+        exports.write_workbook(plan, tmp_path / name, "zh")
+    streamed, memory = (openpyxl.load_workbook(tmp_path / n / "plan.xlsx") for n in ("streamed", "in memory"))
+    assert streamed.sheetnames == memory.sheetnames
+    for a, b in zip(streamed, memory, strict=True):
+        assert (a.print_title_rows, a.freeze_panes, a.auto_filter.ref) == (
+            b.print_title_rows,
+            b.freeze_panes,
+            b.auto_filter.ref,
+        )
+        for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            assert [(c.value, c.number_format, c.font.b) for c in ra] == [
+                (c.value, c.number_format, c.font.b) for c in rb
+            ]
+            assert [c.data_type for c in ra if c.value is not None] == [
+                c.data_type for c in rb if c.value is not None
+            ]
+
+
+@pytest.mark.parametrize("cells", [0, 10**9], ids=["streamed", "in memory"])
+def test_odd_values_are_cells_not_errors(tmp_path, cells, monkeypatch):
+    """numpy numbers are numbers; a missing share or figure (NaN, infinity) is an empty cell,
+    never an error or a formula; a date with a time is still a date."""
+    import numpy as np
+
+    monkeypatch.setattr(exports, "IN_MEMORY_CELLS", cells)
+    cols = [exports.Column(h) for h in ("n", "x", "share", "day", "nan", "text")]
+    cols[0], cols[3] = exports.Column("n", "0"), exports.Column("day", exports.DATE)
+    rows = [
+        [
+            np.int64(3),
+            np.float64(2.5),
+            exports.Percent(0.25),
+            dt.datetime(2027, 1, 4, 9),
+            float("nan"),
+            "=1+1",
+        ],
+        [7, float("inf"), exports.Percent(float("nan")), dt.date(2027, 1, 5), None, ""],
+    ]
+    with exports._book(tmp_path / "x.xlsx", cells) as book:
+        exports.add_sheet(book, "odd", cols, rows)
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["odd"]
+    got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2)]
+    assert got[0] == [
+        (3, "n"),
+        (2.5, "n"),
+        (0.25, "n"),
+        (dt.datetime(2027, 1, 4, 9), "d"),
+        (None, "n"),
+        ("=1+1", "s"),
+    ]
+    assert got[1] == [
+        (7, "n"),
+        (None, "n"),
+        (None, "n"),
+        (dt.datetime(2027, 1, 5), "d"),
+        (None, "n"),
+        (None, "n"),
+    ]
+    assert ws["C2"].number_format == "0.0%" and ws["D3"].number_format == "yyyy-mm-dd"
 
 
 # ---------------------------------------------------------------- compare

@@ -20,7 +20,7 @@ from planner import datasets, inputs
 from planner.errors import InputError
 from planner.folder import read_plan
 from planner.inputs import load_inputs, read_table
-from planner.safety import file_stem, restore_text, spreadsheet_text
+from planner.safety import file_stem, restore_text, spreadsheet_text, xlsx_text
 from tests.conftest import BRANCH_HEADER, DIMS, SUPERVISOR_HEADER, branch_row
 from tests.helpers import run_planner
 from tests.test_report import Page
@@ -169,6 +169,40 @@ def test_hostile_names_plan_end_to_end(hostile):
     text = "".join(page.text)
     for name in [*FORMULA_NAMES, "<script>alert(1)</script>", DOLLAR_DISTRICT, "=已加引号"]:
         assert name.strip() in text, name
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_visibly():
+    # a cell holds 32,767 UTF-16 units: the text's start is kept and … shows the cut
+    for long in ("长" * 40_000, "😀" * 20_000, "x" * 32_768):
+        cut = xlsx_text(long)
+        assert len(cut.encode("utf-16-le")) <= 2 * 32_767 and cut.endswith("…")
+        assert long.startswith(cut[:-1]) and len(cut) > 16_000
+    assert xlsx_text("x" * 32_767) == "x" * 32_767  # one that fits is left alone
+    assert xlsx_text("a\x07b") == "a\ufffdb"
+
+
+def test_over_long_and_emoji_names_fit_the_workbook(tmp_path):
+    """A 40,000-character branch name (more than a cell holds), a supervisor named in emoji (a
+    sheet name counts each as two): the plan is written, the names as whole as a cell allows."""
+    long_name = "=" + "长" * 40_000
+    rows = [branch_row("B1", "东镇", 30, name=long_name), branch_row("B2", "东镇", 40)]
+    (tmp_path / "b.csv").write_text("\n".join([BRANCH_HEADER, *rows]) + "\n", encoding="utf-8")
+    emoji = "😀" * 20
+    (tmp_path / "s.csv").write_text(f"{SUPERVISOR_HEADER}\nS1,{emoji},东镇,1,,,\n", encoding="utf-8")
+    (tmp_path / "sc.toml").write_text("[horizon]\nstart = 2027-01-04\nweeks = 2\n", encoding="utf-8")
+    done = planner(
+        "plan",
+        *("--branches", str(tmp_path / "b.csv"), "--supervisors", str(tmp_path / "s.csv")),
+        *("--scenario", str(tmp_path / "sc.toml"), "--out", str(tmp_path / "p"), "--no-report"),
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    own = book.sheetnames[3]
+    assert own.startswith("S1 😀") and len(own.encode("utf-16-le")) <= 2 * 31
+    names = {r[1].value: r[1].data_type for r in book["组织"].iter_rows(min_row=2)}
+    cut = next(n for n in names if n.startswith("=长"))
+    assert names[cut] == "s" and cut.endswith("…") and long_name.startswith(cut[:-1])
+    assert len(cut) == 32_767
 
 
 def test_csv_outputs_are_safe_in_a_spreadsheet(hostile):

@@ -1,8 +1,9 @@
 """Reading and validating the branch and supervisor files: the only reader of user files.
 
 Files are read as text, headers are mapped from English keys or Chinese names, each cell is
-parsed leniently (是/否, 、-separated lists, GB18030 CSV), and the typed frame is checked by a
-pandera schema. Every problem is collected in one pass and raised together as InputError.
+parsed leniently (是/否, 、-separated lists, GB18030 CSV), and the typed frame is checked against
+the same column specs (planner/schema.py). Every problem is collected in one pass and raised
+together as InputError.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from planner.errors import InputError, Problem
 from planner.safety import restore_text
@@ -656,58 +656,47 @@ def _parse_columns(
     return pd.DataFrame(out, index=text.index)
 
 
-def _schema(specs: tuple[ColumnSpec, ...], id_key: str) -> pa.DataFrameSchema:
-    columns = {}
+# A required column of these kinds needs a value on every row (a blank date, yes/no or list has a
+# meaning: never, no, none).
+_VALUE_REQUIRED: tuple[str, ...] = ("text", "org_type", "int", "score")
+
+# What a parsed value of a kind must be, and the sentence for one that is not.
+_VALUE_RULES: dict[str, tuple[Callable[[pd.Series], Any], Callable[[Any], str]]] = {
+    "score": (lambda v: v.between(0, 100), lambda x: f"{_fmt(x)} is outside 0–100."),
+    "int": (lambda v: v >= 0, lambda x: f"{x} is negative; a count must be 0 or more."),
+    "org_type": (
+        lambda v: v.isin(ORG_TYPES),
+        lambda x: f"'{x}' is not one of {' / '.join(ORG_TYPES)}.",
+    ),
+}
+
+
+def _check_problems(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str) -> list[Problem]:
+    """What the specs require of a parsed frame: its required columns, a value in every cell of a
+    required column (_VALUE_REQUIRED), and values within their kind's rule (_VALUE_RULES).
+    Missing columns first, then column by column, each in row order."""
+    problems = [
+        Problem(file, f"the required column '{s.key}' ({s.zh}) is missing.", column=s.zh)
+        for s in specs
+        if s.required and s.key not in frame.columns
+    ]
     for s in specs:
-        checks: list[pa.Check] = []
-        if s.kind == "score":
-            checks.append(pa.Check.in_range(0, 100))
-        elif s.kind == "int":
-            checks.append(pa.Check.ge(0))
-        elif s.kind == "org_type":
-            checks.append(pa.Check.isin(ORG_TYPES))
-        columns[s.key] = pa.Column(
-            nullable=not (s.required and s.kind in ("text", "org_type", "int", "score")),
-            required=s.required,
-            checks=checks,
-        )
-    return pa.DataFrameSchema(columns)
-
-
-def _pandera_problems(
-    frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str, file: str
-) -> list[Problem]:
-    zh = {s.key: s.zh for s in specs}
-    try:
-        _schema(specs, id_key).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        problems = []
-        for case in exc.failure_cases.itertuples(index=False):
-            check, column, value, index = str(case.check), case.column, case.failure_case, case.index
-            if check == "column_in_dataframe":
-                problems.append(
-                    Problem(
-                        file, f"the required column '{value}' ({zh[value]}) is missing.", column=zh[value]
-                    )
-                )
-                continue
-            if pd.isna(index):
-                continue
-            row = int(index) + FIRST_DATA_ROW
-            col = zh[column]
-            if check == "not_nullable":
-                message = "is empty; a value is required."
-            elif check.startswith("in_range"):
-                message = f"{_fmt(value)} is outside 0–100."
-            elif check.startswith("greater_than_or_equal_to"):
-                message = f"{value} is negative; a count must be 0 or more."
-            elif check.startswith("isin"):
-                message = f"'{value}' is not one of {' / '.join(ORG_TYPES)}."
-            else:
-                message = f"fails check {check} with '{value}'."
-            problems.append(Problem(file, message, row=row, column=col))
-        return problems
-    return []
+        if s.key not in frame.columns:
+            continue
+        column = frame[s.key]
+        blank = column.isna().to_numpy(dtype=bool)
+        empty = blank if s.required and s.kind in _VALUE_REQUIRED else np.zeros(len(column), dtype=bool)
+        wrong = np.zeros(len(column), dtype=bool)
+        rule = _VALUE_RULES.get(s.kind)
+        if rule is not None and not blank.all():
+            wrong[~blank] = ~np.asarray(rule[0](column[~blank]), dtype=bool)
+        flagged = np.flatnonzero(empty | wrong)
+        for k, label, value in zip(
+            flagged.tolist(), column.index[flagged].tolist(), column.iloc[flagged].tolist(), strict=True
+        ):
+            message = rule[1](value) if rule is not None and wrong[k] else "is empty; a value is required."
+            problems.append(Problem(file, message, row=int(str(label)) + FIRST_DATA_ROW, column=s.zh))
+    return problems
 
 
 def _duplicate_problems(
@@ -768,10 +757,10 @@ def _validate_frame(
     typed = _parse_columns(text, specs, file, problems)
     typed = typed.replace({"": None}) if not typed.empty else typed
     parsed = {(p.row, p.column) for p in problems}
-    # a cell that could not be parsed is also blank to pandera: report it once
+    # a cell that could not be parsed is also blank to the checks: report it once
     problems += [
         p
-        for p in _pandera_problems(typed, specs, id_key, file)
+        for p in _check_problems(typed, specs, file)
         if not (p.message.startswith("is empty") and (p.row, p.column) in parsed)
     ]
     problems += _duplicate_problems(typed, id_key, specs, file)

@@ -188,3 +188,29 @@ def test_blank_required_numbers_are_reported(write):
         )
     where = {(p.row, p.column) for p in exc.value.problems}
     assert (2, "主动谋划") in where and (3, "党员人数") in where
+
+
+def test_value_checks_name_each_cell_column_by_column_in_row_order(write):
+    scores = ",".join(["50"] * 7)
+    text = "\n".join(
+        [
+            BRANCH_HEADER,
+            f"B1,B1党支部,东镇,党委会,-4,101,{scores},2026-06-01,否",
+            f"B2,,东镇,党支部,,-0.5,{scores},2026-06-01,否",
+            f"B3,B3党支部,东镇,党支部,10,100.0000001,,{scores[3:]},2026-06-01,否",
+            f"B4,B4党支部,东镇,x,3,50,{scores},2026-06-01,否",
+        ]
+    )
+    with pytest.raises(InputError) as exc:
+        load_inputs(write("b.csv", text + "\n"), write("s.csv", SUPERVISORS), horizon_weeks=13)
+    assert [(p.row, p.column, p.message) for p in exc.value.problems if p.file == "b.csv"] == [
+        (3, "组织名称", "is empty; a value is required."),
+        (2, "组织类型", "'党委会' is not one of 党委 / 党总支 / 党支部."),
+        (5, "组织类型", "'x' is not one of 党委 / 党总支 / 党支部."),
+        (2, "党员人数", "-4 is negative; a count must be 0 or more."),
+        (3, "党员人数", "is empty; a value is required."),
+        (2, "主动谋划", "101 is outside 0–100."),
+        (3, "主动谋划", "-0.5 is outside 0–100."),
+        (4, "主动谋划", "100.0000001 is outside 0–100."),
+        (4, "职能发挥", "is empty; a value is required."),
+    ]

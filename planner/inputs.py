@@ -276,6 +276,7 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
     raise _refuse(file, f"is neither UTF-8 nor GB18030 text (its encoding cannot be told); {save_as}.")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls but tab, line feed, return
 _DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)", "，": "Chinese commas (，)"}
 
 
@@ -295,7 +296,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
     text, encoding = decode_text(raw, file)
     if not text.strip():
         raise _refuse(file, "is empty.")
-    controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in "\t\r\n")
+    controls = len(_CONTROL.findall(text, 0, 100_000))
     if controls > max(3, len(text[:100_000]) // 100):
         raise _refuse(
             file, "is not a text (CSV) file: it holds binary data. Give a CSV or an Excel workbook (.xlsx)."
@@ -394,7 +395,6 @@ def _unsaved_formulas(path: Path, grid: list[list[str]]) -> None:
     """Refuse a sheet with formulas whose value was never computed (a file written by a program,
     not saved by Excel): they would read as empty cells."""
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     file = path.name
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -407,14 +407,14 @@ def _unsaved_formulas(path: Path, grid: list[list[str]]) -> None:
             for c, value in enumerate(row):
                 if not (isinstance(value, str) and value.startswith("=")) or c >= len(grid[r]) or grid[r][c]:
                     continue
-                cell = f"{get_column_letter(c + 1)}{r + 1}"
+                cell = f"{_column_letter(c + 1)}{r + 1}"
                 problems.append(
                     Problem(
                         file,
                         f"cell {cell} holds a formula without a saved value ({value[:40]}): open and "
                         "save the file in Excel/WPS so that its values are stored.",
                         row=r + 1,
-                        column=grid[0][c] or get_column_letter(c + 1),
+                        column=grid[0][c] or _column_letter(c + 1),
                     )
                 )
     finally:
@@ -506,11 +506,18 @@ def _sheet_grid(sheet: Any, file: str, limit: int | None = None) -> list[list[st
     return [r[:width] for r in grid]
 
 
+def _column_letter(number: int) -> str:
+    """The spreadsheet name of the column `number` (1 → A, 27 → AA), as the user sees it."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _map_headers(
     frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
 ) -> pd.DataFrame:
-    from openpyxl.utils import get_column_letter
-
     by_name = {s.zh: s.key for s in specs} | {s.key: s.key for s in specs}
     positions: list[int] = []
     keys: list[str] = []
@@ -522,7 +529,7 @@ def _map_headers(
             continue  # extra columns are kept out of the model and ignored
         if key in seen:
             first_pos, first_label = seen[key]
-            where = f"columns {get_column_letter(first_pos + 1)} and {get_column_letter(pos + 1)}"
+            where = f"columns {_column_letter(first_pos + 1)} and {_column_letter(pos + 1)}"
             as_what = f"'{label}'" if label == first_label else f"'{first_label}' and '{label}'"
             problems.append(
                 Problem(file, f"the column appears twice (as {as_what}, {where}); keep one.", column=label)
@@ -531,17 +538,15 @@ def _map_headers(
         seen[key] = (pos, label)
         positions.append(pos)
         keys.append(key)
-    typed = pd.DataFrame(
-        {
-            k: [str(v).strip() for v in frame.iloc[:, p].tolist()]
-            for k, p in zip(keys, positions, strict=True)
-        },
-        index=frame.index,
-        columns=keys,
-        dtype=object,
-    )
+    cells = {
+        k: [str(v).strip() for v in frame.iloc[:, p].tolist()] for k, p in zip(keys, positions, strict=True)
+    }
+    filled = np.zeros(len(frame), dtype=bool)
+    for values in cells.values():
+        filled |= np.asarray(values, dtype=object) != ""
+    typed = pd.DataFrame(cells, index=frame.index, columns=keys, dtype=object)
     # blank rows are dropped but the index keeps each row's place: row numbers stay true
-    return typed.loc[~(typed == "").all(axis=1)]
+    return typed.loc[filled]
 
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")

@@ -636,28 +636,71 @@ _BLANK: dict[str, Callable[[], Any]] = {
 }
 
 
+_NOT_PLAIN = re.compile(r"[^0-9.eE+\-\n]")  # a character no plain ASCII number has ("\n" joins cells)
+
+
+def _plain_numbers(cells: list[str]) -> np.ndarray | None:
+    """The values of cells that are all plain ASCII numbers (62, 8.5, -3, 1e3), read at once;
+    None if any is not, or is not finite. Over these characters float() reads exactly the texts
+    _PLAIN matches, so the values are those of _parse_number."""
+    if _NOT_PLAIN.search("\n".join(cells)):
+        return None
+    try:
+        values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+    except ValueError:
+        return None
+    return values if np.isfinite(values).all() else None
+
+
+def _parse_column(
+    spec: ColumnSpec, cells: np.ndarray, index: pd.Index, file: str, problems: list[Problem]
+) -> pd.Series:
+    """One column of stripped texts, typed as `_parse_cell` types each cell; its problems are
+    added to `problems` in row order."""
+    blank = cells == ""
+    if spec.kind in ("text", "org_type"):
+        values = cells.copy()
+        values[blank] = _BLANK[spec.kind]()
+        return pd.Series(values, index=index, dtype=object)
+    if spec.kind in ("int", "score"):  # the common case: every number plain, read at once
+        numbers = _plain_numbers(cells[~blank].tolist())
+        counts = numbers is not None and bool(
+            np.all((numbers == np.floor(numbers)) & (np.abs(numbers) <= MAX_COUNT))
+        )
+        if numbers is not None and (spec.kind == "score" or counts):
+            read = np.full(len(cells), np.nan)
+            read[~blank] = numbers
+            series = pd.Series(read, index=index)
+            return series.astype("Int64") if spec.kind == "int" else series
+    # the other cells one by one (full-width digits, 1,234, dates, lists), each distinct text once
+    codes, distinct = pd.factorize(cells)
+    parsed = [
+        (_BLANK[spec.kind](), None) if t == "" else _parse_cell(spec.kind, t) for t in distinct.tolist()
+    ]
+    by_code = np.empty(len(parsed), dtype=object)
+    for k, (value, _) in enumerate(parsed):
+        by_code[k] = value
+    failed = np.array([error is not None for _, error in parsed], dtype=bool)
+    for pos in np.flatnonzero(failed[codes]).tolist():
+        message = parsed[codes[pos]][1]
+        row = int(str(index[pos])) + FIRST_DATA_ROW
+        problems.append(Problem(file, str(message), row=row, column=spec.zh))
+    series = pd.Series(by_code[codes], index=index, dtype=object)
+    if spec.kind in ("int", "score"):
+        series = pd.to_numeric(series, errors="coerce")
+        if spec.kind == "int":
+            series = series.astype("Int64")
+    return series
+
+
 def _parse_columns(
     text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
 ) -> pd.DataFrame:
-    out = {}
-    for spec in specs:
-        if spec.key not in text.columns:
-            continue
-        values = []
-        for i, cell in zip(text.index, text[spec.key].tolist(), strict=True):
-            if cell == "":
-                values.append(_BLANK[spec.kind]())
-                continue
-            value, error = _parse_cell(spec.kind, cell)
-            if error:
-                problems.append(Problem(file, error, row=int(str(i)) + FIRST_DATA_ROW, column=spec.zh))
-            values.append(value)
-        series = pd.Series(values, index=text.index, dtype=object)
-        if spec.kind in ("int", "score"):
-            series = pd.to_numeric(series, errors="coerce")
-            if spec.kind == "int":
-                series = series.astype("Int64")
-        out[spec.key] = series
+    out = {
+        spec.key: _parse_column(spec, text[spec.key].to_numpy(dtype=object), text.index, file, problems)
+        for spec in specs
+        if spec.key in text.columns
+    }
     return pd.DataFrame(out, index=text.index)
 
 
@@ -760,7 +803,6 @@ def _validate_frame(
         problems.append(Problem(file, "has no data rows."))
         return text, problems
     typed = _parse_columns(text, specs, file, problems)
-    typed = typed.replace({"": None}) if not typed.empty else typed
     parsed = {(p.row, p.column) for p in problems}
     # a cell that could not be parsed is also blank to the checks: report it once
     problems += [

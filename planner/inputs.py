@@ -596,6 +596,8 @@ def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
             return None, f"'{text}' is not a whole number."
         if kind == "int" and value > MAX_COUNT:
             return None, f"'{text}' is too large (at most {MAX_COUNT:,})."
+        if kind == "int" and value < -(2**63):  # below what a count column holds (-4 is the check's)
+            return None, f"'{text}' is negative; a count must be 0 or more."
         return (int(value) if kind == "int" else value), None
     if kind == "date":
         m = _DATE.match(text)

@@ -928,12 +928,11 @@ def _responsible_warnings(branches: pd.DataFrame, supervisors: pd.DataFrame, fil
         for bid in (ids or ())
     }
     out: list[str] = []
-    for i, row in branches.iterrows():
-        own = row.get("responsible_supervisor")
+    rows = zip(branches.index, branches["branch_id"], branches["responsible_supervisor"], strict=True)
+    for i, bid, own in rows:
         if not isinstance(own, str) or not own:
             continue
         where = f"{file}: row {int(str(i)) + FIRST_DATA_ROW}, column {column}"
-        bid = row.get("branch_id")
         if own not in known:
             near = difflib.get_close_matches(own, sorted(known), n=1, cutoff=0.5)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -1172,11 +1171,14 @@ def with_history(inputs: Inputs, history: pd.DataFrame, file: str = "history") -
             "files; they are kept in the history but not counted for planning."
         )
     used = history.loc[known, ["branch_id", "supervisor_id", "date", "focus"]].reset_index(drop=True)
-    latest = used.groupby("branch_id")["date"].max()
-    for i, (bid, last) in enumerate(zip(b["branch_id"], b["last_visit"], strict=True)):
-        seen = latest.get(bid)
-        if seen is not None and (last is None or seen > last):
-            b.at[i, "last_visit"] = seen
+    latest: dict[Any, Any] = {}  # each branch's last visit in the history
+    for bid, day in zip(used["branch_id"], used["date"], strict=True):
+        if day is not None and day == day and (bid not in latest or day > latest[bid]):
+            latest[bid] = day
+    b["last_visit"] = [
+        seen if (seen := latest.get(bid)) is not None and (last is None or seen > last) else last
+        for bid, last in zip(b["branch_id"], b["last_visit"], strict=True)
+    ]
     return replace(inputs, branches=b, history=used, warnings=tuple(warnings), history_file=file)
 
 

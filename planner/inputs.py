@@ -666,10 +666,10 @@ def _parse_column(
         return pd.Series(values, index=index, dtype=object)
     if spec.kind in ("int", "score"):  # the common case: every number plain, read at once
         numbers = _plain_numbers(cells[~blank].tolist())
-        counts = numbers is not None and bool(
+        whole = numbers is not None and bool(
             np.all((numbers == np.floor(numbers)) & (np.abs(numbers) <= MAX_COUNT))
         )
-        if numbers is not None and (spec.kind == "score" or counts):
+        if numbers is not None and (spec.kind == "score" or whole):
             read = np.full(len(cells), np.nan)
             read[~blank] = numbers
             series = pd.Series(read, index=index)
@@ -823,7 +823,7 @@ def _cross_checks(
     districts = set(branches.get("district", pd.Series(dtype=object)).dropna())
     branch_ids = set(branches.get("branch_id", pd.Series(dtype=object)).dropna())
     zh = {s.key: s.zh for s in SUPERVISOR_COLUMNS}
-    for i, row in supervisors.iterrows():
+    for i, row in zip(supervisors.index, supervisors.to_dict("records"), strict=True):
         r = int(str(i)) + FIRST_DATA_ROW
         home = row.get("home_district")
         if home is not None and districts and home not in districts:
@@ -875,7 +875,7 @@ def _contact_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, file: str
     counties = branches["county"] if "county" in branches.columns else pd.Series(None, index=branches.index)
     county = dict(zip(branches["branch_id"], counties, strict=True))
     owner: dict[str, tuple[str, int]] = {}
-    for i, row in supervisors.iterrows():
+    for i, row in zip(supervisors.index, supervisors.to_dict("records"), strict=True):
         r = int(str(i)) + FIRST_DATA_ROW
         sid = row.get("supervisor_id")
         for bid in row.get("contact_branches") or ():

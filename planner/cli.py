@@ -1,5 +1,9 @@
 """The `planner` command: a thin layer over the package. Exit 0 done, 2 invalid input,
-3 infeasible scenario, 1 anything unexpected."""
+3 infeasible scenario, 1 anything unexpected.
+
+Each command imports what it uses when it runs: `planner --help` or a wrong argument answers
+without loading pandas, and `planner plan` loads no charting, notebook or statistics library.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,17 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
-from contextlib import nullcontext
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from planner import datasets, labels, solver
-from planner.atomic import atomic_output, check_writable
 from planner.errors import InfeasibleError, InputError, Problem
-from planner.folder import Plan, default_out, read_plan, write_plan
-from planner.inputs import Inputs, load_inputs, sha256, size_limits
-from planner.plan import plan
-from planner.replan import pins_from
-from planner.safety import write_csv
-from planner.scenario import Scenario, load_scenario
-from planner.solver import SolveTimeoutError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planner.folder import Plan
+    from planner.inputs import Inputs
+    from planner.scenario import Scenario
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 
@@ -190,6 +188,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(args: argparse.Namespace) -> tuple[Inputs, Scenario]:
     """Inputs and scenario from the arguments; with no data arguments, the sample county."""
+    from contextlib import nullcontext
+    from dataclasses import replace
+
+    from planner import datasets
+    from planner.inputs import load_inputs, sha256, size_limits
+    from planner.scenario import load_scenario
+
     sample_b, sample_s, sample_sc = datasets.sample_paths()
     if (args.branches is None) != (args.supervisors is None):
         raise InputError(
@@ -232,6 +237,8 @@ def _usage(message: str) -> Problem:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from planner import labels
+
     inputs, scenario = _load(args)
     b, s, hz = inputs.branches, inputs.supervisors, scenario.horizon
     for warning in inputs.warnings:
@@ -256,11 +263,21 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from planner.timings import Timings
-
     started, cpu_started = time.perf_counter(), time.process_time()
     if args.dask is None:
-        solver.prestart()  # the solver's interpreter starts while the inputs are read
+        from planner import solver
+
+        # the solver's interpreter and HiGHS start on the other core while this process
+        # imports the rest and reads the inputs
+        solver.prestart()
+
+    from planner import labels
+    from planner.atomic import atomic_output, check_writable
+    from planner.folder import default_out, read_plan, write_plan
+    from planner.plan import plan
+    from planner.replan import pins_from
+    from planner.timings import Timings
+
     timings = Timings()
     if args.timings is not None:
         check_writable(args.timings, "--timings")
@@ -339,7 +356,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from planner import report
+    from planner import labels, report
+    from planner.atomic import check_writable
+    from planner.folder import read_plan
 
     folders = [read_plan(d) for d in args.plan_dirs]
     out = args.out or Path("plans") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}.html"
@@ -356,7 +375,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from planner import appserver
+    from planner import appserver, labels
     from planner.resources import notebook
     from planner.workbook import APP_ENV
 
@@ -383,6 +402,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _cmd_record(args: argparse.Namespace) -> int:
+    from planner import datasets, labels
     from planner.record import record
 
     branches = args.branches or datasets.sample_paths()[0]
@@ -399,7 +419,11 @@ def _cmd_record(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from planner import sweep
+    import pandas as pd
+
+    from planner import labels, sweep
+    from planner.atomic import atomic_output, check_writable
+    from planner.safety import write_csv
 
     inputs, scenario = _load(args)
     for warning in inputs.warnings:
@@ -421,7 +445,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from planner import simulate
+    from planner.atomic import atomic_output, check_writable
 
     problems = []
     for flag, value, low in (
@@ -499,7 +526,10 @@ def _write_evidence(
 def _cmd_impact(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    import pandas as pd
+
     from planner import impact
+    from planner.atomic import check_writable
 
     if len(args.branch_files) < 2:
         raise InputError([_usage("give at least two branch files, oldest first.")])
@@ -533,6 +563,9 @@ def _cmd_impact(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from planner import datasets
+    from planner.atomic import check_writable
+
     check_writable(args.out, "--out")
     try:
         county = datasets.generate(
@@ -584,10 +617,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; nothing was written.", file=sys.stderr)
         return EXIT_UNEXPECTED
-    except SolveTimeoutError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_UNEXPECTED
     except Exception as exc:
+        if _solve_timed_out(exc):
+            print(exc, file=sys.stderr)
+            return EXIT_UNEXPECTED
         print(
             f"Unexpected error: {exc.__class__.__name__}: {exc}. Nothing was written. "
             "Set DUDAO_DEBUG=1 for details and please report it.",
@@ -599,6 +632,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _solve_timed_out(exc: Exception) -> bool:
+    """Whether `exc` is the solver's SolveTimeoutError (the solver module is loaded if a solve ran)."""
+    solver = sys.modules.get("planner.solver")
+    return solver is not None and isinstance(exc, solver.SolveTimeoutError)
 
 
 def _terminate_as_interrupt() -> Any:

@@ -1,8 +1,9 @@
 """Reading and validating the branch and supervisor files: the only reader of user files.
 
 Files are read as text, headers are mapped from English keys or Chinese names, each cell is
-parsed leniently (是/否, 、-separated lists, GB18030 CSV), and the typed frame is checked by a
-pandera schema. Every problem is collected in one pass and raised together as InputError.
+parsed leniently (是/否, 、-separated lists, GB18030 CSV), and the typed frame is checked against
+the same column specs (planner/schema.py). Every problem is collected in one pass and raised
+together as InputError.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from planner.errors import InputError, Problem
 from planner.safety import restore_text
@@ -276,6 +276,7 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
     raise _refuse(file, f"is neither UTF-8 nor GB18030 text (its encoding cannot be told); {save_as}.")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls but tab, line feed, return
 _DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)", "，": "Chinese commas (，)"}
 
 
@@ -295,7 +296,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
     text, encoding = decode_text(raw, file)
     if not text.strip():
         raise _refuse(file, "is empty.")
-    controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in "\t\r\n")
+    controls = len(_CONTROL.findall(text, 0, 100_000))
     if controls > max(3, len(text[:100_000]) // 100):
         raise _refuse(
             file, "is not a text (CSV) file: it holds binary data. Give a CSV or an Excel workbook (.xlsx)."
@@ -394,7 +395,6 @@ def _unsaved_formulas(path: Path, grid: list[list[str]]) -> None:
     """Refuse a sheet with formulas whose value was never computed (a file written by a program,
     not saved by Excel): they would read as empty cells."""
     import openpyxl
-    from openpyxl.utils import get_column_letter
 
     file = path.name
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -407,14 +407,14 @@ def _unsaved_formulas(path: Path, grid: list[list[str]]) -> None:
             for c, value in enumerate(row):
                 if not (isinstance(value, str) and value.startswith("=")) or c >= len(grid[r]) or grid[r][c]:
                     continue
-                cell = f"{get_column_letter(c + 1)}{r + 1}"
+                cell = f"{_column_letter(c + 1)}{r + 1}"
                 problems.append(
                     Problem(
                         file,
                         f"cell {cell} holds a formula without a saved value ({value[:40]}): open and "
                         "save the file in Excel/WPS so that its values are stored.",
                         row=r + 1,
-                        column=grid[0][c] or get_column_letter(c + 1),
+                        column=grid[0][c] or _column_letter(c + 1),
                     )
                 )
     finally:
@@ -506,11 +506,18 @@ def _sheet_grid(sheet: Any, file: str, limit: int | None = None) -> list[list[st
     return [r[:width] for r in grid]
 
 
+def _column_letter(number: int) -> str:
+    """The spreadsheet name of the column `number` (1 → A, 27 → AA), as the user sees it."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _map_headers(
     frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
 ) -> pd.DataFrame:
-    from openpyxl.utils import get_column_letter
-
     by_name = {s.zh: s.key for s in specs} | {s.key: s.key for s in specs}
     positions: list[int] = []
     keys: list[str] = []
@@ -522,7 +529,7 @@ def _map_headers(
             continue  # extra columns are kept out of the model and ignored
         if key in seen:
             first_pos, first_label = seen[key]
-            where = f"columns {get_column_letter(first_pos + 1)} and {get_column_letter(pos + 1)}"
+            where = f"columns {_column_letter(first_pos + 1)} and {_column_letter(pos + 1)}"
             as_what = f"'{label}'" if label == first_label else f"'{first_label}' and '{label}'"
             problems.append(
                 Problem(file, f"the column appears twice (as {as_what}, {where}); keep one.", column=label)
@@ -531,17 +538,15 @@ def _map_headers(
         seen[key] = (pos, label)
         positions.append(pos)
         keys.append(key)
-    typed = pd.DataFrame(
-        {
-            k: [str(v).strip() for v in frame.iloc[:, p].tolist()]
-            for k, p in zip(keys, positions, strict=True)
-        },
-        index=frame.index,
-        columns=keys,
-        dtype=object,
-    )
+    cells = {
+        k: [str(v).strip() for v in frame.iloc[:, p].tolist()] for k, p in zip(keys, positions, strict=True)
+    }
+    filled = np.zeros(len(frame), dtype=bool)
+    for values in cells.values():
+        filled |= np.asarray(values, dtype=object) != ""
+    typed = pd.DataFrame(cells, index=frame.index, columns=keys, dtype=object)
     # blank rows are dropped but the index keeps each row's place: row numbers stay true
-    return typed.loc[~(typed == "").all(axis=1)]
+    return typed.loc[filled]
 
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
@@ -591,6 +596,8 @@ def _parse_cell(kind: str, text: str) -> tuple[Any, str | None]:
             return None, f"'{text}' is not a whole number."
         if kind == "int" and value > MAX_COUNT:
             return None, f"'{text}' is too large (at most {MAX_COUNT:,})."
+        if kind == "int" and value < -(2**63):  # below what a count column holds (-4 is the check's)
+            return None, f"'{text}' is negative; a count must be 0 or more."
         return (int(value) if kind == "int" else value), None
     if kind == "date":
         m = _DATE.match(text)
@@ -631,83 +638,115 @@ _BLANK: dict[str, Callable[[], Any]] = {
 }
 
 
+_NOT_PLAIN = re.compile(r"[^0-9.eE+\-\n]")  # a character no plain ASCII number has ("\n" joins cells)
+
+
+def _plain_numbers(cells: list[str]) -> np.ndarray | None:
+    """The values of cells that are all plain ASCII numbers (62, 8.5, -3, 1e3), read at once;
+    None if any is not, or is not finite. Over these characters float() reads exactly the texts
+    _PLAIN matches, so the values are those of _parse_number."""
+    if _NOT_PLAIN.search("\n".join(cells)):
+        return None
+    try:
+        values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+    except ValueError:
+        return None
+    return values if np.isfinite(values).all() else None
+
+
+def _parse_column(
+    spec: ColumnSpec, cells: np.ndarray, index: pd.Index, file: str, problems: list[Problem]
+) -> pd.Series:
+    """One column of stripped texts, typed as `_parse_cell` types each cell; its problems are
+    added to `problems` in row order."""
+    blank = cells == ""
+    if spec.kind in ("text", "org_type"):
+        values = cells.copy()
+        values[blank] = _BLANK[spec.kind]()
+        return pd.Series(values, index=index, dtype=object)
+    if spec.kind in ("int", "score"):  # the common case: every number plain, read at once
+        numbers = _plain_numbers(cells[~blank].tolist())
+        whole = numbers is not None and bool(
+            np.all((numbers == np.floor(numbers)) & (np.abs(numbers) <= MAX_COUNT))
+        )
+        if numbers is not None and (spec.kind == "score" or whole):
+            read = np.full(len(cells), np.nan)
+            read[~blank] = numbers
+            series = pd.Series(read, index=index)
+            return series.astype("Int64") if spec.kind == "int" else series
+    # the other cells one by one (full-width digits, 1,234, dates, lists), each distinct text once
+    codes, distinct = pd.factorize(cells)
+    parsed = [
+        (_BLANK[spec.kind](), None) if t == "" else _parse_cell(spec.kind, t) for t in distinct.tolist()
+    ]
+    by_code = np.empty(len(parsed), dtype=object)
+    for k, (value, _) in enumerate(parsed):
+        by_code[k] = value
+    failed = np.array([error is not None for _, error in parsed], dtype=bool)
+    for pos in np.flatnonzero(failed[codes]).tolist():
+        message = parsed[codes[pos]][1]
+        row = int(str(index[pos])) + FIRST_DATA_ROW
+        problems.append(Problem(file, str(message), row=row, column=spec.zh))
+    series = pd.Series(by_code[codes], index=index, dtype=object)
+    if spec.kind in ("int", "score"):
+        series = pd.to_numeric(series, errors="coerce")
+        if spec.kind == "int":
+            series = series.astype("Int64")
+    return series
+
+
 def _parse_columns(
     text: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str, problems: list[Problem]
 ) -> pd.DataFrame:
-    out = {}
-    for spec in specs:
-        if spec.key not in text.columns:
-            continue
-        values = []
-        for i, cell in zip(text.index, text[spec.key].tolist(), strict=True):
-            if cell == "":
-                values.append(_BLANK[spec.kind]())
-                continue
-            value, error = _parse_cell(spec.kind, cell)
-            if error:
-                problems.append(Problem(file, error, row=int(str(i)) + FIRST_DATA_ROW, column=spec.zh))
-            values.append(value)
-        series = pd.Series(values, index=text.index, dtype=object)
-        if spec.kind in ("int", "score"):
-            series = pd.to_numeric(series, errors="coerce")
-            if spec.kind == "int":
-                series = series.astype("Int64")
-        out[spec.key] = series
+    out = {
+        spec.key: _parse_column(spec, text[spec.key].to_numpy(dtype=object), text.index, file, problems)
+        for spec in specs
+        if spec.key in text.columns
+    }
     return pd.DataFrame(out, index=text.index)
 
 
-def _schema(specs: tuple[ColumnSpec, ...], id_key: str) -> pa.DataFrameSchema:
-    columns = {}
+# A required column of these kinds needs a value on every row (a blank date, yes/no or list has a
+# meaning: never, no, none).
+_VALUE_REQUIRED: tuple[str, ...] = ("text", "org_type", "int", "score")
+
+# What a parsed value of a kind must be, and the sentence for one that is not.
+_VALUE_RULES: dict[str, tuple[Callable[[pd.Series], Any], Callable[[Any], str]]] = {
+    "score": (lambda v: v.between(0, 100), lambda x: f"{_fmt(x)} is outside 0–100."),
+    "int": (lambda v: v >= 0, lambda x: f"{x} is negative; a count must be 0 or more."),
+    "org_type": (
+        lambda v: v.isin(ORG_TYPES),
+        lambda x: f"'{x}' is not one of {' / '.join(ORG_TYPES)}.",
+    ),
+}
+
+
+def _check_problems(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], file: str) -> list[Problem]:
+    """What the specs require of a parsed frame: its required columns, a value in every cell of a
+    required column (_VALUE_REQUIRED), and values within their kind's rule (_VALUE_RULES).
+    Missing columns first, then column by column, each in row order."""
+    problems = [
+        Problem(file, f"the required column '{s.key}' ({s.zh}) is missing.", column=s.zh)
+        for s in specs
+        if s.required and s.key not in frame.columns
+    ]
     for s in specs:
-        checks: list[pa.Check] = []
-        if s.kind == "score":
-            checks.append(pa.Check.in_range(0, 100))
-        elif s.kind == "int":
-            checks.append(pa.Check.ge(0))
-        elif s.kind == "org_type":
-            checks.append(pa.Check.isin(ORG_TYPES))
-        columns[s.key] = pa.Column(
-            nullable=not (s.required and s.kind in ("text", "org_type", "int", "score")),
-            required=s.required,
-            checks=checks,
-        )
-    return pa.DataFrameSchema(columns)
-
-
-def _pandera_problems(
-    frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], id_key: str, file: str
-) -> list[Problem]:
-    zh = {s.key: s.zh for s in specs}
-    try:
-        _schema(specs, id_key).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        problems = []
-        for case in exc.failure_cases.itertuples(index=False):
-            check, column, value, index = str(case.check), case.column, case.failure_case, case.index
-            if check == "column_in_dataframe":
-                problems.append(
-                    Problem(
-                        file, f"the required column '{value}' ({zh[value]}) is missing.", column=zh[value]
-                    )
-                )
-                continue
-            if pd.isna(index):
-                continue
-            row = int(index) + FIRST_DATA_ROW
-            col = zh[column]
-            if check == "not_nullable":
-                message = "is empty; a value is required."
-            elif check.startswith("in_range"):
-                message = f"{_fmt(value)} is outside 0–100."
-            elif check.startswith("greater_than_or_equal_to"):
-                message = f"{value} is negative; a count must be 0 or more."
-            elif check.startswith("isin"):
-                message = f"'{value}' is not one of {' / '.join(ORG_TYPES)}."
-            else:
-                message = f"fails check {check} with '{value}'."
-            problems.append(Problem(file, message, row=row, column=col))
-        return problems
-    return []
+        if s.key not in frame.columns:
+            continue
+        column = frame[s.key]
+        blank = column.isna().to_numpy(dtype=bool)
+        empty = blank if s.required and s.kind in _VALUE_REQUIRED else np.zeros(len(column), dtype=bool)
+        wrong = np.zeros(len(column), dtype=bool)
+        rule = _VALUE_RULES.get(s.kind)
+        if rule is not None and not blank.all():
+            wrong[~blank] = ~np.asarray(rule[0](column[~blank]), dtype=bool)
+        flagged = np.flatnonzero(empty | wrong)
+        for k, label, value in zip(
+            flagged.tolist(), column.index[flagged].tolist(), column.iloc[flagged].tolist(), strict=True
+        ):
+            message = rule[1](value) if rule is not None and wrong[k] else "is empty; a value is required."
+            problems.append(Problem(file, message, row=int(str(label)) + FIRST_DATA_ROW, column=s.zh))
+    return problems
 
 
 def _duplicate_problems(
@@ -766,12 +805,11 @@ def _validate_frame(
         problems.append(Problem(file, "has no data rows."))
         return text, problems
     typed = _parse_columns(text, specs, file, problems)
-    typed = typed.replace({"": None}) if not typed.empty else typed
     parsed = {(p.row, p.column) for p in problems}
-    # a cell that could not be parsed is also blank to pandera: report it once
+    # a cell that could not be parsed is also blank to the checks: report it once
     problems += [
         p
-        for p in _pandera_problems(typed, specs, id_key, file)
+        for p in _check_problems(typed, specs, file)
         if not (p.message.startswith("is empty") and (p.row, p.column) in parsed)
     ]
     problems += _duplicate_problems(typed, id_key, specs, file)
@@ -785,7 +823,7 @@ def _cross_checks(
     districts = set(branches.get("district", pd.Series(dtype=object)).dropna())
     branch_ids = set(branches.get("branch_id", pd.Series(dtype=object)).dropna())
     zh = {s.key: s.zh for s in SUPERVISOR_COLUMNS}
-    for i, row in supervisors.iterrows():
+    for i, row in zip(supervisors.index, supervisors.to_dict("records"), strict=True):
         r = int(str(i)) + FIRST_DATA_ROW
         home = row.get("home_district")
         if home is not None and districts and home not in districts:
@@ -837,7 +875,7 @@ def _contact_checks(branches: pd.DataFrame, supervisors: pd.DataFrame, file: str
     counties = branches["county"] if "county" in branches.columns else pd.Series(None, index=branches.index)
     county = dict(zip(branches["branch_id"], counties, strict=True))
     owner: dict[str, tuple[str, int]] = {}
-    for i, row in supervisors.iterrows():
+    for i, row in zip(supervisors.index, supervisors.to_dict("records"), strict=True):
         r = int(str(i)) + FIRST_DATA_ROW
         sid = row.get("supervisor_id")
         for bid in row.get("contact_branches") or ():
@@ -890,12 +928,11 @@ def _responsible_warnings(branches: pd.DataFrame, supervisors: pd.DataFrame, fil
         for bid in (ids or ())
     }
     out: list[str] = []
-    for i, row in branches.iterrows():
-        own = row.get("responsible_supervisor")
+    rows = zip(branches.index, branches["branch_id"], branches["responsible_supervisor"], strict=True)
+    for i, bid, own in rows:
         if not isinstance(own, str) or not own:
             continue
         where = f"{file}: row {int(str(i)) + FIRST_DATA_ROW}, column {column}"
-        bid = row.get("branch_id")
         if own not in known:
             near = difflib.get_close_matches(own, sorted(known), n=1, cutoff=0.5)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -1134,11 +1171,14 @@ def with_history(inputs: Inputs, history: pd.DataFrame, file: str = "history") -
             "files; they are kept in the history but not counted for planning."
         )
     used = history.loc[known, ["branch_id", "supervisor_id", "date", "focus"]].reset_index(drop=True)
-    latest = used.groupby("branch_id")["date"].max()
-    for i, (bid, last) in enumerate(zip(b["branch_id"], b["last_visit"], strict=True)):
-        seen = latest.get(bid)
-        if seen is not None and (last is None or seen > last):
-            b.at[i, "last_visit"] = seen
+    latest: dict[Any, Any] = {}  # each branch's last visit in the history
+    for bid, day in zip(used["branch_id"], used["date"], strict=True):
+        if day is not None and day == day and (bid not in latest or day > latest[bid]):
+            latest[bid] = day
+    b["last_visit"] = [
+        seen if (seen := latest.get(bid)) is not None and (last is None or seen > last) else last
+        for bid, last in zip(b["branch_id"], b["last_visit"], strict=True)
+    ]
     return replace(inputs, branches=b, history=used, warnings=tuple(warnings), history_file=file)
 
 

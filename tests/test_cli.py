@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -253,3 +256,32 @@ def test_nan_in_the_scenario_exits_2_at_once_and_writes_nothing(write, tmp_path)
         done.stderr
     )
     assert not (tmp_path / "p").exists()
+
+
+def test_plan_without_report_loads_no_charting_notebook_or_statistics_library(tmp_path):
+    prelude = """
+    import atexit, sys
+    atexit.register(lambda: print("loaded:", *{m.split(".")[0] for m in sys.modules}, file=sys.stderr))
+    """
+    done = run("plan", "--out", str(tmp_path / "q"), "--no-report", prelude=prelude)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stderr.split("loaded:")[-1].split())
+    unused = {"matplotlib", "papermill", "nbconvert", "statsmodels", "dask", "icalendar", "scipy", "pandera"}
+    assert "pandas" in loaded and not loaded & unused
+
+
+def test_the_command_starts_without_pandas_and_the_package_names_stay():
+    code = """
+    import sys
+    import planner.cli
+    assert not {"pandas", "numpy", "openpyxl"} & set(sys.modules), "loaded at start"
+    import planner.plan  # the module: `planner.plan` stays the function, as the README uses it
+    import planner
+    from planner import plan
+    assert plan is planner.plan and plan.__module__ == "planner.plan"
+    print(all(getattr(planner, name) is not None for name in planner.__all__))
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == "True", done.stderr

@@ -423,6 +423,16 @@ def test_huge_count_is_a_sentence_not_a_crash(tmp_path, sups):
     assert done.returncode == 2 and "too large" in done.stderr and "row 2" in done.stderr
 
 
+@pytest.mark.parametrize("cell", ["-1e300", "-1" + "0" * 19])
+def test_huge_negative_count_is_a_sentence_not_a_crash(tmp_path, sups, cell):
+    cells = branch_cells("B1", "甲", "东镇")
+    cells[4] = cell
+    with pytest.raises(InputError) as exc:
+        load_inputs(_one_branch(tmp_path, cells), sups, horizon_weeks=13)
+    said = f"b.csv, row 2, column 党员人数: '{cell}' is negative; a count must be 0 or more."
+    assert problems_of(exc) == said
+
+
 def test_exact_duplicate_header_column(tmp_path, sups):
     header = [*B_HEADER, "name"]
     cells = [*branch_cells("B1", "甲", "东镇"), "乙"]

@@ -188,3 +188,71 @@ def test_blank_required_numbers_are_reported(write):
         )
     where = {(p.row, p.column) for p in exc.value.problems}
     assert (2, "主动谋划") in where and (3, "党员人数") in where
+
+
+def test_value_checks_name_each_cell_column_by_column_in_row_order(write):
+    scores = ",".join(["50"] * 7)
+    text = "\n".join(
+        [
+            BRANCH_HEADER,
+            f"B1,B1党支部,东镇,党委会,-4,101,{scores},2026-06-01,否",
+            f"B2,,东镇,党支部,,-0.5,{scores},2026-06-01,否",
+            f"B3,B3党支部,东镇,党支部,10,100.0000001,,{scores[3:]},2026-06-01,否",
+            f"B4,B4党支部,东镇,x,3,50,{scores},2026-06-01,否",
+        ]
+    )
+    with pytest.raises(InputError) as exc:
+        load_inputs(write("b.csv", text + "\n"), write("s.csv", SUPERVISORS), horizon_weeks=13)
+    assert [(p.row, p.column, p.message) for p in exc.value.problems if p.file == "b.csv"] == [
+        (3, "组织名称", "is empty; a value is required."),
+        (2, "组织类型", "'党委会' is not one of 党委 / 党总支 / 党支部."),
+        (5, "组织类型", "'x' is not one of 党委 / 党总支 / 党支部."),
+        (2, "党员人数", "-4 is negative; a count must be 0 or more."),
+        (3, "党员人数", "is empty; a value is required."),
+        (2, "主动谋划", "101 is outside 0–100."),
+        (3, "主动谋划", "-0.5 is outside 0–100."),
+        (4, "主动谋划", "100.0000001 is outside 0–100."),
+        (4, "职能发挥", "is empty; a value is required."),
+    ]
+
+
+ONE_SUPERVISOR = f"{SUPERVISOR_HEADER}\nS1,王芳,东镇,2,,,\n"
+
+
+def _with_cells(rows: list[str], cells: dict[tuple[int, int], str]) -> str:
+    """The branch file of `rows` with some cells (row index, column index) written otherwise."""
+    grid = [row.split(",") for row in rows]
+    for (i, j), text in cells.items():
+        grid[i][j] = text
+    return "\n".join([BRANCH_HEADER, *(",".join(f'"{c}"' for c in row) for row in grid)]) + "\n"
+
+
+def test_numbers_written_otherwise_among_plain_ones_are_read(write):
+    rows = [branch_row(f"B{i}", "东镇", 60) for i in range(1, 8)]
+    planning, members = 5, 4
+    text = _with_cells(
+        rows,
+        {
+            (1, planning): "８５",
+            (2, planning): "62.5",
+            (3, planning): "+7",
+            (4, planning): "1e1",
+            (5, planning): " 70 ",
+            (6, members): "1,234",
+        },
+    )
+    b = load_inputs(write("b.csv", text), write("s.csv", ONE_SUPERVISOR), horizon_weeks=13).branches
+    assert b["planning"].tolist() == [60, 85, 62.5, 7, 10, 70, 60]
+    assert b["members"].tolist() == [10, 10, 10, 10, 10, 10, 1234]
+
+
+def test_a_bad_number_among_plain_ones_is_named_with_its_row(write):
+    rows = [branch_row(f"B{i}", "东镇", 60) for i in range(1, 6)]
+    text = _with_cells(rows, {(1, 5): "8,5", (3, 5): "85%", (4, 4): "2.5"})
+    with pytest.raises(InputError) as exc:
+        load_inputs(write("b.csv", text), write("s.csv", ONE_SUPERVISOR), horizon_weeks=13)
+    assert [(p.row, p.column, p.message) for p in exc.value.problems if p.file == "b.csv"] == [
+        (6, "党员人数", "'2.5' is not a whole number."),
+        (3, "主动谋划", "'8,5' has a decimal comma; write it with a point (8.5)."),
+        (5, "主动谋划", "'85%' is not a number."),
+    ]

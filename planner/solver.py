@@ -332,8 +332,8 @@ class _Frames:
         return out
 
 
-# The child imports `planner.solver` without running `planner/__init__.py` (which imports
-# pandas and the rest of the package): a start-up of NumPy, PuLP and HiGHS only.
+# The child imports `planner.solver` without running `planner/__init__.py` (whatever that file
+# comes to import): a start-up of NumPy and HiGHS only (PuLP for CBC, when asked).
 _CHILD = """
 import importlib.util, sys
 package = sys.argv[1]

@@ -598,9 +598,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sweep": _cmd_sweep,
     }
     previous = _terminate_as_interrupt()
+    from planner import labels
+
     try:
         return commands[args.command](args)
     except InputError as exc:
+        # in Chinese (--lang zh) each problem is also said in Chinese where it has a translation,
+        # under the English line it comes from
+        lang = getattr(args, "lang", "zh")
+        if lang == "zh":
+            print(labels.t("cli_invalid", "zh", n=len(exc.problems)), file=sys.stderr)
         print(
             f"The input is invalid ({len(exc.problems)} problem"
             f"{'s' if len(exc.problems) != 1 else ''}); nothing was written:",
@@ -608,13 +615,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
+            zh = labels.problem_message_zh(problem.message) if lang == "zh" else None
+            if zh:
+                place = labels.problem_place_zh(problem.file, problem.row, problem.column)
+                print(f"    {place}：{zh}", file=sys.stderr)
         return EXIT_INVALID
     except InfeasibleError as exc:
+        if getattr(args, "lang", "zh") == "zh":
+            print(labels.t("cli_infeasible", "zh"), file=sys.stderr)
         print("The scenario's rules cannot all hold; nothing was written:", file=sys.stderr)
         for conflict in exc.conflicts:
             print(f"  - {conflict.rule}: {conflict.message}\n    Try: {conflict.suggestion}", file=sys.stderr)
         return EXIT_INFEASIBLE
     except KeyboardInterrupt:
+        if getattr(args, "lang", "zh") == "zh":
+            print(labels.t("cli_interrupted", "zh"), file=sys.stderr)
         print("Interrupted; nothing was written.", file=sys.stderr)
         return EXIT_UNEXPECTED
     except Exception as exc:

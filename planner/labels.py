@@ -297,6 +297,15 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "sheet_counties": {"zh": "各县区", "en": "Counties"},
     "factor_staleness_en": {"zh": "久未督导", "en": "time since last visit"},
     "cli_warning": {"zh": "警告：{text}", "en": "Warning: {text}"},
+    "cli_invalid": {
+        "zh": "输入有误（{n} 处），未写入任何文件：",
+        "en": "The input is invalid ({n}); nothing was written:",
+    },
+    "cli_infeasible": {
+        "zh": "方案的规则无法同时满足，未写入任何文件：",
+        "en": "The scenario's rules cannot all hold; nothing was written:",
+    },
+    "cli_interrupted": {"zh": "已中断，未写入任何文件。", "en": "Interrupted; nothing was written."},
     "cli_valid_warned": {"zh": "OK（{n} 条警告）", "en": "OK ({n} warning{s})"},
     "cli_pins": {
         "zh": "保留 {plan} 第 {week} 周以前的 {kept} 次走访；{returned} 次记为未完成，重新排入待访",
@@ -946,6 +955,11 @@ def problem_message(message: str, lang: str) -> str:
     """The problem's message in the page's language (English messages are the source)."""
     if lang == "en":
         return message
+    return problem_message_zh(message) or "内容有误，请检查这一格。"
+
+
+def problem_message_zh(message: str) -> str | None:
+    """The problem's message in Chinese, or None when it has no translation."""
     for pattern, zh in _ZH:
         match = re.fullmatch(pattern, message, flags=re.S)
         if match:
@@ -961,4 +975,9 @@ def problem_message(message: str, lang: str) -> str:
             return f"必须是一组数字，每个都{bounds}（现为 {got}）。"
         what = "整数" if kind.group(1) == "a whole number" else "数字"
         return f"必须是{bounds}的{what}（现为 {got}）。" if bounds else f"必须是{what}（现为 {got}）。"
-    return "内容有误，请检查这一格。"
+    return None
+
+
+def problem_place_zh(file: str, row: int | None, column: str | None) -> str:
+    """Where a problem is, in Chinese: the file, its row and its column."""
+    return file + (f"，第 {row} 行" if row is not None else "") + (f"，「{column}」列" if column else "")

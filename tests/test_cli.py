@@ -56,6 +56,12 @@ def test_validate_lists_every_problem_and_exits_2(write, tmp_path, capsys):
     assert "s.csv, row 2, column 所在片区" in err
     assert "s.csv, row 2, column 不可用周次" in err
     assert "Traceback" not in err
+    # in Chinese (the default language) each problem is also said in Chinese under its line
+    assert "输入有误（5 处），未写入任何文件" in err
+    assert "b.csv，第 4 行，「主动谋划」列：“x”不是数字。" in err
+    code = main(["validate", "--branches", str(branches), "--supervisors", str(sups), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 2 and "5 problems" in err and "输入有误" not in err and "不是数字" not in err
 
 
 def test_bad_input_writes_nothing(write, tmp_path):

@@ -597,3 +597,39 @@ def test_excel_unicode_text_is_named(tmp_path, sups):
     with pytest.raises(InputError) as exc:
         load_inputs(tmp_path / "b.csv", sups, horizon_weeks=13)
     assert "separated by tabs" in problems_of(exc)
+
+
+# ---------------------------------------------------------------- issue 15: plan.xlsx by xlsxwriter
+
+RICH_LOOKALIKES = [
+    "<r>城关镇东屯村党支部</r>",  # comes out empty if written as xlsxwriter's rich-string XML
+    '<r><t>x</t></r></is></c><c r="Z2" t="str"><f>HYPERLINK("http://evil.example","点我")</f>'
+    '<v>点我</v></c><c r="Z3" t="inlineStr"><is><r><t>y</t></r>',  # cells of its own when streamed
+    "<r></t></r>",  # not well-formed XML
+]
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["in-memory", "constant-memory"])
+def test_names_shaped_like_rich_string_xml_stay_text(tmp_path, streamed):
+    """A name that starts with <r> and ends with </r> is what xlsxwriter takes for its own rich-
+    string XML: plan.xlsx must still show it as written, add no cell and hold no formula, whether
+    the workbook is put together in memory or streamed (a large plan)."""
+    rows = [branch_cells(f"B{i}", n, "东镇", score=str(30 + i)) for i, n in enumerate(RICH_LOOKALIKES)]
+    write_csv_rows(tmp_path / "b.csv", B_HEADER, rows)
+    (tmp_path / "s.csv").write_text(f"{SUPERVISOR_HEADER}\nS1,<r>王芳</r>,东镇,3,,,\n", encoding="utf-8")
+    (tmp_path / "sc.toml").write_text("[horizon]\nstart = 2027-01-04\nweeks = 2\n", encoding="utf-8")
+    done = run_planner(
+        "plan",
+        *("--branches", str(tmp_path / "b.csv"), "--supervisors", str(tmp_path / "s.csv")),
+        *("--scenario", str(tmp_path / "sc.toml"), "--out", str(tmp_path / "p"), "--no-report"),
+        prelude="import planner.exports\nplanner.exports.IN_MEMORY_CELLS = 0\n" if streamed else "",
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    names = [r[1].value for r in book["组织"].iter_rows(min_row=2)]
+    assert sorted(names) == sorted(RICH_LOOKALIKES)
+    # no cell of its own: nothing right of the header's columns
+    assert all(ws.max_column == sum(c.value is not None for c in ws[1]) for ws in book.worksheets[1:3])
+    assert "<r>王芳</r>" in {c.value for c in cells}

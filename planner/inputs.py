@@ -561,9 +561,12 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 def _parse_number(text: str) -> float | None:
     """A number as people type it (8.5, 1,234, full-width digits), else None.
 
-    `8,5` (a decimal comma) and `8_5` are not numbers: Python would read them as 85.
+    `8,5` (a decimal comma) and `8_5` are not numbers: Python would read them as 85. Nor are
+    footnote marks and circled numbers (`12¹`, `⑫`), which NFKC would turn into digits.
     """
     if not _PLAIN.fullmatch(text):  # the common case first: plain ASCII digits
+        if any(unicodedata.category(ch) == "No" for ch in text):
+            return None
         text = unicodedata.normalize("NFKC", text).strip()
         if _THOUSANDS.fullmatch(text):
             text = text.replace(",", "")

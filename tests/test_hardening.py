@@ -633,3 +633,14 @@ def test_names_shaped_like_rich_string_xml_stay_text(tmp_path, streamed):
     # no cell of its own: nothing right of the header's columns
     assert all(ws.max_column == sum(c.value is not None for c in ws[1]) for ws in book.worksheets[1:3])
     assert "<r>王芳</r>" in {c.value for c in cells}
+
+
+@pytest.mark.parametrize("cell", ["12¹", "1²", "①", "⑫", "½"])
+def test_footnote_marks_and_circled_numbers_are_not_digits(tmp_path, sups, cell):
+    """NFKC turns ¹ into 1 and ⑫ into 12: a member count with a footnote mark (12¹) must not be
+    read as 121, nor a circled number as a count, silently."""
+    cells = branch_cells("B1", "甲", "东镇")
+    cells[4] = cell  # members
+    with pytest.raises(InputError) as exc:
+        load_inputs(_one_branch(tmp_path, cells), sups, horizon_weeks=13)
+    assert f"row 2, column 党员人数: '{cell}' is not a number." in problems_of(exc)

@@ -36,7 +36,9 @@ from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kp
 from planner.safety import utf16_prefix, xlsx_text
 from planner.why import reasons_text
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+# what a sheet name may not hold: Excel's forbidden characters, control characters, and what XML
+# cannot hold (U+FFFE, U+FFFF, lone surrogates: the sheet names stand in workbook.xml unescaped)
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 DATE = "yyyy-mm-dd"
 
 

@@ -644,3 +644,20 @@ def test_footnote_marks_and_circled_numbers_are_not_digits(tmp_path, sups, cell)
     with pytest.raises(InputError) as exc:
         load_inputs(_one_branch(tmp_path, cells), sups, horizon_weeks=13)
     assert f"row 2, column 党员人数: '{cell}' is not a number." in problems_of(exc)
+
+
+def test_noncharacters_in_a_supervisor_name_leave_the_workbook_well_formed(tmp_path):
+    """U+FFFE and U+FFFF are valid UTF-8 but not allowed in XML: in a sheet name (workbook.xml)
+    they made plan.xlsx a file no spreadsheet opens."""
+    rows = [branch_cells("B1", "甲\ufffe乙", "东镇", score="30"), branch_cells("B2", "丙", "东镇")]
+    write_csv_rows(tmp_path / "b.csv", B_HEADER, rows)
+    write_csv_rows(tmp_path / "s.csv", SUP_HEADER, [["S1", "王\ufffe芳\uffff", "东镇", "2", "", "", ""]])
+    (tmp_path / "sc.toml").write_text("[horizon]\nstart = 2027-01-04\nweeks = 2\n", encoding="utf-8")
+    done = planner(
+        "plan",
+        *("--branches", str(tmp_path / "b.csv"), "--supervisors", str(tmp_path / "s.csv")),
+        *("--scenario", str(tmp_path / "sc.toml"), "--out", str(tmp_path / "p"), "--no-report"),
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    assert book.sheetnames[3] == "S1 王_芳_"

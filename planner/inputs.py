@@ -301,9 +301,14 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
         raise _refuse(
             file, "is not a text (CSV) file: it holds binary data. Give a CSV or an Excel workbook (.xlsx)."
         )
-    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    header = next(csv.reader([first]), [])
-    _check_size(file, text.count("\n"), len(header))
+    # lines end in \r\n, \n or (Excel's "CSV (Macintosh)") a lone \r: StringIO(newline="") splits
+    # at each without changing the text, as the csv module wants its lines
+    first = StringIO(text.lstrip("\ufeff"), newline="").readline().rstrip("\r\n")
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise _refuse(file, f"is not a well-formed CSV file: {exc}.") from exc
+    _check_size(file, max(text.count("\n"), text.count("\r")), len(header))
     if _header_hits(header) == 0:
         for sep, name in _DELIMITERS.items():
             if _header_hits(first.split(sep)) >= 2:
@@ -313,7 +318,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
                     "(comma-separated, UTF-8) or as an Excel workbook.",
                 )
     try:
-        rows = list(csv.reader(StringIO(text.lstrip("\ufeff")), skipinitialspace=True))
+        rows = list(csv.reader(StringIO(text.lstrip("\ufeff"), newline=""), skipinitialspace=True))
     except csv.Error as exc:
         raise _refuse(file, f"is not a well-formed CSV file: {exc}.") from exc
     if _header_hits(header) == 0:

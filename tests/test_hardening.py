@@ -661,3 +661,16 @@ def test_noncharacters_in_a_supervisor_name_leave_the_workbook_well_formed(tmp_p
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
     assert book.sheetnames[3] == "S1 王_芳_"
+
+
+def test_csv_with_lone_carriage_returns_is_read(tmp_path, sups):
+    """Excel's "CSV (Macintosh)" ends lines with a lone CR: it was an unexpected error (exit 1).
+    It reads as the same file with line feeds; a line break inside a quoted name stays as written."""
+    rows = [branch_cells("B1", "第一行\r\n第二行", "东镇"), branch_cells("B2", "乙", "东镇", score="40")]
+    lf = write_csv_rows(tmp_path / "lf.csv", B_HEADER, rows)
+    (tmp_path / "cr.csv").write_bytes(lf.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    got = load_inputs(tmp_path / "cr.csv", sups, horizon_weeks=13).branches
+    assert list(got["name"]) == ["第一行\r第二行", "乙"]
+    assert list(load_inputs(lf, sups, horizon_weeks=13).branches["name"]) == ["第一行\r\n第二行", "乙"]
+    done = planner("validate", "--branches", str(tmp_path / "cr.csv"), "--supervisors", str(sups))
+    assert done.returncode == 0, done.stderr

@@ -348,6 +348,19 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
+    try:
+        return _read_workbook(path)
+    except (InputError, MemoryError):
+        raise
+    except Exception as exc:  # a damaged part: zipfile, zlib, the XML parser and openpyxl raise many types
+        raise _refuse(
+            path.name,
+            f"is not a readable Excel file: it is damaged ({exc.__class__.__name__}: {exc}). Open and save "
+            "it again in Excel/WPS, or save it as CSV UTF-8.",
+        ) from exc
+
+
+def _read_workbook(path: Path) -> list[list[str]]:
     import zipfile
 
     import openpyxl

@@ -674,3 +674,37 @@ def test_csv_with_lone_carriage_returns_is_read(tmp_path, sups):
     assert list(load_inputs(lf, sups, horizon_weeks=13).branches["name"]) == ["第一行\r\n第二行", "乙"]
     done = planner("validate", "--branches", str(tmp_path / "cr.csv"), "--supervisors", str(sups))
     assert done.returncode == 0, done.stderr
+
+
+def _damaged(tmp_path: Path, source: Path, cut: bool) -> Path:
+    """`source` with its sheet's XML cut in half, or its compressed bytes garbled (CRC and
+    deflate errors while the sheet is read)."""
+    out = tmp_path / ("cut.xlsx" if cut else "garbled.xlsx")
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml" and cut:
+                data = data[: len(data) // 2]
+            zout.writestr(item, data)
+    if not cut:
+        raw = bytearray(out.read_bytes())
+        start = raw.find(b"xl/worksheets/sheet1.xml") + 40
+        raw[start : start + 200] = bytes(200)
+        out.write_bytes(bytes(raw))
+    return out
+
+
+@pytest.mark.parametrize("cut", [True, False], ids=["sheet-cut", "bytes-garbled"])
+def test_damaged_xlsx_is_a_sentence_not_a_crash(tmp_path, sups, cut):
+    """A workbook whose sheet is damaged (a copy cut short, bytes garbled on a USB stick) opened
+    but failed while its rows were read: 'Unexpected error: ParseError' (exit 1)."""
+    book = openpyxl.Workbook()
+    book.active.append(B_HEADER)
+    for i in range(300):
+        book.active.append(branch_cells(f"B{i:04}", f"第{i}支部", "东镇"))
+    book.save(tmp_path / "b.xlsx")
+    damaged = _damaged(tmp_path, tmp_path / "b.xlsx", cut)
+    done = planner("validate", "--branches", str(damaged), "--supervisors", str(sups))
+    assert done.returncode == 2, done.stderr
+    assert f"{damaged.name}: is not a readable Excel file" in done.stderr
+    assert "Traceback" not in done.stderr and "Unexpected" not in done.stderr

@@ -36,7 +36,9 @@ from planner.labels import COLON, COLUMNS, KPIS, PAREN, SEP, dimension_label, kp
 from planner.safety import utf16_prefix, xlsx_text
 from planner.why import reasons_text
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+# what a sheet name may not hold: Excel's forbidden characters, control characters, and what XML
+# cannot hold (U+FFFE, U+FFFF, lone surrogates: the sheet names stand in workbook.xml unescaped)
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 DATE = "yyyy-mm-dd"
 
 
@@ -186,9 +188,20 @@ def _looks(book: Book, col: Column) -> Looks:
 def _text(ws: Any, r: int, c: int, text: str, look: Any) -> None:
     """A text cell, always written as text; an empty one keeps its look (a header's fill)."""
     if text:
-        ws.write_string(r, c, _safe(text), look)
+        _write_text(ws, r, c, _safe(text), look)
     else:
         ws.write_blank(r, c, None, look)
+
+
+def _write_text(ws: Any, r: int, c: int, text: str, look: Any) -> None:
+    """Write a (safe) text as text. xlsxwriter takes a string that starts with `<r>` and ends with
+    `</r>` for its own rich-string XML and writes it unescaped: such a name would come out empty,
+    break the file, or (in constant-memory mode) add cells and formulas of its choosing. It is
+    written as a rich string of three runs in the cell's font instead, which xlsxwriter escapes."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(r, c, look, text[:1], look, text[1:2], look, text[2:], look)
+    else:
+        ws.write_string(r, c, text, look)
 
 
 def add_sheet(
@@ -242,7 +255,10 @@ def add_sheet(
         for c, value in enumerate(values):
             kind = type(value)  # the common types first, without isinstance
             if kind is str and value:
-                write_string(r, c, _safe(value), looks[c][0])
+                if value[:3] == "<r>":  # xlsxwriter's rich-string XML look-alike: _write_text
+                    _write_text(ws, r, c, _safe(value), looks[c][0])
+                else:
+                    write_string(r, c, _safe(value), looks[c][0])
             elif kind is int:
                 write_number(r, c, value, looks[c][1])
             elif kind is float and isfinite(value):

@@ -301,9 +301,14 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
         raise _refuse(
             file, "is not a text (CSV) file: it holds binary data. Give a CSV or an Excel workbook (.xlsx)."
         )
-    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    header = next(csv.reader([first]), [])
-    _check_size(file, text.count("\n"), len(header))
+    # lines end in \r\n, \n or (Excel's "CSV (Macintosh)") a lone \r: StringIO(newline="") splits
+    # at each without changing the text, as the csv module wants its lines
+    first = StringIO(text.lstrip("\ufeff"), newline="").readline().rstrip("\r\n")
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise _refuse(file, f"is not a well-formed CSV file: {exc}.") from exc
+    _check_size(file, max(text.count("\n"), text.count("\r")), len(header))
     if _header_hits(header) == 0:
         for sep, name in _DELIMITERS.items():
             if _header_hits(first.split(sep)) >= 2:
@@ -313,7 +318,7 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str, bool]:
                     "(comma-separated, UTF-8) or as an Excel workbook.",
                 )
     try:
-        rows = list(csv.reader(StringIO(text.lstrip("\ufeff")), skipinitialspace=True))
+        rows = list(csv.reader(StringIO(text.lstrip("\ufeff"), newline=""), skipinitialspace=True))
     except csv.Error as exc:
         raise _refuse(file, f"is not a well-formed CSV file: {exc}.") from exc
     if _header_hits(header) == 0:
@@ -343,6 +348,19 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
+    try:
+        return _read_workbook(path)
+    except (InputError, MemoryError):
+        raise
+    except Exception as exc:  # a damaged part: zipfile, zlib, the XML parser and openpyxl raise many types
+        raise _refuse(
+            path.name,
+            f"is not a readable Excel file: it is damaged ({exc.__class__.__name__}: {exc}). Open and save "
+            "it again in Excel/WPS, or save it as CSV UTF-8.",
+        ) from exc
+
+
+def _read_workbook(path: Path) -> list[list[str]]:
     import zipfile
 
     import openpyxl
@@ -561,9 +579,12 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 def _parse_number(text: str) -> float | None:
     """A number as people type it (8.5, 1,234, full-width digits), else None.
 
-    `8,5` (a decimal comma) and `8_5` are not numbers: Python would read them as 85.
+    `8,5` (a decimal comma) and `8_5` are not numbers: Python would read them as 85. Nor are
+    footnote marks and circled numbers (`12¹`, `⑫`), which NFKC would turn into digits.
     """
     if not _PLAIN.fullmatch(text):  # the common case first: plain ASCII digits
+        if any(unicodedata.category(ch) == "No" for ch in text):
+            return None
         text = unicodedata.normalize("NFKC", text).strip()
         if _THOUSANDS.fullmatch(text):
             text = text.replace(",", "")

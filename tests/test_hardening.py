@@ -597,3 +597,114 @@ def test_excel_unicode_text_is_named(tmp_path, sups):
     with pytest.raises(InputError) as exc:
         load_inputs(tmp_path / "b.csv", sups, horizon_weeks=13)
     assert "separated by tabs" in problems_of(exc)
+
+
+# ---------------------------------------------------------------- issue 15: plan.xlsx by xlsxwriter
+
+RICH_LOOKALIKES = [
+    "<r>城关镇东屯村党支部</r>",  # comes out empty if written as xlsxwriter's rich-string XML
+    '<r><t>x</t></r></is></c><c r="Z2" t="str"><f>HYPERLINK("http://evil.example","点我")</f>'
+    '<v>点我</v></c><c r="Z3" t="inlineStr"><is><r><t>y</t></r>',  # cells of its own when streamed
+    "<r></t></r>",  # not well-formed XML
+]
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["in-memory", "constant-memory"])
+def test_names_shaped_like_rich_string_xml_stay_text(tmp_path, streamed):
+    """A name that starts with <r> and ends with </r> is what xlsxwriter takes for its own rich-
+    string XML: plan.xlsx must still show it as written, add no cell and hold no formula, whether
+    the workbook is put together in memory or streamed (a large plan)."""
+    rows = [branch_cells(f"B{i}", n, "东镇", score=str(30 + i)) for i, n in enumerate(RICH_LOOKALIKES)]
+    write_csv_rows(tmp_path / "b.csv", B_HEADER, rows)
+    (tmp_path / "s.csv").write_text(f"{SUPERVISOR_HEADER}\nS1,<r>王芳</r>,东镇,3,,,\n", encoding="utf-8")
+    (tmp_path / "sc.toml").write_text("[horizon]\nstart = 2027-01-04\nweeks = 2\n", encoding="utf-8")
+    done = run_planner(
+        "plan",
+        *("--branches", str(tmp_path / "b.csv"), "--supervisors", str(tmp_path / "s.csv")),
+        *("--scenario", str(tmp_path / "sc.toml"), "--out", str(tmp_path / "p"), "--no-report"),
+        prelude="import planner.exports\nplanner.exports.IN_MEMORY_CELLS = 0\n" if streamed else "",
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    names = [r[1].value for r in book["组织"].iter_rows(min_row=2)]
+    assert sorted(names) == sorted(RICH_LOOKALIKES)
+    # no cell of its own: nothing right of the header's columns
+    assert all(ws.max_column == sum(c.value is not None for c in ws[1]) for ws in book.worksheets[1:3])
+    assert "<r>王芳</r>" in {c.value for c in cells}
+
+
+@pytest.mark.parametrize("cell", ["12¹", "1²", "①", "⑫", "½"])
+def test_footnote_marks_and_circled_numbers_are_not_digits(tmp_path, sups, cell):
+    """NFKC turns ¹ into 1 and ⑫ into 12: a member count with a footnote mark (12¹) must not be
+    read as 121, nor a circled number as a count, silently."""
+    cells = branch_cells("B1", "甲", "东镇")
+    cells[4] = cell  # members
+    with pytest.raises(InputError) as exc:
+        load_inputs(_one_branch(tmp_path, cells), sups, horizon_weeks=13)
+    assert f"row 2, column 党员人数: '{cell}' is not a number." in problems_of(exc)
+
+
+def test_noncharacters_in_a_supervisor_name_leave_the_workbook_well_formed(tmp_path):
+    """U+FFFE and U+FFFF are valid UTF-8 but not allowed in XML: in a sheet name (workbook.xml)
+    they made plan.xlsx a file no spreadsheet opens."""
+    rows = [branch_cells("B1", "甲\ufffe乙", "东镇", score="30"), branch_cells("B2", "丙", "东镇")]
+    write_csv_rows(tmp_path / "b.csv", B_HEADER, rows)
+    write_csv_rows(tmp_path / "s.csv", SUP_HEADER, [["S1", "王\ufffe芳\uffff", "东镇", "2", "", "", ""]])
+    (tmp_path / "sc.toml").write_text("[horizon]\nstart = 2027-01-04\nweeks = 2\n", encoding="utf-8")
+    done = planner(
+        "plan",
+        *("--branches", str(tmp_path / "b.csv"), "--supervisors", str(tmp_path / "s.csv")),
+        *("--scenario", str(tmp_path / "sc.toml"), "--out", str(tmp_path / "p"), "--no-report"),
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "p" / "plan.xlsx")
+    assert book.sheetnames[3] == "S1 王_芳_"
+
+
+def test_csv_with_lone_carriage_returns_is_read(tmp_path, sups):
+    """Excel's "CSV (Macintosh)" ends lines with a lone CR: it was an unexpected error (exit 1).
+    It reads as the same file with line feeds; a line break inside a quoted name stays as written."""
+    rows = [branch_cells("B1", "第一行\r\n第二行", "东镇"), branch_cells("B2", "乙", "东镇", score="40")]
+    lf = write_csv_rows(tmp_path / "lf.csv", B_HEADER, rows)
+    (tmp_path / "cr.csv").write_bytes(lf.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    got = load_inputs(tmp_path / "cr.csv", sups, horizon_weeks=13).branches
+    assert list(got["name"]) == ["第一行\r第二行", "乙"]
+    assert list(load_inputs(lf, sups, horizon_weeks=13).branches["name"]) == ["第一行\r\n第二行", "乙"]
+    done = planner("validate", "--branches", str(tmp_path / "cr.csv"), "--supervisors", str(sups))
+    assert done.returncode == 0, done.stderr
+
+
+def _damaged(tmp_path: Path, source: Path, cut: bool) -> Path:
+    """`source` with its sheet's XML cut in half, or its compressed bytes garbled (CRC and
+    deflate errors while the sheet is read)."""
+    out = tmp_path / ("cut.xlsx" if cut else "garbled.xlsx")
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml" and cut:
+                data = data[: len(data) // 2]
+            zout.writestr(item, data)
+    if not cut:
+        raw = bytearray(out.read_bytes())
+        start = raw.find(b"xl/worksheets/sheet1.xml") + 40
+        raw[start : start + 200] = bytes(200)
+        out.write_bytes(bytes(raw))
+    return out
+
+
+@pytest.mark.parametrize("cut", [True, False], ids=["sheet-cut", "bytes-garbled"])
+def test_damaged_xlsx_is_a_sentence_not_a_crash(tmp_path, sups, cut):
+    """A workbook whose sheet is damaged (a copy cut short, bytes garbled on a USB stick) opened
+    but failed while its rows were read: 'Unexpected error: ParseError' (exit 1)."""
+    book = openpyxl.Workbook()
+    book.active.append(B_HEADER)
+    for i in range(300):
+        book.active.append(branch_cells(f"B{i:04}", f"第{i}支部", "东镇"))
+    book.save(tmp_path / "b.xlsx")
+    damaged = _damaged(tmp_path, tmp_path / "b.xlsx", cut)
+    done = planner("validate", "--branches", str(damaged), "--supervisors", str(sups))
+    assert done.returncode == 2, done.stderr
+    assert f"{damaged.name}: is not a readable Excel file" in done.stderr
+    assert "Traceback" not in done.stderr and "Unexpected" not in done.stderr

@@ -191,8 +191,8 @@ def test_marginal_values_computed_apart_are_those_of_the_plans_solve():
 
 
 def test_pricing_a_visit_from_the_kept_model_is_pricing_it_anew():
-    """The re-solve that prices a visit to an unvisited branch starts from the model (and LP
-    basis) the solver process kept from the plan's solve: the same answer as building the forced
+    """The re-solve that prices a visit to an unvisited branch starts from the model the solver
+    process kept from the plan's solve: the same answer as building the forced
     instance anew, and a visit there never adds risk addressed."""
     from planner.solver import Child, Request
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -20,25 +22,19 @@ def kpis(visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame
     return facts.kpis(np.arange(len(branches)), np.arange(len(visits)), np.arange(len(supervisors)), rules)
 
 
+@dataclass(frozen=True)
 class _Facts:
     """A plan's visits, branches and supervisors as arrays, from which the KPIs of all of them
     or of a county (some rows of each) are read with the same sums in the same order."""
 
-    def __init__(
-        self,
-        counts: np.ndarray,
-        risk: np.ndarray,
-        high: np.ndarray,
-        need: np.ndarray,
-        district: np.ndarray,
-        visit_branch: np.ndarray,
-        visit_supervisor: np.ndarray,
-        home: np.ndarray,
-    ) -> None:
-        self.counts, self.risk, self.high, self.need = counts, risk, high, need
-        self.district = district  # per branch: its district's code
-        self.visit_branch, self.visit_supervisor = visit_branch, visit_supervisor  # -1: unknown
-        self.home = home  # per supervisor: their home district's code (-1: none of the branches')
+    counts: np.ndarray  # per branch: its visits
+    risk: np.ndarray
+    high: np.ndarray  # per branch: in the high risk tier
+    need: np.ndarray  # per branch: its mandatory visits
+    district: np.ndarray  # per branch: its district's code
+    visit_branch: np.ndarray  # per visit: its branch's position (-1: unknown)
+    visit_supervisor: np.ndarray  # per visit: its supervisor's position (-1: unknown)
+    home: np.ndarray  # per supervisor: their home district's code (-1: none of the branches')
 
     @classmethod
     def of(cls, visits: pd.DataFrame, branches: pd.DataFrame, supervisors: pd.DataFrame) -> _Facts:

@@ -86,20 +86,6 @@ def solve(
     return run(Request(inst, solver, time_limit_s, gap, elastic, marginals=False, tie_break=tie_break))[0]
 
 
-def solve_with_marginals(
-    inst: Instance,
-    *,
-    solver: str = "highs",
-    time_limit_s: float = 60.0,
-    gap: float = 0.001,
-    elastic: bool = False,
-    marginals: bool = True,
-    tie_break: bool = True,
-) -> tuple[Allocation, Marginals | None]:
-    """`solve`, then (when feasible) the LP relaxation's duals on the same model."""
-    return run(Request(inst, solver, time_limit_s, gap, elastic, marginals, tie_break))
-
-
 # ---------------------------------------------------------------------------------------------
 # the guard: the parent's side
 
@@ -452,12 +438,7 @@ def solve_here(
     # a proven bound on the contract's objective (the tie-break is at least -epsilon)
     bound = max(bound + built.epsilon, objective) if built.epsilon else bound
     alloc = model.allocation(built, sol.x, status_, objective=objective, bound=bound, seconds=seconds)
-    marginals = None
-    if request.marginals:
-        notify("solving", request.time_limit_s)
-        marginals = model.marginals(first, *_lp_duals(first, request.time_limit_s))
-        notify("idle", None)
-    return alloc, marginals
+    return alloc, _marginal_values(first, request, notify) if request.marginals else None
 
 
 def marginal_values_here(
@@ -469,7 +450,13 @@ def marginal_values_here(
     from planner import model
 
     gap = request.gap if request.tie_break else 0.0
-    built = model.build(request.inst, explicit_capacity=True, gap=gap)
+    return _marginal_values(model.build(request.inst, explicit_capacity=True, gap=gap), request, notify)
+
+
+def _marginal_values(built: Any, request: Request, notify: Callable[[str, object], None]) -> Marginals:
+    """The marginal values of a built model (the duals of its LP relaxation), under the guard."""
+    from planner import model
+
     notify("solving", request.time_limit_s)
     marginals = model.marginals(built, *_lp_duals(built, request.time_limit_s))
     notify("idle", None)
